@@ -1,0 +1,1 @@
+"""crisisbot: the procedure — services, organisation config, settings, app factory, CLI and messages."""

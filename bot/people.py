@@ -1,0 +1,50 @@
+"""People as Slack knows them: each reader's language, from `users.info` with `include_locale`, cached."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.i18n import Lang, language_of
+from bot.ports import ChatError, ChatPort
+
+log = logging.getLogger(__name__)
+
+
+class People:
+    """Language per user. A lookup that fails falls back to the organisation's language and is not cached."""
+
+    def __init__(self, chat: ChatPort, default: Lang, clock: Callable[[], datetime], *,
+                 ttl: timedelta = timedelta(hours=6), lookup_timeout: float = 1.5) -> None:
+        self._chat = chat
+        self._default = default
+        self._clock = clock
+        self._ttl = ttl
+        self._timeout = lookup_timeout
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[Lang, datetime]] = {}
+
+    def lang_of(self, user: str) -> Lang:
+        now = self._clock()
+        with self._lock:
+            hit = self._cache.get(user)
+        if hit and now - hit[1] < self._ttl:
+            return hit[0]
+        try:
+            info = self._chat.user_info(user, timeout=self._timeout)
+        except ChatError as exc:
+            log.warning("users.info failed for %s (%s); using the default language", user, exc.code)
+            return self._default
+        lang = language_of(info.get("locale"), self._default)
+        with self._lock:
+            self._cache[user] = (lang, now)
+        return lang
+
+    def forget(self, user: str | None = None) -> None:
+        with self._lock:
+            if user is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(user, None)

@@ -1,0 +1,43 @@
+"""The collaborators every service and handler shares: settings, config, database, chat port, clock and rng."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.authz import Who, who_from_config
+from bot.config import OrgConfig
+from bot.i18n import Lang
+from bot.people import People
+from bot.ports import ChatPort
+from bot.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """One per running bot. Time and randomness are parameters so tests can drive them."""
+
+    settings: Settings
+    config: OrgConfig
+    sessions: sessionmaker[Session]
+    chat: ChatPort
+    clock: Callable[[], datetime] = utcnow
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    people: People = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = People(self.chat, self.config.organisation.language, self.clock)
+
+    def lang_of(self, user: str) -> Lang:
+        return self.people.lang_of(user)
+
+    def who(self, user: str) -> Who:
+        return who_from_config(self.config, user)

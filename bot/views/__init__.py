@@ -1,0 +1,1 @@
+"""Block Kit views as pure functions of state and language: `(state, lang) -> dict`."""
