@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 
 from bot.i18n import t
 from bot.services import Services
-from handlers import commands
+from handlers import commands, home
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = (commands,)
+HANDLER_MODULES = (commands, home)
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

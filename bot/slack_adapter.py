@@ -51,3 +51,36 @@ class SlackChat:
             raise ChatError(code, method) from None
         except (SlackRequestError, OSError, TimeoutError) as exc:
             raise Unavailable("connection", f"{method}: {type(exc).__name__}") from None
+
+
+# The bot scope each Web API method needs. The manifest test derives the least scopes from the methods the
+# code calls, so a new call without its scope (or a scope nothing uses) fails a test, not an install.
+SCOPES_BY_METHOD: dict[str, str | None] = {
+    "auth.test": None,
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "views.open": None,
+    "views.push": None,
+    "views.update": None,
+    "views.publish": None,
+    "conversations.create": "channels:manage",
+    "conversations.invite": "channels:manage",
+    "conversations.setTopic": "channels:manage",
+    "conversations.setPurpose": "channels:manage",
+    "conversations.archive": "channels:manage",
+    "conversations.info": "channels:read",
+    "conversations.members": "channels:read",
+    "conversations.join": "channels:join",
+    "conversations.open": "im:write",
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.getPermalink": None,
+    "pins.add": "pins:write",
+    "bookmarks.add": "bookmarks:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
+
+# Scopes that come with a surface rather than a Web API method.
+SURFACE_SCOPES: dict[str, str] = {"slash_command": "commands"}

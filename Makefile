@@ -1,0 +1,34 @@
+# Two commands for a fresh machine (README): `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup pg bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up and run the bot: with no Slack tokens it starts the local sandbox workspace and prints where to look.
+run: $(STAMP)
+	$(BIN)/crisisbot
+
+## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start.
+test: $(STAMP) pg
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## PostgreSQL's binaries for the tests (Debian's postgresql package), installed when missing.
+pg:
+	bash scripts/ensure-postgres.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,143 @@
+"""The `crisisbot` command line (design.md §2): serve, socket, db upgrade, config check; no tokens → sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+
+from pydantic import SecretStr
+
+from bot.config import ConfigError, load_config
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("crisisbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crisisbot",
+        description="Crisis-management procedure bot. With no Slack tokens it runs the local sandbox workspace.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events and GET /healthz")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=3000)
+    sub.add_parser("socket", help="Socket Mode, with SLACK_APP_TOKEN")
+    sandbox = sub.add_parser("sandbox", help="the local sandbox workspace with the bot wired to it")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=3000, help="the sandbox's port (the bot takes the next)")
+    dbp = sub.add_parser("db", help="database maintenance")
+    dbp.add_argument("action", choices=["upgrade"])
+    cfg = sub.add_parser("config", help="organisation config")
+    cfg.add_argument("action", choices=["check"])
+    cfg.add_argument("file", nargs="?", help="the YAML to check (default: CRISISBOT_CONFIG or the example)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    setup_logging()
+    try:
+        settings = load_settings()
+        return _run(args, settings)
+    except (SettingsError, ConfigError) as exc:
+        print(f"crisisbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
+    if command == "config":
+        config = load_config(args.file or settings.crisisbot_config)
+        units = len(config.units)
+        subtypes = sum(len(c.subtypes) for c in config.categories)
+        print(f"ok: {config.organisation.name('en')}: {units} units, {len(config.categories)} categories, "
+              f"{subtypes} sub-types, {len(config.steps)} steps")
+        return 0
+    if command == "db":
+        from storage import db
+
+        db.upgrade(settings.resolved_database_url())
+        print("database is at the newest migration")
+        return 0
+    if command == "sandbox" or (command in (None, "serve") and settings.sandbox_mode):
+        host = getattr(args, "host", "127.0.0.1")
+        port = getattr(args, "port", 3000)
+        return _run_sandbox(settings, "127.0.0.1" if host == "0.0.0.0" else host, port)
+    if command == "socket":
+        return _run_socket(settings)
+    return _run_http(settings, args.host if command else "0.0.0.0", args.port if command else 3000)
+
+
+def _run_http(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from bot.runtime import build_bot
+
+    if settings.slack_signing_secret is None:
+        raise SettingsError("invalid settings:\n  SLACK_SIGNING_SECRET: required in HTTP mode, to verify requests")
+    bot = build_bot(settings)
+    scheduler = bot.start_scheduler()
+    log.info("crisisbot serving on http://%s:%d (POST /slack/events, GET /healthz)", host, port)
+    try:
+        uvicorn.run(bot.asgi(), host=host, port=port, log_level="info", access_log=False)
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def _run_socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import build_bot
+
+    if settings.slack_app_token is None:
+        raise SettingsError("invalid settings:\n  SLACK_APP_TOKEN: required for Socket Mode (an xapp- token)")
+    bot = build_bot(settings)
+    scheduler = bot.start_scheduler()
+    try:
+        SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value()).start()
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def _run_sandbox(settings: Settings, host: str, port: int) -> int:
+    import threading
+
+    from sandbox.server import SandboxServer
+
+    from bot.runtime import HttpServer, build_bot
+
+    token = "xoxb-sandbox-" + secrets.token_hex(12)
+    secret = secrets.token_hex(16)
+    sandbox = SandboxServer(token=token, signing_secret=secret, host=host, port=port).start()
+    bot_settings = settings.model_copy(update={
+        "slack_bot_token": SecretStr(token),
+        "slack_signing_secret": SecretStr(secret),
+        "slack_api_url": sandbox.api_url,
+    })
+    bot = build_bot(bot_settings)
+    server = HttpServer(bot.asgi(), host=host, port=port + 1 if port else 0).start()
+    sandbox.set_bot_url(server.url + "/slack/events")
+    scheduler = bot.start_scheduler()
+    print(f"crisisbot sandbox workspace: {sandbox.url}  (Web API at {sandbox.api_url})")
+    print(f"the bot listens on {server.url}/slack/events; health at {server.url}/healthz")
+    print("no Slack tokens were set, so this is the local sandbox. Stop with Ctrl-C.")
+    try:
+        threading.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        server.stop()
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

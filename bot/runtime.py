@@ -1,0 +1,102 @@
+"""Putting the bot together: settings → config → database → roster → chat port → Bolt app → server and tick."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import uvicorn
+from slack_bolt import App
+from sqlalchemy.engine import Engine
+from starlette.applications import Starlette
+
+from bot.app import create_app
+from bot.config import OrgConfig, load_config
+from bot.roster import sync_roster
+from bot.services import Services, utcnow
+from bot.settings import Settings
+from bot.slack_adapter import SlackChat, make_client
+from handlers.http import build_asgi
+from storage import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bot:
+    """A running bot's parts. `tick(now)` sweeps due work; tests call it with an injected clock."""
+
+    services: Services
+    app: App
+    engine: Engine
+    signing_secret: str
+
+    def health(self) -> dict[str, Any]:
+        ok = db.check(self.engine)
+        return {"ok": ok, "database": "ok" if ok else "unreachable"}
+
+    def asgi(self) -> Starlette:
+        return build_asgi(self.app, self.signing_secret, self.health)
+
+
+def prepare_database(url: str, config: OrgConfig, now: datetime) -> Engine:
+    """Migrate (an empty database just works) and load the roster, recording each change."""
+    engine = db.create_engine(url)
+    db.upgrade(engine)
+    with db.session_factory(engine)() as session, session.begin():
+        changes = sync_roster(session, config, actor="config", now=now)
+    if changes:
+        log.info("roster loaded from the config: %d change(s) recorded in the audit trail", len(changes))
+    return engine
+
+
+def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
+              token_verification: bool = True, config: OrgConfig | None = None) -> Bot:
+    """Build everything from settings. Raises ConfigError / SettingsError with a clear message on bad input."""
+    if settings.slack_bot_token is None:
+        raise ValueError("build_bot needs SLACK_BOT_TOKEN; with no token run the sandbox (crisisbot)")
+    config = config or load_config(settings.crisisbot_config)
+    engine = prepare_database(settings.resolved_database_url(), config, clock())
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    services = Services(settings, config, db.session_factory(engine), SlackChat(client), clock,
+                        rng or random.SystemRandom())
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = create_app(services, client, secret, token_verification=token_verification)
+    return Bot(services, app, engine, secret)
+
+
+class HttpServer:
+    """uvicorn in a background thread, for the sandbox run and the end-to-end tests."""
+
+    def __init__(self, asgi: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=port, log_level="warning",
+                                                     lifespan="off", access_log=False))
+        self._thread = threading.Thread(target=self._server.run, name="crisisbot-http", daemon=True)
+
+    def start(self, timeout: float = 10) -> HttpServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        # uvicorn offers only a flag for "listening"; a short poll at start-up is the simplest reliable wait.
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if not self._server.started:
+            raise RuntimeError("the bot's HTTP server did not start")
+        return self
+
+    @property
+    def port(self) -> int:
+        return int(self._server.servers[0].sockets[0].getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
