@@ -1,0 +1,1 @@
+"""Persistence for crisisbot: SQLAlchemy models, repositories and the Alembic migrations shipped with them."""

@@ -1,0 +1,154 @@
+"""Engines, sessions, migrations and the health check, for SQLite (embedded default) and PostgreSQL.
+
+SQLite is tuned for a bot with a few threads: WAL so readers never wait for the writer, foreign keys on, a busy
+timeout, and ``BEGIN IMMEDIATE`` so a transaction takes the write lock when it starts. Without the latter, a
+transaction that reads and then writes fails at once with SQLITE_BUSY when another thread committed in between;
+with it, writers queue behind each other for up to the busy timeout. PostgreSQL goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+# Any fixed 64-bit number; every replica takes the same PostgreSQL advisory lock around migrations.
+MIGRATION_LOCK = 0x63_72_69_73_69_73_62  # "crisisb"
+
+
+def normalize_url(url: str | sa.URL) -> sa.URL:
+    """Parse a database URL; ``postgres://`` and ``postgresql://`` become ``postgresql+psycopg://``."""
+    if isinstance(url, str) and url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy dropped the ``postgres`` alias.
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _is_memory(url: sa.URL) -> bool:
+    return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
+
+
+def create_engine(url: str | sa.URL, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the settings this bot relies on (see the module docstring)."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, foreign_keys=foreign_keys, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": 10, **kwargs.pop("connect_args", {})}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    return sa.create_engine(parsed, **kwargs)
+
+
+def _sqlite_engine(url: sa.URL, *, foreign_keys: bool, **kwargs: Any) -> Engine:
+    memory = _is_memory(url)
+    if not memory and url.database:
+        # "An empty database just works", including a data folder that does not exist yet.
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {
+        "check_same_thread": False,
+        "timeout": BUSY_TIMEOUT_MS / 1000,
+        **kwargs.pop("connect_args", {}),
+    }
+    if memory:
+        # One shared connection, or every thread would see its own empty database.
+        kwargs.setdefault("poolclass", StaticPool)
+    engine = sa.create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so "begin" below decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints only
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, so services can return rows they committed."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic config without alembic.ini: the migrations ship inside this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _run_locked(target: str | sa.URL | Engine, action: Any) -> None:
+    owned = not isinstance(target, Engine)
+    # SQLite batch migrations copy tables; with foreign keys on, dropping the old copy could cascade or fail.
+    engine = create_engine(target, foreign_keys=False) if owned else target
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together queue here; the later ones find the schema at head.
+                # A transaction-level lock ends with the transaction, even if the process dies.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            action(alembic_config(connection))
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def upgrade(target: str | sa.URL | Engine, revision: str = "head") -> None:
+    """Bring the database at ``target`` (a URL or an engine) up to ``revision``; safe to run concurrently."""
+    _run_locked(target, lambda cfg: command.upgrade(cfg, revision))
+
+
+def downgrade(target: str | sa.URL | Engine, revision: str) -> None:
+    """Take the database at ``target`` down to ``revision`` (``base`` removes every table)."""
+    _run_locked(target, lambda cfg: command.downgrade(cfg, revision))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped with this package."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def check(engine: Engine) -> bool:
+    """True when the database answers (for ``GET /healthz``); never raises."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return True
+    except Exception:  # any failure means "not healthy"; the reason goes to the log
+        log.warning("database health check failed", exc_info=True)
+        return False

@@ -1,0 +1,52 @@
+"""Incident numbers and look-ups.
+
+Numbers are ``YYYY-NNNN``, counted per year without duplicates or gaps. The counter row for the year is bumped
+with one upsert, which holds its row lock (PostgreSQL) or the write lock (SQLite) until the transaction ends: a
+concurrent report waits rather than reads a stale value, and a rolled-back report gives its number back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import Incident, IncidentCounter
+
+
+def format_number(year: int, seq: int) -> str:
+    """The human incident number, e.g. ``2026-0007``."""
+    return f"{year:04d}-{seq:04d}"
+
+
+def allocate_incident_number(session: Session, year: int) -> tuple[int, str]:
+    """Take the next number of ``year`` in the caller's transaction; return ``(seq, "YYYY-NNNN")``."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(IncidentCounter)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"], set_={"last": IncidentCounter.last + 1})
+        .returning(IncidentCounter.last)
+    )
+    seq = session.execute(statement).scalar_one()
+    return seq, format_number(year, seq)
+
+
+def next_incident_number(session: Session, year: int) -> str:
+    """The next incident number of ``year`` (e.g. ``2026-0007``), taken in the caller's transaction."""
+    return allocate_incident_number(session, year)[1]
+
+
+def by_number(session: Session, number: str) -> Incident | None:
+    return session.scalar(select(Incident).where(Incident.number == number))
+
+
+def by_submission_key(session: Session, key: str) -> Incident | None:
+    """The incident a report modal submission already created, if any (Slack retries and double clicks)."""
+    return session.scalar(select(Incident).where(Incident.submission_key == key))
+
+
+def by_channel(session: Session, channel_id: str) -> Incident | None:
+    """The incident whose war room is ``channel_id``."""
+    return session.scalar(select(Incident).where(Incident.channel_id == channel_id))
