@@ -11,11 +11,17 @@ from slack_sdk import WebClient
 
 from bot.i18n import t
 from bot.services import Services
+from bot.work import Executor
 from handlers import commands, home
 
 log = logging.getLogger(__name__)
 
 HANDLER_MODULES = (commands, home)
+
+
+def executors() -> dict[str, Executor]:
+    """Every kind of due work and what runs it: the tick's one wiring point, as HANDLER_MODULES is Bolt's."""
+    return {}
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

@@ -16,13 +16,15 @@ from slack_bolt import App
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 
-from bot.app import create_app
+from bot import work
+from bot.app import create_app, executors
 from bot.config import OrgConfig, load_config
 from bot.roster import sync_roster
 from bot.services import Services, utcnow
 from bot.settings import Settings
 from bot.slack_adapter import SlackChat, make_client
 from handlers.http import build_asgi
+from scheduler.runner import Ticker
 from storage import db
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,15 @@ class Bot:
 
     def asgi(self) -> Starlette:
         return build_asgi(self.app, self.signing_secret, self.health)
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Sweep the work due at `now` (the services' clock when not given)."""
+        return work.tick(self.services, now or self.services.clock(), executors())
+
+    def start_scheduler(self) -> Ticker:
+        ticker = Ticker(self.tick, self.services.settings.crisisbot_tick_seconds).start()
+        self.services.kick = ticker.kick
+        return ticker
 
 
 def prepare_database(url: str, config: OrgConfig, now: datetime) -> Engine:

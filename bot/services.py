@@ -32,6 +32,8 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     rng: random.Random = field(default_factory=random.SystemRandom)
     people: People = field(init=False)
+    # Asks for a tick right away (set by the runtime to the scheduler's kick); work is safe in the database anyway.
+    kick: Callable[[], None] = lambda: None
 
     def __post_init__(self) -> None:
         self.people = People(self.chat, self.config.organisation.language, self.clock)

@@ -1,0 +1,96 @@
+"""The tick: sweep due work (timers and pending Slack side effects) and run each piece once.
+
+Work is claimed with a lease and committed before any Slack call, so no transaction is held across the network.
+A 429 waits for Retry-After; a 5xx, timeout or unexpected error backs off exponentially; Slack's "no" ends the
+work with the reason kept. Executors must be idempotent: a lease that runs out lets another replica redo the
+work, and the idempotency key on the row keeps the effect single.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.ports import ChatError, RateLimited, Unavailable
+from storage import audit
+from storage import work as queue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 60
+MAX_BACKOFF_SECONDS = 300
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed piece of work, detached from the session so executors run outside any transaction."""
+
+    id: int
+    kind: str
+    key: str
+    subject_id: str | None
+    payload: dict[str, Any]
+    attempts: int
+    due_at: datetime
+
+
+class GiveUp(Exception):
+    """An executor's verdict that retrying cannot help; the reason is kept on the row and in the audit trail."""
+
+
+Executor = Callable[["Services", Job, datetime], "dict[str, Any] | None"]
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1)))
+
+
+def tick(services: Services, now: datetime, executors: dict[str, Executor], *, worker: str = WORKER,
+         limit: int = 50) -> int:
+    """Claim what is due at `now`, run it, record the outcome. Returns how many jobs ran."""
+    with services.sessions() as session, session.begin():
+        rows = queue.claim_due(session, now, worker, LEASE_SECONDS, limit)
+        jobs = [Job(r.id, r.kind, r.key, r.subject_id, dict(r.payload or {}), r.attempts, r.due_at) for r in rows]
+    for job in jobs:
+        _run(services, job, now, executors, worker)
+    return len(jobs)
+
+
+def _run(services: Services, job: Job, now: datetime, executors: dict[str, Executor], worker: str) -> None:
+    executor = executors.get(job.kind)
+    retry_at: datetime | None
+    try:
+        if executor is None:
+            raise GiveUp(f"no executor for work kind {job.kind!r}")
+        result = executor(services, job, now)
+    except RateLimited as exc:
+        retry_at, error = now + timedelta(seconds=max(exc.retry_after, 1)), str(exc)
+    except Unavailable as exc:
+        retry_at, error = now + backoff(job.attempts), str(exc)
+    except (GiveUp, ChatError) as exc:
+        retry_at, error = None, str(exc)
+    except Exception as exc:  # a bug or a database blip must not lose the work: retry with back-off
+        log.exception("work %s (%s) failed; will retry", job.key, job.kind)
+        retry_at, error = now + backoff(job.attempts), f"{type(exc).__name__}: {exc}"
+    else:
+        with services.sessions() as session, session.begin():
+            queue.complete(session, job.id, now, result, worker=worker)
+        return
+    with services.sessions() as session, session.begin():
+        queue.fail(session, job.id, now, error, retry_at, worker=worker)
+        if retry_at is None:
+            audit.record(session, actor="crisisbot", kind="work.gave_up", subject_type="work", subject_id=job.key,
+                         data={"kind": job.kind, "error": error}, at=now)
+    if retry_at is None:
+        log.error("work %s (%s) gave up: %s", job.key, job.kind, error)
+    else:
+        log.warning("work %s (%s) will retry at %s: %s", job.key, job.kind, retry_at.isoformat(), error)
