@@ -48,8 +48,10 @@ def enqueue(
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["key"])
+        # A returned id says "inserted"; rowcount is not reliable for ORM-level inserts on every driver.
+        .returning(DueWork.id)
     )
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement).first() is not None
 
 
 def get(session: Session, key: str) -> DueWork | None:
