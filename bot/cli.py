@@ -111,13 +111,12 @@ def _run_socket(settings: Settings) -> int:
 def _run_sandbox(settings: Settings, host: str, port: int) -> int:
     import threading
 
-    from sandbox.server import SandboxServer
-
     from bot.runtime import HttpServer, build_bot
+    from sandbox.server import SandboxServer
 
     token = "xoxb-sandbox-" + secrets.token_hex(12)
     secret = secrets.token_hex(16)
-    sandbox = SandboxServer(token=token, signing_secret=secret, host=host, port=port).start()
+    sandbox = SandboxServer(host, port, bot_token=token).start()
     bot_settings = settings.model_copy(update={
         "slack_bot_token": SecretStr(token),
         "slack_signing_secret": SecretStr(secret),
@@ -125,9 +124,9 @@ def _run_sandbox(settings: Settings, host: str, port: int) -> int:
     })
     bot = build_bot(bot_settings)
     server = HttpServer(bot.asgi(), host=host, port=port + 1 if port else 0).start()
-    sandbox.set_bot_url(server.url + "/slack/events")
+    sandbox.configure_bot(server.url + "/slack/events", secret)
     scheduler = bot.start_scheduler()
-    print(f"crisisbot sandbox workspace: {sandbox.url}  (Web API at {sandbox.api_url})")
+    print(f"crisisbot sandbox workspace: {sandbox.base_url}  (Web API at {sandbox.api_url})")
     print(f"the bot listens on {server.url}/slack/events; health at {server.url}/healthz")
     print("no Slack tokens were set, so this is the local sandbox. Stop with Ctrl-C.")
     try:
