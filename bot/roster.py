@@ -1,0 +1,268 @@
+"""The roster: who holds which crisis-team role and unit post, loaded from the organisation config.
+
+The config names the people; the database keeps the history. ``sync_roster`` compares the config with the
+current holders and, for each difference, ends the old assignment and starts a new one (a handover, 移交),
+writing one audit entry per change. Loading the same config again changes and records nothing, so every replica
+can load it on start.
+
+Storage shape (see ``storage.models.RoleAssignment``): a standing role has a primary and a deputy seat; a unit's
+head and deputy head are the primary and deputy seats of its ``head`` post; members sit in ``member`` posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.config import OrgConfig, Role
+from storage import audit
+from storage.models import RoleAssignment, Seat, Unit, UnitPost
+from storage.types import as_utc
+
+# Any fixed number: replicas loading the roster at the same time take turns (PostgreSQL; SQLite's write lock
+# already serialises them).
+ROSTER_LOCK = 0x72_6F_73_74_65_72  # "roster"
+
+STANDING = tuple(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """One difference between the config and the roster, as recorded in the audit trail.
+
+    ``kind`` is one of ``roster.unit_added``, ``roster.unit_renamed``, ``roster.unit_updated``,
+    ``roster.unit_retired``, ``roster.unit_restored``, ``roster.holder_changed`` (a primary seat),
+    ``roster.deputy_changed``, ``roster.member_added``, ``roster.member_removed``.
+    """
+
+    kind: str
+    subject_type: str  # "role" or "unit"
+    subject_id: str  # the role name or the unit id
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Holders(NamedTuple):
+    """The current primary and deputy of a post; None where the seat is empty."""
+
+    primary: str | None
+    deputy: str | None
+
+
+@dataclass(frozen=True)
+class UnitPosts:
+    """A unit's current head, deputy head and members."""
+
+    unit_id: str
+    head: str | None
+    deputy: str | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post a person holds: a standing role (``unit_id`` None) or a unit post."""
+
+    role: str  # a Role value, or "head" / "member"
+    seat: str  # "primary" or "deputy"
+    unit_id: str | None
+
+    @property
+    def standing(self) -> bool:
+        return self.unit_id is None
+
+    @property
+    def name(self) -> str:
+        """The post in one word: ``commander``…, or a unit's ``head``, ``deputy`` or ``member``."""
+        if self.role == UnitPost.HEAD and self.seat == Seat.DEPUTY:
+            return "deputy"
+        return self.role
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def sync_roster(session: Session, config: OrgConfig, *, actor: str, now: datetime) -> list[RosterChange]:
+    """Make the roster match ``config``: units, standing roles, unit heads, deputies and members.
+
+    Records every change in the audit trail (``actor`` as who loaded it, ``now`` as when) and returns them;
+    an unchanged config returns ``[]``. Runs in the caller's transaction; the caller commits.
+    """
+    now = as_utc(now)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROSTER_LOCK})
+    changes = _sync_units(session, config, now)
+    changes += _sync_seats(session, config, now)
+    changes += _sync_members(session, config, now)
+    for change in changes:
+        audit.record(session, actor, change.kind, change.subject_type, change.subject_id, data=change.data, at=now)
+    return changes
+
+
+def _sync_units(session: Session, config: OrgConfig, now: datetime) -> list[RosterChange]:
+    changes: list[RosterChange] = []
+    known = {u.id: u for u in session.scalars(sa.select(Unit))}
+    for spec in config.units:
+        name = {"zh-TW": spec.name.zh_tw, "en": spec.name.en}
+        unit = known.get(spec.id)
+        if unit is None:
+            session.add(
+                Unit(
+                    id=spec.id, name_zh=spec.name.zh_tw, name_en=spec.name.en,
+                    drill_eligible=spec.drill_eligible, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            changes.append(RosterChange("roster.unit_added", "unit", spec.id, {"name": name}))
+            continue
+        if unit.retired_at is not None:
+            unit.retired_at = None
+            changes.append(RosterChange("roster.unit_restored", "unit", spec.id, {}))
+        before = {"zh-TW": unit.name_zh, "en": unit.name_en}
+        if before != name:
+            unit.name_zh, unit.name_en = spec.name.zh_tw, spec.name.en
+            changes.append(RosterChange("roster.unit_renamed", "unit", spec.id, {"before": before, "after": name}))
+        if unit.drill_eligible != spec.drill_eligible:
+            unit.drill_eligible = spec.drill_eligible
+            changes.append(
+                RosterChange("roster.unit_updated", "unit", spec.id, {"drill_eligible": spec.drill_eligible})
+            )
+        if session.is_modified(unit):
+            unit.updated_at = now
+    wanted = {u.id for u in config.units}
+    for unit in known.values():
+        if unit.id not in wanted and unit.retired_at is None:
+            # Retired, not deleted: incidents and drills still refer to it. Its posts end in the seat sync.
+            unit.retired_at = now
+            unit.updated_at = now
+            changes.append(RosterChange("roster.unit_retired", "unit", unit.id, {}))
+    session.flush()
+    return changes
+
+
+def _current(session: Session) -> list[RoleAssignment]:
+    return list(session.scalars(sa.select(RoleAssignment).where(RoleAssignment.ended_at.is_(None))))
+
+
+def _sync_seats(session: Session, config: OrgConfig, now: datetime) -> list[RosterChange]:
+    wanted: dict[tuple[str, str | None, str], str] = {}
+    for role in Role:
+        holders = config.roles.of(role)
+        wanted[(role.value, None, Seat.PRIMARY.value)] = holders.primary
+        wanted[(role.value, None, Seat.DEPUTY.value)] = holders.deputy
+    for unit in config.units:
+        wanted[(UnitPost.HEAD.value, unit.id, Seat.PRIMARY.value)] = unit.head
+        wanted[(UnitPost.HEAD.value, unit.id, Seat.DEPUTY.value)] = unit.deputy
+    current = {(a.role, a.unit_id, a.seat): a for a in _current(session) if a.role != UnitPost.MEMBER.value}
+    changes: list[RosterChange] = []
+    starts: list[RoleAssignment] = []
+    for key in sorted(set(wanted) | set(current), key=lambda k: (k[1] or "", k[0], k[2] != "primary")):
+        role, unit_id, seat = key
+        before = current[key].user_id if key in current else None
+        after = wanted.get(key)
+        if before == after:
+            continue
+        if key in current:
+            current[key].ended_at = now
+        if after is not None:
+            starts.append(RoleAssignment(role=role, unit_id=unit_id, seat=seat, user_id=after, assigned_at=now))
+        kind = "roster.deputy_changed" if seat == Seat.DEPUTY else "roster.holder_changed"
+        subject = ("unit", unit_id) if unit_id else ("role", role)
+        data = {"role": role, "seat": seat, "unit": unit_id, "before": before, "after": after}
+        changes.append(RosterChange(kind, subject[0], subject[1], data))
+    # End the old holders first: the "one current holder per seat" unique index sees each statement.
+    session.flush()
+    session.add_all(starts)
+    session.flush()
+    return changes
+
+
+def _sync_members(session: Session, config: OrgConfig, now: datetime) -> list[RosterChange]:
+    wanted = {(unit.id, user) for unit in config.units for user in unit.members}
+    current = {(a.unit_id, a.user_id): a for a in _current(session) if a.role == UnitPost.MEMBER.value}
+    changes: list[RosterChange] = []
+    for unit_id, user in sorted(set(current) - wanted, key=lambda k: (k[0] or "", k[1])):
+        current[(unit_id, user)].ended_at = now
+        changes.append(RosterChange("roster.member_removed", "unit", unit_id or "", {"user": user}))
+    session.flush()
+    for unit_id, user in sorted(wanted - set(current)):
+        session.add(
+            RoleAssignment(role=UnitPost.MEMBER.value, unit_id=unit_id, seat=Seat.PRIMARY.value, user_id=user,
+                           assigned_at=now)
+        )  # fmt: skip
+        changes.append(RosterChange("roster.member_added", "unit", unit_id, {"user": user}))
+    session.flush()
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def _role_name(role: Role | str) -> str:
+    return role.value if isinstance(role, Role) else str(role)
+
+
+def holders(session: Session, role: Role | str, unit_id: str | None = None) -> Holders:
+    """The current primary and deputy of a standing role, or of a unit's head post (``role="head"``)."""
+    name = _role_name(role)
+    if name == UnitPost.HEAD and unit_id is None:
+        raise ValueError("holders('head') needs the unit_id")
+    query = sa.select(RoleAssignment.seat, RoleAssignment.user_id).where(
+        RoleAssignment.role == name,
+        RoleAssignment.ended_at.is_(None),
+        RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id,
+    )
+    seats = dict(session.execute(query).all())
+    return Holders(seats.get(Seat.PRIMARY.value), seats.get(Seat.DEPUTY.value))
+
+
+def unit_posts(session: Session, unit_id: str) -> UnitPosts:
+    """A unit's current head, deputy head and members (members in a stable order)."""
+    rows = session.execute(
+        sa.select(RoleAssignment.role, RoleAssignment.seat, RoleAssignment.user_id)
+        .where(RoleAssignment.unit_id == unit_id, RoleAssignment.ended_at.is_(None))
+        .order_by(RoleAssignment.user_id)
+    )
+    head = deputy = None
+    members: list[str] = []
+    for role, seat, user in rows:
+        if role == UnitPost.MEMBER:
+            members.append(user)
+        elif seat == Seat.PRIMARY:
+            head = user
+        else:
+            deputy = user
+    return UnitPosts(unit_id, head, deputy, tuple(members))
+
+
+def roles_of(session: Session, user_id: str) -> list[Post]:
+    """Every standing role and unit post ``user_id`` holds now: standing roles first, then by unit."""
+    rows = session.execute(
+        sa.select(RoleAssignment.role, RoleAssignment.seat, RoleAssignment.unit_id).where(
+            RoleAssignment.user_id == user_id, RoleAssignment.ended_at.is_(None)
+        )
+    )
+    posts = [Post(role, seat, unit_id) for role, seat, unit_id in rows]
+    order = {name: i for i, name in enumerate((*STANDING, "head", "member"))}
+    return sorted(posts, key=lambda p: (p.unit_id is not None, p.unit_id or "", order.get(p.role, 99), p.seat))
+
+
+def history(session: Session, role: Role | str, unit_id: str | None = None) -> Sequence[RoleAssignment]:
+    """Every assignment of a post over time (handovers included), oldest first."""
+    name = _role_name(role)
+    return session.scalars(
+        sa.select(RoleAssignment)
+        .where(
+            RoleAssignment.role == name,
+            RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id,
+        )
+        .order_by(RoleAssignment.assigned_at, RoleAssignment.id)
+    ).all()
+
+
+def active_units(session: Session) -> Sequence[Unit]:
+    """Units in the current config (not retired), by id."""
+    return session.scalars(sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.id)).all()
