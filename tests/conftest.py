@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -41,22 +42,40 @@ def pg_admin_url() -> Iterator[str]:
     if SKIP_POSTGRES:
         pytest.skip("PostgreSQL tests skipped: CRISISBOT_SKIP_POSTGRES=1")
     if EXTERNAL_PG:
-        yield normalize_url(EXTERNAL_PG).render_as_string(hide_password=False)
+        url = normalize_url(EXTERNAL_PG).render_as_string(hide_password=False)
+        _probe(url, "CRISISBOT_TEST_DATABASE_URL")
+        yield url
         return
     server = TestServer()
     try:
         url = server.start()
-    except (PostgresUnavailable, OSError, TimeoutError) as exc:
+        _probe(url, "the test PostgreSQL server")
+    except (PostgresUnavailable, OSError, TimeoutError, subprocess.SubprocessError) as exc:
         server.stop()
-        pytest.fail(
-            "could not start the test PostgreSQL server (set CRISISBOT_TEST_DATABASE_URL to use an existing "
-            f"one, or CRISISBOT_SKIP_POSTGRES=1 to skip the PostgreSQL tests):\n{exc}",
-            pytrace=False,
-        )
+        _unavailable(f"could not start the test PostgreSQL server: {exc}")
     try:
         yield url
     finally:
         server.stop()
+
+
+def _unavailable(reason: str) -> NoReturn:
+    pytest.fail(
+        f"PostgreSQL is needed for the [pg] tests and is unavailable.\n{reason}\n"
+        "Set CRISISBOT_TEST_DATABASE_URL to use an existing server, or CRISISBOT_SKIP_POSTGRES=1 to skip them.",
+        pytrace=False,
+    )
+
+
+def _probe(url: str, what: str) -> None:
+    engine = create_engine(url, poolclass=sa.pool.NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except sa.exc.OperationalError as exc:
+        _unavailable(f"cannot connect to {what} ({engine.url!r}): {exc.orig}")
+    finally:
+        engine.dispose()
 
 
 def _admin(url: str) -> Engine:
@@ -163,7 +182,11 @@ def now() -> datetime:
 
 
 class Rows:
-    """Small row factories: sensible defaults, keyword overrides, rows flushed (not committed)."""
+    """Small row factories: sensible defaults, keyword overrides; each call commits its rows.
+
+    Committing matters on SQLite: a transaction left open holds the write lock (the engine begins
+    transactions IMMEDIATE), and a bot thread writing during the test would wait for it.
+    """
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
@@ -171,12 +194,16 @@ class Rows:
 
     def _add(self, row: Any) -> Any:
         self.session.add(row)
-        self.session.flush()
+        self.session.commit()
         return row
 
     def unit(self, id: str = "inspection", **kw: Any) -> Unit:
         fields = {"name_zh": "驗貨課", "name_en": "Inspection Section", **kw}
-        return self.session.get(Unit, id) or self._add(Unit(id=id, **fields))
+        existing = self.session.get(Unit, id)
+        if existing is not None:
+            self.session.commit()  # end the read's transaction too (see the class docstring)
+            return existing
+        return self._add(Unit(id=id, **fields))
 
     def assignment(self, role: str, user_id: str, seat: str = "primary", unit_id: str | None = None) -> RoleAssignment:
         if unit_id is not None:
@@ -201,11 +228,14 @@ class Rows:
             "updated_at": self.now,
             **kw,
         }
-        row = self._add(Incident(number=number, year=year, seq=seq, **fields))
+        row = Incident(number=number, year=year, seq=seq, **fields)
+        self.session.add(row)
+        self.session.flush()
         audit.record(
             self.session, fields["reporter"], "incident.reported", "incident", row.id, at=self.now,
             incident_id=row.id,
         )  # fmt: skip
+        self.session.commit()
         return row
 
     def page(self, incident: Incident, **kw: Any) -> Page:
@@ -232,6 +262,7 @@ class Rows:
         )
         row = work.get(self.session, key)
         assert row is not None
+        self.session.commit()
         return row
 
 
