@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.authz import Who, who_from_config
+from bot import roster
+from bot.authz import Who, who_from_assignments
 from bot.config import OrgConfig
 from bot.i18n import Lang
 from bot.people import People
@@ -42,4 +43,7 @@ class Services:
         return self.people.lang_of(user)
 
     def who(self, user: str) -> Who:
-        return who_from_config(self.config, user)
+        """The person's posts as the roster in the database holds them now (handovers included)."""
+        with self.sessions() as session:
+            posts = roster.roles_of(session, user)
+        return who_from_assignments(user, ((p.role, p.unit_id, p.name if p.unit_id else p.seat) for p in posts))

@@ -43,6 +43,13 @@ class Job:
     due_at: datetime
 
 
+class NotReady(Exception):
+    """The work depends on other work (say, the war-room channel) that has not happened yet: retry shortly."""
+
+
+NOT_READY_RETRY = timedelta(seconds=1)
+
+
 class GiveUp(Exception):
     """An executor's verdict that retrying cannot help; the reason is kept on the row and in the audit trail."""
 
@@ -72,6 +79,8 @@ def _run(services: Services, job: Job, now: datetime, executors: dict[str, Execu
         if executor is None:
             raise GiveUp(f"no executor for work kind {job.kind!r}")
         result = executor(services, job, now)
+    except NotReady as exc:
+        retry_at, error = now + NOT_READY_RETRY, f"not ready: {exc}"
     except RateLimited as exc:
         retry_at, error = now + timedelta(seconds=max(exc.retry_after, 1)), str(exc)
     except Unavailable as exc:
