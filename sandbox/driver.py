@@ -16,6 +16,7 @@ All waiting is on the workspace's condition variable, never a fixed sleep.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from slack_sdk import WebClient
 from sandbox.interactions import Outcome, find_element
 from sandbox.payloads import element_value
 from sandbox.server import SandboxServer
+from sandbox.transport import BotReply, Delivery
 from sandbox.workspace import Channel, SlackError, User, ViewRecord, Workspace
 
 DEFAULT_TIMEOUT = 5.0
@@ -463,6 +465,12 @@ class Sandbox:
             if name_or_id in ws.channels:
                 return ws.channels[name_or_id]
             return ws.channel_by_name(name_or_id)
+
+    def resend(self, sent: Outcome | Delivery, **overrides: Any) -> BotReply:
+        """Deliver the same payload again (a retried event or a double-clicked submit); ``overrides`` set
+        Delivery fields such as ``retry_num=1, retry_reason="http_timeout"``."""
+        delivery = sent.delivery if isinstance(sent, Outcome) else sent
+        return self.interactions.send(dataclasses.replace(delivery, **overrides))
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = DEFAULT_TIMEOUT) -> Any:
         return self.workspace.wait_for(predicate, timeout)

@@ -479,18 +479,17 @@ class Workspace:
         sender: str | None = None,
     ) -> Ephemeral:
         with self.changing():
+            sender = sender or self.bot_user_id
             message: dict[str, Any] = {
                 "type": "message",
-                "subtype": "bot_message" if (sender or self.bot_user_id) == self.bot_user_id else None,
-                "user": sender or self.bot_user_id,
-                "bot_id": self.bot_id,
+                "user": sender,
                 "text": text,
                 "ts": self.new_ts(),
                 "channel": channel_id,
                 "is_ephemeral": True,
             }
-            if message["subtype"] is None:
-                del message["subtype"]
+            if sender == self.bot_user_id:
+                message["bot_id"] = self.bot_id
             if blocks:
                 message["blocks"] = with_block_ids(blocks)
             if thread_ts:
