@@ -23,6 +23,7 @@ from sandbox.workspace import Channel, SlackError, User, ViewRecord, Workspace, 
 log = logging.getLogger(__name__)
 
 DEFAULT_EVENTS = frozenset({"app_home_opened", "member_joined_channel", "app_mention", "message.im"})
+ACK_DEADLINE = 3.0
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = 30 * 60
 
@@ -56,6 +57,8 @@ class Interactions:
         self.base_url = base_url
         self.transport: Transport | None = None
         self.events: set[str] = set(DEFAULT_EVENTS)
+        # Slack gives up on an ack after 3 s and ignores a late answer; None turns the check off.
+        self.ack_deadline: float | None = ACK_DEADLINE
         self._queue: queue.Queue[Delivery | None] = queue.Queue()
         self._worker: threading.Thread | None = None
 
@@ -173,9 +176,9 @@ class Interactions:
         sent = Delivery("slash_commands", payload, **delivery)
         reply = self.send(sent)
         outcome = Outcome(reply, sent, extra={"trigger_id": trigger.id, "response_url": payload["response_url"]})
-        if reply.status != 200:
+        if reply.status != 200 or self._late(reply):
             # Slack tells the user the command failed, with its own wording.
-            reason = "operation_timeout" if reply.error == "timeout" else "dispatch_failed"
+            reason = "operation_timeout" if reply.error == "timeout" or self._late(reply) else "dispatch_failed"
             outcome.failure = reason
             outcome.ephemeral = self.ws.add_ephemeral(
                 channel.id,
@@ -350,7 +353,12 @@ class Interactions:
         outcome = Outcome(reply, sent, extra={"trigger_id": trigger.id, "response_url": response_url})
         if reply.status != 200:
             outcome.failure = "dispatch_failed"
+        elif self._late(reply):
+            outcome.failure = "operation_timeout"
         return outcome
+
+    def _late(self, reply: BotReply) -> bool:
+        return self.ack_deadline is not None and reply.duration > self.ack_deadline
 
     # ---- views ------------------------------------------------------------------------------------------------
 
@@ -362,8 +370,8 @@ class Interactions:
         sent = Delivery("interactive", payload, **delivery)
         reply = self.send(sent)
         outcome = Outcome(reply, sent, extra={"trigger_id": trigger.id})
-        if reply.status != 200:
-            # Slack keeps the modal open and shows a connection error.
+        if reply.status != 200 or self._late(reply):
+            # Slack keeps the modal open, shows a connection error and ignores a late answer.
             outcome.failure = "We had some trouble connecting. Try again?"
             return outcome
         body = reply.json() or {}

@@ -205,7 +205,9 @@ class SandboxServer:
         """Stop serving and the event worker."""
         self.interactions.close()
         if self._server is not None:
+            # force_exit skips waiting for idle keep-alive connections (the bot's pool keeps some open).
             self._server.should_exit = True
+            self._server.force_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = None

@@ -127,7 +127,9 @@ class WebApi:
         if verdict.error is not None:
             return ApiResult(200, {"ok": False, "error": verdict.error}, {}, verdict.delay)
         try:
-            body = handler(args)
+            # One lock for the whole call: the driver's threads change the same dicts this method iterates.
+            with self.ws.changing():
+                body = handler(args)
         except SlackError as err:
             return ApiResult(err.status, {"ok": False, "error": err.code, **err.extra}, {}, verdict.delay)
         return ApiResult(200, {"ok": True, **body}, {}, verdict.delay)

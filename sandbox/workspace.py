@@ -132,8 +132,9 @@ class Channel:
         data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
-            "is_channel": not self.is_private,
-            "is_group": self.is_private,
+            # Channels made with conversations.create are C-ids: is_channel even when private (G-ids are legacy).
+            "is_channel": True,
+            "is_group": False,
             "is_im": False,
             "is_mpim": False,
             "is_private": self.is_private,

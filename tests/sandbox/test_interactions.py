@@ -226,3 +226,13 @@ def test_event_subscriptions_filter_deliveries(sandbox: Sandbox, scripted: Scrip
     envelope = scripted.deliveries[0].payload
     assert envelope["type"] == "event_callback" and envelope["event_id"].startswith("Ev")
     assert envelope["authorizations"][0]["user_id"] == "U0000BOT0"
+
+
+def test_a_late_ack_is_ignored_like_slack_does(sandbox: Sandbox, scripted: ScriptedBot) -> None:
+    person = sandbox.as_user("U0000INS1")
+    modal = open_modal(sandbox, person)
+    scripted.answer = lambda d: BotReply(200, duration=3.5)
+
+    outcome = modal.submit()
+
+    assert not outcome.ok and modal.is_open

@@ -102,7 +102,7 @@ def test_invite_join_members_and_errors(client: WebClient) -> None:
     invited = client.conversations_invite(channel=channel, users="U0000INS1,U0000INS2")
     again = error_of(client.conversations_invite, channel=channel, users="U0000INS1")
 
-    assert invited["channel"]["is_private"] and invited["channel"]["is_group"]
+    assert invited["channel"]["is_private"] and not invited["channel"]["is_group"]
     assert again["error"] == "already_in_channel" and again["errors"][0]["user"] == "U0000INS1"
     assert error_of(client.conversations_invite, channel=channel, users="U404")["error"] == "user_not_found"
     assert error_of(client.conversations_invite, channel=channel, users="U0000BOT0")["error"] == "cant_invite_self"
