@@ -12,16 +12,18 @@ from slack_sdk import WebClient
 from bot.i18n import t
 from bot.services import Services
 from bot.work import Executor
-from handlers import commands, home
+from handlers import commands, home, incident, report
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = (commands, home)
+HANDLER_MODULES = (commands, home, report, incident)
 
 
 def executors() -> dict[str, Executor]:
     """Every kind of due work and what runs it: the tick's one wiring point, as HANDLER_MODULES is Bolt's."""
-    return {}
+    from bot.warroom import EXECUTORS
+
+    return dict(EXECUTORS)
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

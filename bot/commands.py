@@ -52,6 +52,7 @@ class Command:
 # Implemented sub-commands only: help never promises what the bot cannot do.
 COMMANDS: tuple[Command, ...] = (
     Command("help", (("help",), ("說明",), ("幫助",)), "", _anyone),
+    Command("report", (("report",), ("通報",)), "", _anyone),
 )
 
 

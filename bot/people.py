@@ -26,6 +26,12 @@ class People:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[Lang, datetime]] = {}
 
+    def cached(self, user: str) -> Lang | None:
+        """The language if it is known without asking Slack (so a modal can open at once)."""
+        with self._lock:
+            hit = self._cache.get(user)
+        return hit[0] if hit and self._clock() - hit[1] < self._ttl else None
+
     def lang_of(self, user: str) -> Lang:
         now = self._clock()
         with self._lock:

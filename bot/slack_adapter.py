@@ -53,8 +53,9 @@ class SlackChat:
             raise Unavailable("connection", f"{method}: {type(exc).__name__}") from None
 
 
-# The bot scope each Web API method needs. The manifest test derives the least scopes from the methods the
-# code calls, so a new call without its scope (or a scope nothing uses) fails a test, not an install.
+# The bot scopes each Web API method needs (comma-separated where it reads both channels and DMs). The
+# manifest test derives the least scopes from the methods the code calls, so a new call without its scope (or a
+# scope nothing uses) fails a test, not an install.
 SCOPES_BY_METHOD: dict[str, str | None] = {
     "auth.test": None,
     "users.info": "users:read",
@@ -69,6 +70,8 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "conversations.setPurpose": "channels:manage",
     "conversations.archive": "channels:manage",
     "conversations.info": "channels:read",
+    "conversations.list": "channels:read",
+    "conversations.history": "channels:history,im:history",
     "conversations.members": "channels:read",
     "conversations.join": "channels:join",
     "conversations.open": "im:write",

@@ -5,22 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot import commands
 from bot.i18n import t
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.help import help_message
+from handlers import report
 
 
 def register(app: App, services: Services) -> None:
     """Wire the slash command to the app."""
 
     @app.command(commands.SLASH)
-    def on_crisis(ack: Ack, command: dict[str, Any]) -> None:
+    def on_crisis(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         user = str(command.get("user_id", ""))
-        lang = services.lang_of(user)
         parsed = commands.parse(str(command.get("text", "")))
+        if parsed.command is not None and parsed.command.key == "report":
+            ack()  # before any look-up: the modal must open within the trigger's 3 s
+            report.open_report(services, client, user, str(command["trigger_id"]), command.get("channel_id"))
+            return
+        lang = services.lang_of(user)
         who = services.who(user)
         if parsed.command is None:
             ack(response_type="ephemeral", text=t("unknown.command", lang, text=escape(clip(parsed.text, 80))))

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.config import OrgConfig
 from bot.runtime import Bot, HttpServer, build_bot
@@ -46,6 +49,9 @@ class Stack:
 
     def start(self) -> Stack:
         self.sandbox = Sandbox.start(bot_token=TOKEN)
+        # Slack sends only the events the app subscribes to: take them from the manifest.
+        manifest = yaml.safe_load((Path(__file__).parents[1] / "manifests" / "http.yaml").read_text())
+        self.sandbox.interactions.subscribe(manifest["settings"]["event_subscriptions"]["bot_events"])
         self.boot()
         return self
 

@@ -1,0 +1,210 @@
+"""Reporting and triage (procedure §4–§6 steps 1–2): validate a report, store it with its audit event and all of
+its pending work in one transaction, and route it to the tier its level needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot import ids, paging, roster
+from bot.authz import Who
+from bot.config import Level, OrgConfig, Role
+from bot.i18n import Lang, t
+from bot.text import clean
+from bot.views.report import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
+from storage import audit, incidents
+from storage import work as queue
+from storage.models import Incident
+
+LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
+
+
+class InvalidInput(Exception):
+    """Inline errors for a modal: block id → message in the reader's language."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotAllowed(Exception):
+    """The procedure does not give this person this action; `action` and `allowed` are i18n keys."""
+
+    def __init__(self, action: str, allowed: str) -> None:
+        super().__init__(f"{action} is for {allowed}")
+        self.action = action
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated report, ready to store."""
+
+    unit_id: str
+    category: str
+    subtype: str
+    title: str
+    description: str
+    occurred_at: datetime | None
+    location: str
+    impact: str
+    proposed_level: Level
+    flags: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Reported:
+    incident_id: int
+    number: str
+    title: str
+    created: bool
+
+
+def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get(block) or {}
+
+
+def parse_report(config: OrgConfig, values: dict[str, Any], now: datetime, lang: Lang) -> Report:
+    """Turn the modal's state.values into a Report, or raise InvalidInput with every problem at once."""
+    errors: dict[str, str] = {}
+
+    def text(block: str, limit: int, required: bool) -> str:
+        raw = clean(str(_value(values, block).get("value") or "")).strip()
+        if required and not raw:
+            errors[block] = t("error.required", lang)
+        elif len(raw) > limit:
+            errors[block] = t("error.too_long", lang, limit=limit)
+        return raw
+
+    def choice(block: str) -> str:
+        return str((_value(values, block).get("selected_option") or {}).get("value") or "")
+
+    unit_id = choice(ids.F_UNIT)
+    if config.unit(unit_id) is None:
+        errors[ids.F_UNIT] = t("error.unknown_choice" if unit_id else "error.required", lang)
+    subtype = choice(ids.F_SUBTYPE)
+    category = next((c.id for c in config.categories for s in c.subtypes if s.id == subtype), "")
+    if not category:
+        errors[ids.F_SUBTYPE] = t("error.unknown_choice" if subtype else "error.required", lang)
+    level = choice(ids.F_LEVEL)
+    if level not in {lv.value for lv in Level}:
+        errors[ids.F_LEVEL] = t("error.unknown_choice" if level else "error.required", lang)
+    title = text(ids.F_TITLE, TITLE_MAX, True)
+    description = text(ids.F_DESCRIPTION, DESCRIPTION_MAX, True)
+    location = text(ids.F_LOCATION, LOCATION_MAX, False)
+    impact = text(ids.F_IMPACT, IMPACT_MAX, False)
+    occurred_at = None
+    stamp = _value(values, ids.F_OCCURRED).get("selected_date_time")
+    if stamp is not None:
+        try:
+            occurred_at = datetime.fromtimestamp(int(stamp), tz=now.tzinfo)
+        except (TypeError, ValueError, OverflowError):
+            errors[ids.F_OCCURRED] = t("error.unknown_choice", lang)
+        else:
+            if occurred_at > now + timedelta(minutes=5):
+                errors[ids.F_OCCURRED] = t("error.future", lang)
+    chosen = {str(o.get("value")) for o in _value(values, ids.F_FLAGS).get("selected_options") or []}
+    if errors:
+        raise InvalidInput(errors)
+    return Report(unit_id, category, subtype, title, description, occurred_at, location, impact, Level(level),
+                  {f: f in chosen for f in FLAGS})
+
+
+def can_set_level(who: Who, unit_id: str | None) -> bool:
+    """§5: the handling group judges; the executive secretary and the commander may too."""
+    return (unit_id is not None and who.heads(unit_id)) or who.holds(Role.EXECUTIVE_SECRETARY) \
+        or who.holds(Role.COMMANDER)
+
+
+def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submission_key: str,
+           now: datetime) -> Reported:
+    """Store the incident, its audit event and its pending work in the caller's transaction.
+
+    A second submission with the same key (Slack retried, or a double tap) returns the first incident.
+    """
+    existing = incidents.by_submission_key(session, submission_key)
+    if existing is not None:
+        return Reported(existing.id, existing.number, existing.title, False)
+    year = now.astimezone(config.organisation.tz).year
+    seq, number = incidents.allocate_incident_number(session, year)
+    triaged = who.heads(data.unit_id)
+    incident = Incident(
+        number=number, year=year, seq=seq, category=data.category, subtype=data.subtype,
+        level=data.proposed_level.value if triaged else None, proposed_level=data.proposed_level.value,
+        status="open", step="identify", unit_id=data.unit_id, reporter=who.user, title=data.title,
+        description=data.description, occurred_at=data.occurred_at, location=data.location or None,
+        impact=data.impact or None, flags=data.flags, submission_key=submission_key,
+        triaged_at=now if triaged else None, triaged_by=who.user if triaged else None, created_at=now,
+        updated_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    audit.record(session, who.user, "incident.reported", "incident", incident.id, incident_id=incident.id, at=now,
+                 data={"number": number, "category": data.category, "subtype": data.subtype,
+                       "proposed_level": data.proposed_level.value, "unit": data.unit_id, "flags": data.flags})
+    key = f"incident:{incident.id}"
+    queue.enqueue(session, "warroom.open", f"{key}:warroom", now, {"incident": incident.id}, incident.id)
+    queue.enqueue(session, "warroom.card", f"{key}:card", now, {"incident": incident.id}, incident.id)
+    queue.enqueue(session, "reporter.notify", f"{key}:reporter", now, {"incident": incident.id}, incident.id)
+    posts = roster.unit_posts(session, data.unit_id)
+    invite(session, incident, [who.user, posts.head, posts.deputy], now)
+    if triaged:
+        audit.record(session, who.user, "incident.triaged", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"level": data.proposed_level.value, "by": "reporter is the unit's head"})
+        route(session, config, incident, data.proposed_level, None, now)
+    else:
+        queue.enqueue(session, "triage.request", f"{key}:triage-request", now, {"incident": incident.id},
+                      incident.id)
+        queue.enqueue(session, "triage.timeout", f"{key}:triage-timeout",
+                      now + timedelta(seconds=config.routing.untriaged_timeout_seconds), {"incident": incident.id},
+                      incident.id)
+    return Reported(incident.id, number, incident.title, True)
+
+
+def invite(session: Session, incident: Incident, users: list[str | None], now: datetime) -> None:
+    """Invite people to the war room, once each (the work key is per person)."""
+    for user in dict.fromkeys(u for u in users if u):
+        queue.enqueue(session, "warroom.invite", f"incident:{incident.id}:invite:{user}", now,
+                      {"incident": incident.id, "user": user}, incident.id)
+
+
+def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,
+          now: datetime) -> None:
+    """Bring in the team the level (and category) needs, and page the tier when the level asks for one."""
+    route_spec = config.routing.levels[level]
+    roles: list[Role] = list(route_spec.invite)
+    category_route = config.routing.categories.get(incident.category)
+    if category_route:
+        roles += category_route.invite
+    invite(session, incident, [roster.holders(session, r).primary for r in roles], now)
+    raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
+    if route_spec.page is not None and raised:
+        paging.page_role(session, config, incident, route_spec.page, level, now)
+    queue.enqueue(session, "warroom.card.refresh", f"incident:{incident.id}:card:{now.timestamp()}:{level.value}",
+                  now, {"incident": incident.id}, incident.id)
+
+
+def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident, level: Level,
+              subtype: str | None, now: datetime) -> None:
+    """Triage (§5): confirm or change the level and category; a raised level pages the new tier."""
+    if not can_set_level(who, incident.unit_id):
+        raise NotAllowed("action.set_level", "allowed.set_level")
+    previous = Level(incident.level) if incident.level else None
+    changes: dict[str, Any] = {"level": level.value, "previous": previous.value if previous else None}
+    if subtype and subtype != incident.subtype:
+        category = next((c.id for c in config.categories for s in c.subtypes if s.id == subtype), None)
+        if category:
+            changes.update(subtype=subtype, category=category, previous_subtype=incident.subtype)
+            incident.subtype, incident.category = subtype, category
+    incident.level = level.value
+    incident.updated_at = now
+    if incident.triaged_at is None:
+        incident.triaged_at, incident.triaged_by = now, who.user
+        queue.cancel(session, now, key_prefix=f"incident:{incident.id}:triage-timeout")
+    audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
+                 data=changes)
+    route(session, config, incident, level, previous, now)

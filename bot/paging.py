@@ -1,0 +1,106 @@
+"""Paging (procedure §5, §3): reach the role holder, then their deputy (職務代理人), then the next tier up.
+
+A page is a row first; the DM and the war-room mention are due work, and the escalation is a timer row, so a
+page survives restarts and is never sent twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot import roster
+from bot.authz import Who
+from bot.config import Level, OrgConfig, Role
+from storage import audit
+from storage import work as queue
+from storage.models import Incident, Page
+
+# Who is paged when a tier does not answer: medium goes to the commander; the commander is the top.
+NEXT_TIER: dict[Role, Role | None] = {Role.EXECUTIVE_SECRETARY: Role.COMMANDER, Role.COMMANDER: None}
+PAGING, ACKED, ESCALATED, SUPERSEDED = "paging", "acked", "escalated", "superseded"
+
+
+def ack_timeout(config: OrgConfig, level: Level | str | None) -> timedelta:
+    seconds = config.paging.ack_timeout_seconds
+    key = Level(level).value if level else "medium"
+    return timedelta(seconds=seconds.get(key, seconds.get("medium", 900)))  # type: ignore[call-overload]
+
+
+def page_role(session: Session, config: OrgConfig, incident: Incident, role: Role, level: Level | str | None,
+              now: datetime, *, tier: int = 0, attempt: str = "primary") -> Page | None:
+    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged."""
+    open_page = session.scalar(sa.select(Page).where(Page.incident_id == incident.id, Page.role == role.value,
+                                                     Page.status.in_([PAGING, ACKED])))
+    if open_page is not None and attempt != "deputy":
+        return None
+    holders = roster.holders(session, role)
+    target = holders.deputy if attempt == "deputy" else (holders.primary or holders.deputy)
+    if target is None:
+        audit.record(session, "crisisbot", "page.no_holder", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"role": role.value, "attempt": attempt})
+        return None
+    page = Page(incident_id=incident.id, role=role.value, tier=tier, target_user=target, attempt=attempt,
+                status=PAGING, paged_at=now)
+    session.add(page)
+    session.flush()
+    audit.record(session, "crisisbot", "page.sent", "page", page.id, incident_id=incident.id, at=now,
+                 data={"role": role.value, "target": target, "attempt": attempt, "tier": tier,
+                       "level": Level(level).value if level else None})
+    payload = {"incident": incident.id, "page": page.id}
+    queue.enqueue(session, "page.send", f"page:{page.id}:dm", now, payload, incident.id)
+    queue.enqueue(session, "page.mention", f"page:{page.id}:mention", now, payload, incident.id)
+    queue.enqueue(session, "page.escalate", f"page:{page.id}:escalate", now + ack_timeout(config, level), payload,
+                  incident.id)
+    return page
+
+
+def escalate(session: Session, config: OrgConfig, page: Page, now: datetime) -> Page | None:
+    """The ack timeout ran out: page the deputy, else the next tier. Returns the new page, if any."""
+    if page.status != PAGING:
+        return None
+    incident = session.get(Incident, page.incident_id)
+    assert incident is not None
+    page.status, page.escalated_at = ESCALATED, now
+    role = Role(page.role)
+    audit.record(session, "crisisbot", "page.escalated", "page", page.id, incident_id=incident.id, at=now,
+                 data={"role": role.value, "from": page.target_user, "attempt": page.attempt})
+    if page.attempt != "deputy":
+        deputy = roster.holders(session, role).deputy
+        if deputy and deputy != page.target_user:
+            return page_role(session, config, incident, role, incident.level, now, tier=page.tier, attempt="deputy")
+    up = NEXT_TIER.get(role)
+    if up is None:
+        audit.record(session, "crisisbot", "page.exhausted", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"role": role.value})
+        queue.enqueue(session, "warroom.alert", f"page:{page.id}:exhausted", now,
+                      {"incident": incident.id, "page": page.id}, incident.id)
+        return None
+    return page_role(session, config, incident, up, incident.level, now, tier=page.tier + 1, attempt="next_tier")
+
+
+def may_acknowledge(session: Session, who: Who, page: Page) -> bool:
+    """§3: the person paged, or the holder or deputy of the role paged."""
+    if who.user == page.target_user:
+        return True
+    return who.holds(Role(page.role))
+
+
+def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
+    """Record the acknowledgement and stop every escalation still running on the incident. False if already."""
+    if page.status == ACKED:
+        return False
+    page.status, page.acked_at, page.acked_by = ACKED, now, who.user
+    audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
+                 data={"role": page.role, "target": page.target_user})
+    others = session.scalars(sa.select(Page).where(Page.incident_id == page.incident_id, Page.status == PAGING,
+                                                   Page.id != page.id)).all()
+    for other in others:
+        other.status = SUPERSEDED
+        queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
+    queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
+    queue.enqueue(session, "page.acked", f"page:{page.id}:acked", now,
+                  {"incident": page.incident_id, "page": page.id}, page.incident_id)
+    return True

@@ -1,0 +1,366 @@
+"""The war room's Slack side effects, run by the tick as due work: open the channel, invite, pin the card, send
+pages and their mentions, ask for triage. Each executor is idempotent: it looks at what is already recorded
+before it calls Slack, and records the Slack ids it got.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot import paging, roster
+from bot.config import Level, Role
+from bot.i18n import t
+from bot.ports import ChatError
+from bot.text import escape
+from bot.views.card import (
+    ROLE_ORDER,
+    CardState,
+    PageLine,
+    category_name,
+    incident_card,
+    level_name,
+    page_message,
+    role_name,
+    triage_request,
+)
+from bot.work import GiveUp, Job, NotReady
+from storage import audit
+from storage import work as queue
+from storage.models import Incident, Page
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+# ---------------------------------------------------------------------------------------------- state
+
+
+def card_state(session: Session, incident: Incident) -> CardState:
+    holders: dict[str, tuple[str | None, str | None]] = {}
+    if incident.unit_id:
+        posts = roster.unit_posts(session, incident.unit_id)
+        holders["unit"] = (posts.head, posts.deputy)
+    for role in ROLE_ORDER:
+        h = roster.holders(session, role)
+        holders[role] = (h.primary, h.deputy)
+    pages = session.scalars(sa.select(Page).where(Page.incident_id == incident.id).order_by(Page.id)).all()
+    return CardState(
+        incident.id, incident.number, incident.title, incident.category, incident.subtype, incident.level,
+        incident.proposed_level, incident.status, incident.step, incident.unit_id, incident.reporter,
+        incident.channel_id, holders,
+        tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
+                       p.escalated_at) for p in pages),
+    )
+
+
+def _load(session: Session, job: Job) -> Incident:
+    incident = session.get(Incident, int(job.payload["incident"]))
+    if incident is None:
+        raise GiveUp(f"incident {job.payload['incident']} does not exist")
+    return incident
+
+
+# ---------------------------------------------------------------------------------------------- channel names
+
+
+def channel_slug(number: str, title: str, ascii_only: bool = False) -> str:
+    """`inc-2026-0007-貨櫃場火警`: Slack's rules (lowercase, ≤ 80, no spaces or periods); Chinese allowed."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    if ascii_only:
+        text = text.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^\w-]+", "-", text, flags=re.UNICODE).strip("-_")
+    slug = re.sub(r"-{2,}", "-", slug)[:40].strip("-_")
+    base = f"inc-{number}"
+    return f"{base}-{slug}" if slug else base
+
+
+def _post_once(services: Services, job: Job, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+    """chat.postMessage that a retry cannot duplicate: the work key rides along as message metadata, and a
+    retried job first looks for it in the channel's recent history."""
+    if job.attempts > 1:
+        history = services.chat.call("conversations.history", channel=channel, limit=50, include_all_metadata=True)
+        for msg in history.get("messages", []):
+            if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == job.key:
+                return {"channel": channel, "ts": msg["ts"]}
+    return services.chat.call("chat.postMessage", channel=channel, text=message["text"], blocks=message["blocks"],
+                              metadata={"event_type": "crisisbot_work", "event_payload": {"work": job.key}},
+                              unfurl_links=False, unfurl_media=False)
+
+
+def _dm(services: Services, job: Job, user: str, message: dict[str, Any]) -> dict[str, Any]:
+    channel = user
+    if job.attempts > 1:
+        channel = services.chat.call("conversations.open", users=user)["channel"]["id"]
+    return _post_once(services, job, channel, message)
+
+
+# ---------------------------------------------------------------------------------------------- executors
+
+
+def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.channel_id:
+            return {"channel": incident.channel_id, "already": True}
+        number, title = incident.number, incident.title
+        level = level_name(services.config, incident.level or incident.proposed_level, "zh-TW")
+    lang = services.config.organisation.language
+    name = channel_slug(number, title)
+    channel = None
+    for attempt in range(1, 12):
+        candidate = name if attempt == 1 else f"{name[:76]}-{attempt}"
+        try:
+            channel = services.chat.call("conversations.create", name=candidate, is_private=False)["channel"]
+            break
+        except ChatError as exc:
+            if exc.code.startswith("invalid_name"):
+                name = channel_slug(number, title, ascii_only=True)
+                continue
+            if exc.code != "name_taken":
+                raise
+            adopted = _adopt(services, candidate, number)
+            if adopted:
+                channel = adopted
+                break
+    if channel is None:
+        raise GiveUp(f"no free channel name for {number}")
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        if incident.channel_id is None:
+            incident.channel_id, incident.channel_name = channel["id"], channel["name"]
+            audit.record(session, "crisisbot", "warroom.opened", "incident", incident.id, incident_id=incident.id,
+                         at=now, data={"channel": channel["id"], "name": channel["name"]})
+    purpose = f"{number} {escape(title)}"[:250]
+    services.chat.call("conversations.setPurpose", channel=channel["id"], purpose=purpose)
+    services.chat.call("conversations.setTopic", channel=channel["id"],
+                       topic=f"{number}｜{level}｜{t('card.status.open', lang)}"[:250])
+    services.kick()
+    return {"channel": channel["id"], "name": channel["name"]}
+
+
+def _adopt(services: Services, name: str, number: str) -> dict[str, Any] | None:
+    """A retry after a crash may find the channel it created: adopt it if its purpose names this incident."""
+    cursor = None
+    while True:
+        page = services.chat.call("conversations.list", exclude_archived=True, limit=200, types="public_channel",
+                                  **({"cursor": cursor} if cursor else {}))
+        for channel in page.get("channels", []):
+            if channel.get("name") == name:
+                purpose = (channel.get("purpose") or {}).get("value", "")
+                return channel if purpose.startswith(number) or not purpose else None
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+
+
+def _channel(services: Services, job: Job) -> str:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if not incident.channel_id:
+            raise NotReady("the war room is not open yet")
+        return incident.channel_id
+
+
+def invite(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    try:
+        services.chat.call("conversations.invite", channel=channel, users=job.payload["user"])
+    except ChatError as exc:
+        if exc.code not in ("already_in_channel", "cant_invite_self"):
+            raise
+    return {"channel": channel}
+
+
+def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.card_ts:
+            return {"ts": incident.card_ts, "already": True}
+        message = incident_card(card_state(session, incident), services.config, services.config.organisation.language)
+    posted = _post_once(services, job, channel, message)
+    try:
+        services.chat.call("pins.add", channel=channel, timestamp=posted["ts"])
+    except ChatError as exc:
+        if exc.code != "already_pinned":
+            raise
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        incident.card_ts = posted["ts"]
+    return {"ts": posted["ts"]}
+
+
+def refresh_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if not incident.card_ts or not incident.channel_id:
+            raise NotReady("the card is not posted yet")
+        message = incident_card(card_state(session, incident), services.config, services.config.organisation.language)
+        channel, ts = incident.channel_id, incident.card_ts
+    services.chat.call("chat.update", channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
+    return {"ts": ts}
+
+
+def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    with services.sessions() as session:
+        incident = _load(session, job)
+        reporter, number, title = incident.reporter, incident.number, incident.title
+    lang = services.lang_of(reporter)
+    text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
+    return _dm(services, job, reporter, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
+def _page(session: Session, job: Job) -> Page:
+    page = session.get(Page, int(job.payload["page"]))
+    if page is None:
+        raise GiveUp(f"page {job.payload['page']} does not exist")
+    return page
+
+
+def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        page = _page(session, job)
+        if page.message_ts:
+            return {"ts": page.message_ts, "already": True}
+        state = card_state(session, _load(session, job))
+        target, role, page_id = page.target_user, page.role, page.id
+    message = page_message(state, role, services.config, services.lang_of(target), page_id=page_id)
+    posted = _dm(services, job, target, message)
+    with services.sessions() as session, session.begin():
+        page = _page(session, job)
+        page.dm_channel, page.message_ts = posted["channel"], posted["ts"]
+        audit.record(session, "crisisbot", "page.delivered", "page", page.id, incident_id=page.incident_id, at=now,
+                     data={"target": target, "channel": posted["channel"]})
+    services.kick()
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    with services.sessions() as session:
+        page = _page(session, job)
+        lang = services.config.organisation.language
+        text = t("page.mention", lang, user=page.target_user, role=role_name(page.role, lang),
+                 attempt=t(f"attempt.{page.attempt}", lang))
+        incident_id, page_id = page.incident_id, page.id
+    _refresh_later(services, incident_id, now, f"mention:{page_id}")
+    return _post_once(services, job, channel, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
+def _refresh_later(services: Services, incident_id: int, now: datetime, why: str) -> None:
+    with services.sessions() as session, session.begin():
+        _refresh_card_in(session, incident_id, now, why)
+
+
+def escalate_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session, session.begin():
+        page = _page(session, job)
+        nxt = paging.escalate(session, services.config, page, now)
+        result = {"next_page": nxt.id if nxt else None, "status": page.status}
+        _refresh_card_in(session, page.incident_id, now, f"escalate:{page.id}")
+    services.kick()
+    return result
+
+
+def _refresh_card_in(session: Session, incident_id: int, now: datetime, why: str) -> None:
+    queue.enqueue(session, "warroom.card.refresh", f"incident:{incident_id}:card:{why}", now,
+                  {"incident": incident_id}, incident_id)
+
+
+def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """After an acknowledgement: replace the DM's button with who acknowledged, tell the room, refresh the card."""
+    with services.sessions() as session:
+        page = _page(session, job)
+        state = card_state(session, _load(session, job))
+        target, role, dm, ts, by, at = (page.target_user, page.role, page.dm_channel, page.message_ts, page.acked_by,
+                                        page.acked_at)
+    if dm and ts:
+        message = page_message(state, role, services.config, services.lang_of(target), page_id=page.id,
+                               acked_by=by, acked_at=at)
+        services.chat.call("chat.update", channel=dm, ts=ts, text=message["text"], blocks=message["blocks"])
+    if state.channel_id:
+        lang = services.config.organisation.language
+        text = t("page.acked_room", lang, user=by, role=role_name(role, lang))
+        _post_once(services, job, state.channel_id, {"text": text, "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    _refresh_later(services, state.id, now, f"ack:{page.id}")
+    return {"acked_by": by}
+
+
+def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    with services.sessions() as session:
+        page = _page(session, job)
+        lang = services.config.organisation.language
+        text = t("page.exhausted", lang, role=role_name(page.role, lang))
+    return _post_once(services, job, channel, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
+def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.triaged_at:
+            return {"skipped": "already triaged"}
+        state = card_state(session, incident)
+        head, deputy = state.holders.get("unit", (None, None))
+    sent = {}
+    for user in dict.fromkeys(u for u in (head, deputy) if u):
+        sub = Job(job.id, job.kind, f"{job.key}:{user}", job.subject_id, job.payload, job.attempts, job.due_at)
+        sent[user] = _dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
+    return {"sent": sent}
+
+
+def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Nothing may sit unseen: an untriaged incident pages the executive secretary."""
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        if incident.triaged_at:
+            return {"skipped": "triaged"}
+        audit.record(session, "crisisbot", "incident.untriaged", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"after_seconds": services.config.routing.untriaged_timeout_seconds})
+        page = paging.page_role(session, services.config, incident, Role.EXECUTIVE_SECRETARY,
+                                incident.proposed_level or Level.MEDIUM, now)
+        _refresh_card_in(session, incident.id, now, "untriaged")
+    services.kick()
+    return {"page": page.id if page else None}
+
+
+def note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A line in the war room about something a person did (triage, a legal request), in the room's language."""
+    channel = _channel(services, job)
+    lang = services.config.organisation.language
+    with services.sessions() as session:
+        incident = _load(session, job)
+        values = {"user": job.payload.get("user", ""),
+                  "level": level_name(services.config, incident.level, lang),
+                  "category": category_name(services.config, incident.category, incident.subtype, lang)}
+    text = t(job.payload["key"], lang, **values)
+    return _post_once(services, job, channel, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
+EXECUTORS = {
+    "warroom.note": note,
+    "warroom.open": open_warroom,
+    "warroom.invite": invite,
+    "warroom.card": post_card,
+    "warroom.card.refresh": refresh_card,
+    "warroom.alert": alert,
+    "reporter.notify": notify_reporter,
+    "page.send": send_page,
+    "page.mention": mention_page,
+    "page.escalate": escalate_page,
+    "page.acked": page_acked,
+    "triage.request": request_triage,
+    "triage.timeout": triage_timeout,
+}

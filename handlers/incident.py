@@ -1,0 +1,121 @@
+"""The war room's buttons and the triage modal: acknowledge a page, set the level, ask for legal advice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import ids, paging
+from bot import incidents as service
+from bot.config import Level, Role
+from bot.i18n import t
+from bot.services import Services
+from bot.views.card import triage_modal
+from bot.warroom import card_state
+from storage import audit
+from storage import work as queue
+from storage.models import Incident, Page
+
+
+def _refuse(respond: Respond, services: Services, user: str, action: str, allowed: str) -> None:
+    lang = services.lang_of(user)
+    respond(text=t("refusal", lang, action=t(action, lang), allowed=t(allowed, lang)), response_type="ephemeral",
+            replace_original=False)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def register(app: App, services: Services) -> None:
+    """Wire the page, triage and legal actions."""
+
+    @app.action(ids.PAGE_ACK)
+    def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, now = body["user"]["id"], services.clock()
+        who = services.who(user)
+        with services.sessions() as session, session.begin():
+            page = session.get(Page, _int(action.get("value")) or -1)
+            if page is None:
+                return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
+                               replace_original=False)
+            if not paging.may_acknowledge(session, who, page):
+                allowed = False
+            else:
+                allowed = True
+                fresh = paging.acknowledge(session, who, page, now)
+        if not allowed:
+            return _refuse(respond, services, user, "action.ack", "allowed.ack")
+        services.kick()
+        respond(text=t("ack.done" if fresh else "ack.already", services.lang_of(user)), response_type="ephemeral",
+                replace_original=False)
+
+    @app.action(ids.TRIAGE_OPEN)
+    def on_triage_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                       respond: Respond) -> None:
+        ack()
+        user = body["user"]["id"]
+        who = services.who(user)
+        with services.sessions() as session:
+            incident = session.get(Incident, _int(action.get("value")) or -1)
+            state = card_state(session, incident) if incident else None
+        if state is None:
+            return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
+                           replace_original=False)
+        if not service.can_set_level(who, state.unit_id):
+            return _refuse(respond, services, user, "action.set_level", "allowed.set_level")
+        client.views_open(trigger_id=body["trigger_id"], view=triage_modal(state, services.config,
+                                                                            services.lang_of(user)))
+
+    @app.view(ids.TRIAGE_VIEW)
+    def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, now = body["user"]["id"], services.clock()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        lang = meta.get("lang") or services.lang_of(user)
+        values = view["state"]["values"]
+        level = ((values.get(ids.T_LEVEL) or {}).get(ids.T_LEVEL) or {}).get("selected_option") or {}
+        subtype = ((values.get(ids.T_SUBTYPE) or {}).get(ids.T_SUBTYPE) or {}).get("selected_option") or {}
+        if level.get("value") not in {lv.value for lv in Level}:
+            return ack(response_action="errors", errors={ids.T_LEVEL: t("error.required", lang)})
+        who = services.who(user)
+        try:
+            with services.sessions() as session, session.begin():
+                incident = session.get(Incident, _int(meta.get("incident")) or -1)
+                if incident is None:
+                    return ack(response_action="errors", errors={ids.T_LEVEL: t("incident.not_found", lang)})
+                service.set_level(session, services.config, who, incident, Level(level["value"]),
+                                  subtype.get("value"), now)
+                queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{now.timestamp()}",
+                              now, {"incident": incident.id, "key": "triage.note", "user": user}, incident.id)
+        except service.NotAllowed as exc:
+            return ack(response_action="errors", errors={
+                ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
+        ack()
+        services.kick()
+
+    @app.action(ids.REQUEST_LEGAL)
+    def on_legal(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, now = body["user"]["id"], services.clock()
+        who = services.who(user)
+        if not who.known:
+            return _refuse(respond, services, user, "action.legal", "allowed.legal")
+        with services.sessions() as session, session.begin():
+            incident = session.get(Incident, _int(action.get("value")) or -1)
+            if incident is None:
+                return None
+            audit.record(session, user, "legal.requested", "incident", incident.id, incident_id=incident.id, at=now)
+            service.invite(session, incident, [paging.roster.holders(session, Role.LEGAL).primary], now)
+            paging.page_role(session, services.config, incident, Role.LEGAL, incident.level or incident.proposed_level,
+                             now)
+            queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
+                          {"incident": incident.id, "key": "legal.requested", "user": user}, incident.id)
+        services.kick()
+        return None

@@ -1,0 +1,55 @@
+"""`/crisis report`: open the report modal at once, store the submission, and confirm with the number."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot import incidents as service
+from bot.services import Services
+from bot.views.report import loading_view, report_done_view, report_modal
+
+log = logging.getLogger(__name__)
+
+
+def open_report(services: Services, client: WebClient, user: str, trigger_id: str, channel: str | None) -> None:
+    """Open the form in one call when the reader's language is cached; else a loading view first, then update."""
+    lang = services.people.cached(user)
+    if lang is None:
+        opened = client.views_open(trigger_id=trigger_id, view=loading_view(services.config.organisation.language))
+        lang = services.lang_of(user)
+        units = services.who(user).unit_posts
+        view = report_modal(services.config, lang, unit_id=next(iter(sorted(units)), ("", ""))[0] or None,
+                            channel_id=channel, occurred=int(services.clock().timestamp()))
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+        return
+    units = services.who(user).unit_posts
+    view = report_modal(services.config, lang, unit_id=next(iter(sorted(units)), ("", ""))[0] or None,
+                        channel_id=channel, occurred=int(services.clock().timestamp()))
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def register(app: App, services: Services) -> None:
+    """Wire the report modal's submission."""
+
+    @app.view(ids.REPORT_VIEW)
+    def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        lang = json.loads(view.get("private_metadata") or "{}").get("lang") or services.lang_of(user)
+        now = services.clock()
+        try:
+            data = service.parse_report(services.config, view["state"]["values"], now, lang)
+        except service.InvalidInput as exc:
+            ack(response_action="errors", errors=exc.errors)
+            return
+        who = services.who(user)
+        with services.sessions() as session, session.begin():
+            done = service.report(session, services.config, who, data, submission_key=view["id"], now=now)
+        ack(response_action="update", view=report_done_view(done.number, done.title, lang))
+        services.kick()
+        log.info("incident %s reported by %s (new: %s)", done.number, user, done.created)
