@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from bot import work
 from bot.app import create_app, executors
 from bot.config import OrgConfig, load_config
+from bot.directory import resolve_people
 from bot.roster import sync_roster
 from bot.services import Services, utcnow
 from bot.settings import Settings
@@ -72,11 +73,11 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng
     """Build everything from settings. Raises ConfigError / SettingsError with a clear message on bad input."""
     if settings.slack_bot_token is None:
         raise ValueError("build_bot needs SLACK_BOT_TOKEN; with no token run the sandbox (crisisbot)")
-    config = config or load_config(settings.crisisbot_config)
-    engine = prepare_database(settings.resolved_database_url(), config, clock())
     client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    services = Services(settings, config, db.session_factory(engine), SlackChat(client), clock,
-                        rng or random.SystemRandom())
+    chat = SlackChat(client)
+    config = resolve_people(config or load_config(settings.crisisbot_config), chat)
+    engine = prepare_database(settings.resolved_database_url(), config, clock())
+    services = Services(settings, config, db.session_factory(engine), chat, clock, rng or random.SystemRandom())
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = create_app(services, client, secret, token_verification=token_verification)
     return Bot(services, app, engine, secret)
