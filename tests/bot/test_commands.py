@@ -43,5 +43,5 @@ def test_roles_from_config():
     assert "Deputy commander-in-chief" in deputy.describe(config, "en")
 
 
-def test_help_is_available_to_everyone():
-    assert [c.key for c in available(Who("U0000GUST"))] == ["help"]
+def test_help_and_report_are_available_to_everyone():
+    assert [c.key for c in available(Who("U0000GUST"))] == ["help", "report"]

@@ -28,17 +28,19 @@ def test_kick_runs_a_sweep_now_and_drains():
 
 def test_a_failing_sweep_does_not_stop_the_scheduler():
     attempts = []
-    second = threading.Event()
+    first, second = threading.Event(), threading.Event()
 
     def sweep():
         attempts.append(1)
         if len(attempts) == 1:
+            first.set()
             raise RuntimeError("database is down")
         second.set()
         return 0
 
     ticker = Ticker(sweep, seconds=3600).start()
     try:
+        assert first.wait(5)
         ticker.kick()
         assert second.wait(5)
     finally:
