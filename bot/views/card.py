@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bot import ids
-from bot.config import Level, OrgConfig, Role
+from bot.config import OrgConfig, Role
 from bot.i18n import MESSAGES, Lang, t
 from bot.text import clip, escape
-from bot.views.report import _input, _option, _plain
+from bot.views.report import input_block, level_definitions, level_options, plain, subtype_groups
 
 
 @dataclass(frozen=True)
@@ -101,16 +101,16 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
             pages.append(t("card.page_open", lang, **values))
     header = clip(f"{t('card.number', lang, number=state.number)}｜{state.title}", 150)
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "block_id": ids.CARD_HEADER, "text": _plain(header, 150)},
+        {"type": "header", "block_id": ids.CARD_HEADER, "text": plain(header, 150)},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{escape(v) if '<@' not in v else v}"}
                                        for k, v in fields]},
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.roles", lang) + "\n" + "\n".join(roles)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.pages", lang) + "\n" + (
             "\n".join(pages[-15:]) or t("card.no_pages", lang))}},
         {"type": "actions", "block_id": ids.CARD_ACTIONS, "elements": [
-            {"type": "button", "action_id": ids.TRIAGE_OPEN, "text": _plain(t("button.triage", lang)),
+            {"type": "button", "action_id": ids.TRIAGE_OPEN, "text": plain(t("button.triage", lang)),
              "value": str(state.id)},
-            {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": _plain(t("button.legal", lang)),
+            {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": plain(t("button.legal", lang)),
              "value": str(state.id)},
         ]},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
@@ -140,7 +140,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
     else:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "action_id": ids.PAGE_ACK, "style": "primary", "value": str(page_id),
-             "text": _plain(t("button.ack", lang))}]})
+             "text": plain(t("button.ack", lang))}]})
     return {"text": text, "blocks": blocks}
 
 
@@ -152,36 +152,33 @@ def triage_request(state: CardState, config: OrgConfig, lang: Lang) -> dict[str,
     return {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
         {"type": "actions", "elements": [{"type": "button", "action_id": ids.TRIAGE_OPEN, "style": "primary",
-                                          "value": str(state.id), "text": _plain(t("button.triage", lang))}]},
+                                          "value": str(state.id), "text": plain(t("button.triage", lang))}]},
     ]}
 
 
 def triage_modal(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
     """Confirm or change the level and the category."""
-    levels = [_option(lv.value, config.levels.of(lv).name(lang), t(f"level.notify.{lv.value}", lang))
-              for lv in Level]
+    levels = level_options(config, lang)
     current = state.level or state.proposed_level
     level_el: dict[str, Any] = {"type": "radio_buttons", "options": levels}
     chosen = next((o for o in levels if o["value"] == current), None)
     if chosen:
         level_el["initial_option"] = chosen
-    groups = [{"label": _plain(c.name(lang)), "options": [_option(s.id, s.name(lang)) for s in c.subtypes]}
-              for c in config.categories]
+    groups = subtype_groups(config, lang)
     sub_el: dict[str, Any] = {"type": "static_select", "option_groups": groups}
     initial = next((o for g in groups for o in g["options"] if o["value"] == state.subtype), None)
     if initial:
         sub_el["initial_option"] = initial
-    definitions = "\n".join(f"{config.levels.of(lv).name(lang)}: {config.levels.of(lv).definition(lang)}"
-                            for lv in Level)
+    definitions = level_definitions(config, lang)
     return {
         "type": "modal", "callback_id": ids.TRIAGE_VIEW,
-        "title": _plain(t("triage.title", lang), 24), "submit": _plain(t("triage.submit", lang), 24),
-        "close": _plain(t("report.close", lang), 24),
+        "title": plain(t("triage.title", lang), 24), "submit": plain(t("triage.submit", lang), 24),
+        "close": plain(t("report.close", lang), 24),
         "private_metadata": json.dumps({"incident": state.id, "lang": lang}),
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": f"*{state.number}* {escape(state.title)}"}},
-            _input(ids.T_LEVEL, t("report.level", lang), level_el, hint=definitions),
-            _input(ids.T_SUBTYPE, t("report.subtype", lang), sub_el),
+            input_block(ids.T_LEVEL, t("report.level", lang), level_el, hint=definitions),
+            input_block(ids.T_SUBTYPE, t("report.subtype", lang), sub_el),
         ],
     }
 

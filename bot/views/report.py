@@ -17,77 +17,90 @@ IMPACT_MAX = 2000
 FLAGS = ("media", "legislator", "casualties")
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
     return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
 
 
-def _option(value: str, text: str, description: str | None = None) -> dict[str, Any]:
-    option: dict[str, Any] = {"text": _plain(text), "value": value}
+def option(value: str, text: str, description: str | None = None) -> dict[str, Any]:
+    option: dict[str, Any] = {"text": plain(text), "value": value}
     if description:
-        option["description"] = _plain(description)
+        option["description"] = plain(description)
     return option
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
            hint: str | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": _plain(label, 2000),
+    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": plain(label, 2000),
                              "element": {**element, "action_id": block_id}, "optional": optional}
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = plain(hint, 2000)
     return block
+
+
+def subtype_groups(config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
+    """The 4 categories as option groups of their 9 sub-types (§4)."""
+    return [{"label": plain(c.name(lang)), "options": [option(s.id, s.name(lang)) for s in c.subtypes]}
+            for c in config.categories]
+
+
+def level_options(config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
+    """High, medium, low, each with whom it notifies (§5)."""
+    return [option(lv.value, config.levels.of(lv).name(lang), t(f"level.notify.{lv.value}", lang)) for lv in Level]
+
+
+def level_definitions(config: OrgConfig, lang: Lang) -> str:
+    """The procedure's definitions of the levels, shown as the hint under the level choice."""
+    return "\n".join(f"{config.levels.of(lv).name(lang)}: {config.levels.of(lv).definition(lang)}" for lv in Level)
 
 
 def loading_view(lang: Lang) -> dict[str, Any]:
     """Shown at once while slow look-ups run, then replaced by the form."""
-    return {"type": "modal", "callback_id": ids.REPORT_LOADING_VIEW, "title": _plain(t("report.title", lang), 24),
-            "close": _plain(t("report.close", lang), 24),
+    return {"type": "modal", "callback_id": ids.REPORT_LOADING_VIEW, "title": plain(t("report.title", lang), 24),
+            "close": plain(t("report.close", lang), 24),
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": t("report.loading", lang)}}]}
 
 
 def report_modal(config: OrgConfig, lang: Lang, *, unit_id: str | None, channel_id: str | None = None,
                  occurred: int | None = None) -> dict[str, Any]:
     """The form. `unit_id` preselects the reporter's unit; `occurred` (epoch seconds) preselects the time."""
-    units = [_option(u.id, u.name(lang)) for u in config.units]
+    units = [option(u.id, u.name(lang)) for u in config.units]
     unit_element: dict[str, Any] = {"type": "static_select", "options": units}
     initial_unit = next((o for o in units if o["value"] == unit_id), None)
     if initial_unit:
         unit_element["initial_option"] = initial_unit
-    groups = [{"label": _plain(c.name(lang)), "options": [_option(s.id, s.name(lang)) for s in c.subtypes]}
-              for c in config.categories]
-    levels = [_option(lv.value, config.levels.of(lv).name(lang), t(f"level.notify.{lv.value}", lang))
-              for lv in Level]
-    definitions = "\n".join(f"{config.levels.of(lv).name(lang)}: {config.levels.of(lv).definition(lang)}"
-                            for lv in Level)
+    groups = subtype_groups(config, lang)
+    levels = level_options(config, lang)
+    definitions = level_definitions(config, lang)
     occurred_element: dict[str, Any] = {"type": "datetimepicker"}
     if occurred:
         occurred_element["initial_date_time"] = occurred
-    flags = [_option(f, t(f"flag.{f}", lang)) for f in FLAGS]
+    flags = [option(f, t(f"flag.{f}", lang)) for f in FLAGS]
     blocks = [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("report.intro", lang)}]},
-        _input(ids.F_UNIT, t("report.unit", lang), unit_element),
-        _input(ids.F_SUBTYPE, t("report.subtype", lang),
+        input_block(ids.F_UNIT, t("report.unit", lang), unit_element),
+        input_block(ids.F_SUBTYPE, t("report.subtype", lang),
                {"type": "static_select", "option_groups": groups,
-                "placeholder": _plain(t("report.subtype_ph", lang), 150)}),
-        _input(ids.F_TITLE, t("report.title_field", lang),
+                "placeholder": plain(t("report.subtype_ph", lang), 150)}),
+        input_block(ids.F_TITLE, t("report.title_field", lang),
                {"type": "plain_text_input", "max_length": TITLE_MAX,
-                "placeholder": _plain(t("report.title_ph", lang), 150)}),
-        _input(ids.F_DESCRIPTION, t("report.description", lang),
+                "placeholder": plain(t("report.title_ph", lang), 150)}),
+        input_block(ids.F_DESCRIPTION, t("report.description", lang),
                {"type": "plain_text_input", "multiline": True, "max_length": DESCRIPTION_MAX}),
-        _input(ids.F_OCCURRED, t("report.occurred", lang), occurred_element, optional=True),
-        _input(ids.F_LOCATION, t("report.location", lang),
+        input_block(ids.F_OCCURRED, t("report.occurred", lang), occurred_element, optional=True),
+        input_block(ids.F_LOCATION, t("report.location", lang),
                {"type": "plain_text_input", "max_length": LOCATION_MAX}, optional=True),
-        _input(ids.F_IMPACT, t("report.impact", lang),
+        input_block(ids.F_IMPACT, t("report.impact", lang),
                {"type": "plain_text_input", "multiline": True, "max_length": IMPACT_MAX}, optional=True),
-        _input(ids.F_LEVEL, t("report.level", lang), {"type": "radio_buttons", "options": levels},
+        input_block(ids.F_LEVEL, t("report.level", lang), {"type": "radio_buttons", "options": levels},
                hint=f"{t('report.level_hint', lang)}\n{definitions}"),
-        _input(ids.F_FLAGS, t("report.flags", lang), {"type": "checkboxes", "options": flags}, optional=True),
+        input_block(ids.F_FLAGS, t("report.flags", lang), {"type": "checkboxes", "options": flags}, optional=True),
     ]
     return {
         "type": "modal",
         "callback_id": ids.REPORT_VIEW,
-        "title": _plain(t("report.title", lang), 24),
-        "submit": _plain(t("report.submit", lang), 24),
-        "close": _plain(t("report.close", lang), 24),
+        "title": plain(t("report.title", lang), 24),
+        "submit": plain(t("report.submit", lang), 24),
+        "close": plain(t("report.close", lang), 24),
         "private_metadata": json.dumps({"lang": lang, "channel": channel_id}),
         "blocks": blocks,
     }
@@ -95,7 +108,7 @@ def report_modal(config: OrgConfig, lang: Lang, *, unit_id: str | None, channel_
 
 def report_done_view(number: str, title: str, lang: Lang) -> dict[str, Any]:
     """What the modal turns into on submit: the number, and that the war-room link follows by DM."""
-    return {"type": "modal", "callback_id": ids.REPORT_DONE_VIEW, "title": _plain(t("report.done_title", lang), 24),
-            "close": _plain(t("common.close", lang), 24),
+    return {"type": "modal", "callback_id": ids.REPORT_DONE_VIEW, "title": plain(t("report.done_title", lang), 24),
+            "close": plain(t("common.close", lang), 24),
             "blocks": [{"type": "section", "text": {"type": "mrkdwn",
                                                     "text": t("report.done", lang, number=number, title=title)}}]}
