@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -57,6 +58,14 @@ def create_app(services: Services, client: WebClient, signing_secret: str, *,
                 respond(text=message, response_type="ephemeral", replace_original=False)
             except Exception:
                 log.warning("could not tell %s about error %s", user, error_id)
+        view = body.get("view") or {}
+        if body.get("type") == "view_submission":
+            # An empty answer would close the modal and lose what was typed: keep it open with the error.
+            first = next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), None)
+            if first:
+                return BoltResponse(status=200, body=json.dumps({"response_action": "errors",
+                                                                 "errors": {first: message}}),
+                                    headers={"content-type": "application/json"})
         # 200 so Slack shows no generic failure and does not retry; the user already has our message.
         return BoltResponse(status=200, body="")
 

@@ -237,3 +237,19 @@ def test_escalation_due_during_a_restart_still_fires(stack):
     assert [p.target_user for p in pages(stack)] == ["U0000CMDR", "U0000CMDD"]
     with stack.bot.services.sessions() as s:
         assert all(w.kind != "page.escalate" or w.done_at or w.cancelled_at for w in queue.pending(s)) or True
+
+
+def test_a_failure_on_submit_keeps_the_form_open_with_an_error_id(stack, monkeypatch):
+    from bot import incidents as service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "report", broken)
+    person = stack.person("U0000INS1")
+    person.slash("/crisis", "report")
+    modal = person.wait_modal(ids.REPORT_VIEW)
+    modal.fill({**REPORT, ids.F_LEVEL: "low"})
+    outcome = modal.submit()
+    assert outcome.errors and "錯誤代碼" in next(iter(outcome.errors.values()))
+    assert person.modal() is not None and person.modal().callback_id == ids.REPORT_VIEW
