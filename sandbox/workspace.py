@@ -250,7 +250,7 @@ class Workspace:
         self._cond = threading.Condition(threading.RLock())
         self.version = 0
         self._counter = itertools.count(1)
-        self._last_ts = 0.0
+        self._last_ts = 0
         data = people if isinstance(people, dict) else yaml.safe_load((people or PEOPLE_FILE).read_text("utf-8"))
         self.team: dict[str, Any] = dict(data["team"])
         bot = data["bot"]
@@ -329,9 +329,10 @@ class Workspace:
     def new_ts(self) -> str:
         """A message timestamp from the clock, strictly increasing so every ts is unique."""
         with self._cond:
-            now = max(self.clock(), self._last_ts + 0.000001)
-            self._last_ts = now
-            return f"{now:.6f}"
+            # Whole microseconds: float arithmetic near 1.7e9 can round two stamps to the same string.
+            micros = max(int(self.clock() * 1_000_000), self._last_ts + 1)
+            self._last_ts = micros
+            return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def now(self) -> float:
         return self.clock()
