@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot import paging, roster
 from bot.config import Level, Role
 from bot.i18n import t
+from bot.messaging import dm, post_once
 from bot.ports import ChatError
 from bot.text import escape
 from bot.views.card import (
@@ -78,26 +79,6 @@ def channel_slug(number: str, title: str, ascii_only: bool = False) -> str:
     slug = re.sub(r"-{2,}", "-", slug)[:40].strip("-_")
     base = f"inc-{number}"
     return f"{base}-{slug}" if slug else base
-
-
-def _post_once(services: Services, job: Job, channel: str, message: dict[str, Any]) -> dict[str, Any]:
-    """chat.postMessage that a retry cannot duplicate: the work key rides along as message metadata, and a
-    retried job first looks for it in the channel's recent history."""
-    if job.attempts > 1:
-        history = services.chat.call("conversations.history", channel=channel, limit=50, include_all_metadata=True)
-        for msg in history.get("messages", []):
-            if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == job.key:
-                return {"channel": channel, "ts": msg["ts"]}
-    return services.chat.call("chat.postMessage", channel=channel, text=message["text"], blocks=message["blocks"],
-                              metadata={"event_type": "crisisbot_work", "event_payload": {"work": job.key}},
-                              unfurl_links=False, unfurl_media=False)
-
-
-def _dm(services: Services, job: Job, user: str, message: dict[str, Any]) -> dict[str, Any]:
-    channel = user
-    if job.attempts > 1:
-        channel = services.chat.call("conversations.open", users=user)["channel"]["id"]
-    return _post_once(services, job, channel, message)
 
 
 # ---------------------------------------------------------------------------------------------- executors
@@ -184,7 +165,7 @@ def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         if incident.card_ts:
             return {"ts": incident.card_ts, "already": True}
         message = incident_card(card_state(session, incident), services.config, services.config.organisation.language)
-    posted = _post_once(services, job, channel, message)
+    posted = post_once(services, job, channel, message)
     try:
         services.chat.call("pins.add", channel=channel, timestamp=posted["ts"])
     except ChatError as exc:
@@ -214,7 +195,7 @@ def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, An
         reporter, number, title = incident.reporter, incident.number, incident.title
     lang = services.lang_of(reporter)
     text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
-    return _dm(services, job, reporter, {"text": text, "blocks": [
+    return dm(services, job, reporter, {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 
 
@@ -233,7 +214,7 @@ def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         state = card_state(session, _load(session, job))
         target, role, page_id = page.target_user, page.role, page.id
     message = page_message(state, role, services.config, services.lang_of(target), page_id=page_id)
-    posted = _dm(services, job, target, message)
+    posted = dm(services, job, target, message)
     with services.sessions() as session, session.begin():
         page = _page(session, job)
         page.dm_channel, page.message_ts = posted["channel"], posted["ts"]
@@ -252,7 +233,7 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                  attempt=t(f"attempt.{page.attempt}", lang))
         incident_id, page_id = page.incident_id, page.id
     _refresh_later(services, incident_id, now, f"mention:{page_id}")
-    return _post_once(services, job, channel, {"text": text, "blocks": [
+    return post_once(services, job, channel, {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 
 
@@ -290,7 +271,7 @@ def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if state.channel_id:
         lang = services.config.organisation.language
         text = t("page.acked_room", lang, user=by, role=role_name(role, lang))
-        _post_once(services, job, state.channel_id, {"text": text, "blocks": [
+        post_once(services, job, state.channel_id, {"text": text, "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
     _refresh_later(services, state.id, now, f"ack:{page.id}")
     return {"acked_by": by}
@@ -302,7 +283,7 @@ def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         page = _page(session, job)
         lang = services.config.organisation.language
         text = t("page.exhausted", lang, role=role_name(page.role, lang))
-    return _post_once(services, job, channel, {"text": text, "blocks": [
+    return post_once(services, job, channel, {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 
 
@@ -316,7 +297,7 @@ def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any
     sent = {}
     for user in dict.fromkeys(u for u in (head, deputy) if u):
         sub = Job(job.id, job.kind, f"{job.key}:{user}", job.subject_id, job.payload, job.attempts, job.due_at)
-        sent[user] = _dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
+        sent[user] = dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
     return {"sent": sent}
 
 
@@ -345,7 +326,7 @@ def note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                   "level": level_name(services.config, incident.level, lang),
                   "category": category_name(services.config, incident.category, incident.subtype, lang)}
     text = t(job.payload["key"], lang, **values)
-    return _post_once(services, job, channel, {"text": text, "blocks": [
+    return post_once(services, job, channel, {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 
 

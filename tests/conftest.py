@@ -28,6 +28,7 @@ from storage import audit, incidents, work
 from storage.db import create_engine, normalize_url, session_factory, upgrade
 from storage.models import DueWork, Incident, Page, RoleAssignment, Unit
 from tests.pg import PostgresUnavailable, TestServer
+from tests.stack import Stack
 
 SKIP_POSTGRES = os.environ.get("CRISISBOT_SKIP_POSTGRES") == "1"
 EXTERNAL_PG = os.environ.get("CRISISBOT_TEST_DATABASE_URL")
@@ -270,3 +271,13 @@ class Rows:
 def make(session: Session, now: datetime) -> Rows:
     """Row factories bound to the test's ``session`` and ``now``: ``make.incident(level="high")``."""
     return Rows(session, now)
+
+
+@pytest.fixture
+def stack(database_url: str) -> Iterator[Stack]:
+    """The whole bot end to end on this database: the sandbox, the bot over HTTP, an injected clock."""
+    running = Stack(database_url).start()
+    try:
+        yield running
+    finally:
+        running.stop()
