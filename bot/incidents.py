@@ -166,10 +166,11 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
 
 
 def invite(session: Session, incident: Incident, users: list[str | None], now: datetime) -> None:
-    """Invite people to the war room, once each (the work key is per person)."""
-    for user in dict.fromkeys(u for u in users if u):
-        queue.enqueue(session, "warroom.invite", f"incident:{incident.id}:invite:{user}", now,
-                      {"incident": incident.id, "user": user}, incident.id)
+    """Invite people to the war room in one call (the work key names the group, so it is sent once)."""
+    people = sorted(dict.fromkeys(u for u in users if u))
+    if people:
+        queue.enqueue(session, "warroom.invite", f"incident:{incident.id}:invite:{'+'.join(people)}"[:300], now,
+                      {"incident": incident.id, "users": people}, incident.id)
 
 
 def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,

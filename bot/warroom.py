@@ -150,12 +150,10 @@ def _channel(services: Services, job: Job) -> str:
 
 def invite(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = _channel(services, job)
-    try:
-        services.chat.call("conversations.invite", channel=channel, users=job.payload["user"])
-    except ChatError as exc:
-        if exc.code not in ("already_in_channel", "cant_invite_self"):
-            raise
-    return {"channel": channel}
+    users = job.payload.get("users") or [job.payload["user"]]
+    # force: invite everyone who can be invited even if some are already in (a retry, or an earlier group).
+    answer = services.chat.call("conversations.invite", channel=channel, users=",".join(users), force=True)
+    return {"channel": channel, "errors": answer.get("errors", [])}
 
 
 def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
