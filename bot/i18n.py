@@ -146,9 +146,10 @@ MESSAGES.update({
     "attempt.primary": {"zh-TW": "主要 primary", "en": "primary"},
     "attempt.deputy": {"zh-TW": "職務代理人 deputy", "en": "deputy"},
     "attempt.next_tier": {"zh-TW": "上一層 next tier", "en": "next tier"},
-    "card.actions_hint": {"zh-TW": "可執行：研判等級（單位主管、執行秘書、總指揮）、請求法律諮詢。",
+    "card.actions_hint": {"zh-TW": "可執行：研判等級（單位主管、執行秘書、總指揮）、請求法律諮詢；"
+                          "低度危機由單位主管標示已處理。",
                           "en": "Actions: set the level (unit head, executive secretary, commander), request legal "
-                          "advice."},
+                          "advice; a low-level incident is marked handled by the unit head."},
     "button.triage": {"zh-TW": "研判等級 Set level", "en": "Set level"},
     "button.legal": {"zh-TW": "請求法律諮詢 Legal advice", "en": "Request legal advice"},
     "button.ack": {"zh-TW": "確認收到 Acknowledge", "en": "Acknowledge"},
@@ -193,4 +194,25 @@ MESSAGES.update({
 MESSAGES.update({
     "triage.note": {"zh-TW": "🧭 <@{user}> 研判等級：{level}（{category}）。",
                     "en": "🧭 <@{user}> set the level: {level} ({category})."},
+})
+
+MESSAGES.update({
+    "card.status.observing": {"zh-TW": "已處理，持續觀察中 Handled, observing", "en": "Handled, observing"},
+    "button.handled": {"zh-TW": "已處理 Mark handled", "en": "Mark handled"},
+    "action.handled": {"zh-TW": "將低度危機標示為已處理", "en": "marking a low-level incident handled"},
+    "allowed.handled": {"zh-TW": "該單位主管或其職務代理人（僅限低度危機）",
+                        "en": "the unit's head or deputy, for a low-level incident"},
+    "handled.note": {"zh-TW": "✅ <@{user}> 已將事件標示為已處理，已陳報執行秘書；單位將持續觀察後續發展。",
+                     "en": "✅ <@{user}> marked the incident handled and reported it to the executive secretary; "
+                     "the unit keeps watching how it develops."},
+    "handled.report": {
+        "zh-TW": "📋 低度危機處理陳報：{unit}已處理危機事件 {number}「{title}」（{category}），由 <@{user}> 陳報。"
+        "單位將持續觀察後續發展。戰情室：{room}",
+        "en": "📋 Low-level incident report: {unit} handled incident {number} \u201c{title}\u201d ({category}); "
+        "reported by <@{user}>. The unit keeps watching how it develops. War room: {room}",
+    },
+    "observe.remind": {
+        "zh-TW": "🔭 觀察提醒（第 {n}/{total} 次）：請 {people} 在此張貼事件 {number} 的後續發展。",
+        "en": "🔭 Observation reminder ({n} of {total}): {people}, please post how incident {number} develops.",
+    },
 })

@@ -209,3 +209,23 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
     audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
                  data=changes)
     route(session, config, incident, level, previous, now)
+
+
+def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
+    """§5 low level: the unit handled it. Report to the executive secretary, then remind the unit to observe."""
+    if incident.level != Level.LOW.value or incident.status != "open" or not who.heads(incident.unit_id):
+        raise NotAllowed("action.handled", "allowed.handled")
+    incident.status, incident.updated_at = "observing", now
+    audit.record(session, who.user, "incident.handled", "incident", incident.id, incident_id=incident.id, at=now)
+    key = f"incident:{incident.id}"
+    payload = {"incident": incident.id, "user": who.user}
+    queue.enqueue(session, "lowlevel.report", f"{key}:handled-report", now, payload, incident.id)
+    queue.enqueue(session, "warroom.note", f"{key}:note:handled", now, {**payload, "key": "handled.note"},
+                  incident.id)
+    observation = config.routing.observation
+    for n in range(1, observation.count + 1):
+        queue.enqueue(session, "observe.remind", f"{key}:observe:{n}",
+                      now + timedelta(hours=observation.interval_hours * n),
+                      {"incident": incident.id, "n": n, "total": observation.count}, incident.id)
+    queue.enqueue(session, "warroom.card.refresh", f"{key}:card:handled", now, {"incident": incident.id},
+                  incident.id)

@@ -328,7 +328,43 @@ def note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 
 
+def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The low-level report to the executive secretary (§5: handle it, then notify the executive secretary)."""
+    with services.sessions() as session:
+        incident = _load(session, job)
+        target = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        unit = services.config.unit(incident.unit_id or "")
+        number, title, category, subtype, room = (incident.number, incident.title, incident.category,
+                                                   incident.subtype, incident.channel_id)
+    if target is None:
+        raise GiveUp("no executive secretary on the roster")
+    lang = services.lang_of(target)
+    text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
+             title=escape(title), category=category_name(services.config, category, subtype, lang),
+             user=job.payload["user"], room=f"<#{room}>" if room else "—")
+    return dm(services, job, target, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
+def observation_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Remind the unit to post how a handled low-level incident develops; none once it has moved on."""
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.status != "observing":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        number = incident.number
+    channel = _channel(services, job)
+    people = " ".join(f"<@{u}>" for u in (posts.head, posts.deputy) if u) if posts else "—"
+    lang = services.config.organisation.language
+    text = t("observe.remind", lang, n=job.payload["n"], total=job.payload["total"], people=people, number=number)
+    return post_once(services, job, channel, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+
+
 EXECUTORS = {
+    "lowlevel.report": report_handled,
+    "observe.remind": observation_reminder,
     "warroom.note": note,
     "warroom.open": open_warroom,
     "warroom.invite": invite,

@@ -119,3 +119,19 @@ def register(app: App, services: Services) -> None:
                           {"incident": incident.id, "key": "legal.requested", "user": user}, incident.id)
         services.kick()
         return None
+
+    @app.action(ids.MARK_HANDLED)
+    def on_handled(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, now = body["user"]["id"], services.clock()
+        who = services.who(user)
+        try:
+            with services.sessions() as session, session.begin():
+                incident = session.get(Incident, _int(action.get("value")) or -1)
+                if incident is None:
+                    return None
+                service.mark_handled(session, services.config, who, incident, now)
+        except service.NotAllowed as exc:
+            return _refuse(respond, services, user, exc.action, exc.allowed)
+        services.kick()
+        return None

@@ -75,7 +75,8 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
     fields = [
         (t("card.level", lang), level),
         (t("card.category", lang), category_name(config, state.category, state.subtype, lang)),
-        (t("card.status", lang), t(f"card.status.{state.status}", lang) if state.status == "open" else state.status),
+        (t("card.status", lang), t(f"card.status.{state.status}", lang) if f"card.status.{state.status}" in MESSAGES
+         else state.status),
         (t("card.step", lang), step.name(lang) if step else "—"),
         (t("card.unit", lang), unit.name(lang) if unit else "—"),
         (t("card.reporter", lang), f"<@{state.reporter}>"),
@@ -112,6 +113,8 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
              "value": str(state.id)},
             {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": plain(t("button.legal", lang)),
              "value": str(state.id)},
+            *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
+                "value": str(state.id)}] if state.level == "low" and state.status == "open" else []),
         ]},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
     ]

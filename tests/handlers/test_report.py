@@ -253,3 +253,31 @@ def test_a_failure_on_submit_keeps_the_form_open_with_an_error_id(stack, monkeyp
     outcome = modal.submit()
     assert outcome.errors and "錯誤代碼" in next(iter(outcome.errors.values()))
     assert person.modal() is not None and person.modal().callback_id == ids.REPORT_VIEW
+
+
+def test_low_level_handled_reports_to_the_executive_secretary_then_reminds_to_observe(stack):
+    report(stack, "U0000INSD", "low")  # the unit's deputy head: the level stands, nobody is paged
+    stack.drain()
+    assert pages(stack) == []
+    room = stack.sandbox.channel(incident(stack).channel_id)
+    card = room.pins[0]
+    member = stack.person("U0000INS1")
+    member.click(card, ids.MARK_HANDLED)
+    assert "標示為已處理" in member.wait_ephemeral(lambda m: "抱歉" in m.text).text
+    head = stack.person("U0000INSH")
+    head.click(card, ids.MARK_HANDLED)
+    stack.drain()
+    assert incident(stack).status == "observing"
+    report_dm = stack.person("U0000EXEC").dm().wait_for_message(lambda m: "低度危機處理陳報" in m.text)
+    assert "2026-0001" in report_dm.text and "<@U0000INSH>" in report_dm.text
+    assert "持續觀察" in card.refresh().all_text() and ids.MARK_HANDLED not in str(card.refresh().blocks)
+    interval = stack.bot.services.config.routing.observation.interval_hours
+    reminders = lambda: [m for m in room.messages() if "觀察提醒" in m.text]  # noqa: E731
+    stack.later(hours=interval - 0.01)
+    assert reminders() == []
+    for n in (1, 2, 3):
+        stack.later(hours=interval)
+        assert len(reminders()) == n
+    stack.later(hours=interval * 5)
+    assert len(reminders()) == 3  # three times, then no more
+    assert "<@U0000INSH>" in reminders()[0].text and "<@U0000INSD>" in reminders()[0].text
