@@ -30,5 +30,9 @@ lint: $(STAMP)
 pg:
 	bash scripts/ensure-postgres.sh
 
+## Benchmarks (figures in the README): the report flow against the sandbox, beside a bare Bolt app.
+bench: $(STAMP)
+	$(BIN)/python -m bench.report --incidents 40
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -151,12 +151,14 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
     queue.enqueue(session, "warroom.card", f"{key}:card", now, {"incident": incident.id}, incident.id)
     queue.enqueue(session, "reporter.notify", f"{key}:reporter", now, {"incident": incident.id}, incident.id)
     posts = roster.unit_posts(session, data.unit_id)
-    invite(session, incident, [who.user, posts.head, posts.deputy], now)
+    first = [who.user, posts.head, posts.deputy]
     if triaged:
         audit.record(session, who.user, "incident.triaged", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"level": data.proposed_level.value, "by": "reporter is the unit's head"})
-        route(session, config, incident, data.proposed_level, None, now)
+        # One invite for everyone, and no card refresh: the card is posted later with all of this on it.
+        route(session, config, incident, data.proposed_level, None, now, also_invite=first, refresh=False)
     else:
+        invite(session, incident, first, now)
         queue.enqueue(session, "triage.request", f"{key}:triage-request", now, {"incident": incident.id},
                       incident.id)
         queue.enqueue(session, "triage.timeout", f"{key}:triage-timeout",
@@ -174,17 +176,19 @@ def invite(session: Session, incident: Incident, users: list[str | None], now: d
 
 
 def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,
-          now: datetime) -> None:
+          now: datetime, *, also_invite: list[str | None] | None = None, refresh: bool = True) -> None:
     """Bring in the team the level (and category) needs, and page the tier when the level asks for one."""
     route_spec = config.routing.levels[level]
     roles: list[Role] = list(route_spec.invite)
     category_route = config.routing.categories.get(incident.category)
     if category_route:
         roles += category_route.invite
-    invite(session, incident, [roster.holders(session, r).primary for r in roles], now)
+    invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles)], now)
     raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
     if route_spec.page is not None and raised:
         paging.page_role(session, config, incident, route_spec.page, level, now)
+    if not refresh:
+        return
     queue.enqueue(session, "warroom.card.refresh", f"incident:{incident.id}:card:{now.timestamp()}:{level.value}",
                   now, {"incident": incident.id}, incident.id)
 

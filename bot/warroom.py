@@ -229,8 +229,6 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         lang = services.config.organisation.language
         text = t("page.mention", lang, user=page.target_user, role=role_name(page.role, lang),
                  attempt=t(f"attempt.{page.attempt}", lang))
-        incident_id, page_id = page.incident_id, page.id
-    _refresh_later(services, incident_id, now, f"mention:{page_id}")
     return post_once(services, job, channel, {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
 

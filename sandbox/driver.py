@@ -18,8 +18,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+import yaml
 from slack_sdk import WebClient
 
 from sandbox.interactions import Outcome, find_element
@@ -441,6 +443,11 @@ class Sandbox:
 
     def configure_bot(self, url: str, signing_secret: str, timeout: float = 10.0) -> None:
         self.server.configure_bot(url, signing_secret, timeout)
+
+    def subscribe_manifest(self, manifest: Path) -> None:
+        """Send only the events an app manifest subscribes to, as Slack does."""
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        self.interactions.subscribe(data["settings"]["event_subscriptions"]["bot_events"])
 
     def client(self, **options: Any) -> WebClient:
         """A WebClient holding the bot token, pointed at the sandbox."""

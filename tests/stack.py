@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.config import OrgConfig
 from bot.runtime import Bot, HttpServer, build_bot
 from bot.settings import Settings
@@ -49,9 +47,7 @@ class Stack:
 
     def start(self) -> Stack:
         self.sandbox = Sandbox.start(bot_token=TOKEN)
-        # Slack sends only the events the app subscribes to: take them from the manifest.
-        manifest = yaml.safe_load((Path(__file__).parents[1] / "manifests" / "http.yaml").read_text())
-        self.sandbox.interactions.subscribe(manifest["settings"]["event_subscriptions"]["bot_events"])
+        self.sandbox.subscribe_manifest(Path(__file__).parents[1] / "manifests" / "http.yaml")
         self.boot()
         return self
 
