@@ -63,9 +63,10 @@ class Bot:
         ticker = Ticker(self.tick, self.services.settings.crisisbot_tick_seconds)
         drills = self.services.config.drills
         ticker.add_cron(DRILL_DRAW_JOB, drills.schedule, self.services.config.organisation.timezone, self._cron_draw)
+        # A draw that fell due while no replica ran: once, at start, on the scheduler's thread.
+        ticker.scheduler.add_job(self._cron_draw, kwargs={"catch_up": True}, id=f"{DRILL_DRAW_JOB}-catch-up")
         ticker.start()
         self.services.kick = ticker.kick
-        self._cron_draw(catch_up=True)  # a draw that fell due while no replica ran
         return ticker
 
     def _cron_draw(self, catch_up: bool = False) -> None:

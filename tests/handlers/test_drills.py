@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from docx import Document
@@ -266,3 +266,60 @@ def test_the_cron_draw_runs_once_per_period_even_twice_at_once(stack):
     finally:
         ticker.shutdown()
     assert len(drills(stack)) == 1
+
+
+def test_with_an_announcement_channel_the_thread_and_circulation_are_there(database_url):
+    from bot.authz import who_from_config
+    from bot.config import load_config
+    from tests.stack import Stack
+
+    base = load_config()
+    config = base.model_copy(update={"drills": base.drills.model_copy(update={"announcement_channel": "C0GENERAL"})})
+    stack = Stack(database_url, config=config).start()
+    try:
+        drill = draw(stack)
+        general = stack.sandbox.channel("C0GENERAL")
+        card = general.wait_for_message(lambda m: ids.DRILL_PLAN_OPEN in str(m.blocks))
+        assert drill.thread_channel == "C0GENERAL" and drill.thread_ts == card.ts
+        dm_with(stack, EXEC, ids.DRILL_PLAN_OPEN)  # the executive secretary still hears of it
+        head, _ = heads_of(stack, drill.unit_id)
+        assert not file_form(stack, drill, head).errors
+        stack.drain()
+        services = stack.bot.services
+        with services.sessions() as s, s.begin():
+            from bot import drills as service
+
+            row = service.get(s, drill.id)
+            evaluation = service.submit_evaluation(s, who_from_config(config, PLAN), row,
+                                                   {"assessment": "好", "strengths": "", "recommendations": "續辦"},
+                                                   stack.clock(), "zh-TW")
+        stack.drain()
+        stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
+        stack.drain()
+        assert general.wait_for_message(lambda m: "影送各單位" in m.text)
+        names = [f["name"] for m in card.replies() for f in m.files]
+        assert names == ["drill-2026-11-report-v1.docx", f"drill-2026-11-evaluation-v{evaluation.version}.docx"]
+        other = next(u.head for u in config.units if u.id != drill.unit_id)
+        assert not [m for m in stack.person(other).dm().messages() if "影送" in m.text]  # the channel, not DMs
+    finally:
+        stack.stop()
+
+
+def test_a_draw_missed_while_down_is_made_at_start(stack):
+    stack.clock.now = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 1 Dec 00:30 Taipei: before the 09:00 cron
+    assert stack.bot.draw(catch_up=True) is None
+    stack.clock.advance(hours=9)  # 09:30 Taipei: the cron time has passed, no replica drew
+    drawn = stack.bot.draw(catch_up=True)
+    assert drawn is not None and drawn.period == "2026-12"
+    assert stack.bot.draw(catch_up=True) is None
+
+
+def test_drill_report_command_opens_the_form_for_the_unit(stack):
+    drill = draw(stack)
+    member = stack.person(member_of(stack, drill.unit_id))
+    member.slash("/crisis", "演練 報告")
+    modal = member.wait_modal(ids.DRILL_REPORT_VIEW)
+    assert "測試單位" in str(modal.blocks)
+    outsider = stack.person("U0000GUST")
+    outsider.slash("/crisis", "drill report")
+    assert "no drill report" in outsider.wait_ephemeral().text
