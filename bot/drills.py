@@ -459,11 +459,13 @@ class Filed:
 
 
 def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, data: dict[str, Any],
-                now: datetime) -> Filed:
+                now: datetime, lang: Lang = "zh-TW") -> Filed:
     """Store the form as a new version; send it to the commander and the executive secretary; stop the
     reminders. The same content submitted again (a retried submission) makes no new version."""
     if not may_report(who, drill.unit_id):
         raise NotAllowed("action.drill_report", "allowed.drill_report")
+    if drill.status == CLOSED:
+        raise InvalidInput({ids.R_SUMMARY: t("drill.error.closed", lang)})
     latest = latest_report(session, drill.id)
     if latest is not None and latest.data == data and latest.submitted_by == who.user:
         return Filed(latest.id, latest.version, False)

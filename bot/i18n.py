@@ -242,6 +242,8 @@ MESSAGES.update({
     "drill.error.no_report": {
         "zh-TW": "受測單位尚未繳交演練報告表。", "en": "The drilled unit has not filed its form yet."},
     "drill.error.approved": {"zh-TW": "評估報告已核定，無法再修改。", "en": "The evaluation is approved already."},
+    "drill.error.closed": {"zh-TW": "本次演練已結案，報告表不再修改。", "en": "This drill is closed; the form can no "
+                                                                            "longer change."},
     "drill.by_scheduler": {"zh-TW": "系統每月自動抽籤", "en": "the monthly automatic draw"},
     "drill.status.drawn": {"zh-TW": "已抽籤，待策劃組擇定", "en": "drawn, awaiting the plan"},
     "drill.status.planned": {"zh-TW": "已規劃，待受測單位填報", "en": "planned, awaiting the unit's form"},

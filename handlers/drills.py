@@ -165,7 +165,7 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 data = service.parse_report(services.config, drill, view["state"]["values"], now, lang)
-                filed = service.file_report(session, services.config, who, drill, data, now)
+                filed = service.file_report(session, services.config, who, drill, data, now, lang)
         except InvalidInput as exc:
             return ack(response_action="errors", errors=exc.errors)
         except NotAllowed as exc:
