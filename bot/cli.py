@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     cfg = sub.add_parser("config", help="organisation config")
     cfg.add_argument("action", choices=["check"])
     cfg.add_argument("file", nargs="?", help="the YAML to check (default: CRISISBOT_CONFIG or the example)")
+    drill = sub.add_parser("drill", help="drills: recompute a draw, export the drill documents")
+    drill_sub = drill.add_subparsers(dest="action", required=True)
+    verify = drill_sub.add_parser("verify", help="recompute a draw from its stored record and print each check")
+    verify.add_argument("id", type=int, help="the drill's id (shown by /crisis drill status)")
+    export = drill_sub.add_parser("export", help="write the drill report form and evaluation as DOCX files")
+    export.add_argument("id", type=int)
+    export.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     return parser
 
 
@@ -66,6 +73,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         db.upgrade(settings.resolved_database_url())
         print("database is at the newest migration")
         return 0
+    if command == "drill":
+        return _run_drill(args, settings)
     if command == "sandbox" or (command in (None, "serve") and settings.sandbox_mode):
         host = getattr(args, "host", "127.0.0.1")
         port = getattr(args, "port", 3000)
@@ -73,6 +82,44 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "socket":
         return _run_socket(settings)
     return _run_http(settings, args.host if command else "0.0.0.0", args.port if command else 3000)
+
+
+def _run_drill(args: argparse.Namespace, settings: Settings) -> int:
+    """`crisisbot drill verify|export`: straight from the database, no Slack needed (for auditors)."""
+    from pathlib import Path
+
+    from bot import drills
+    from bot.drill_work import render
+    from storage import db
+
+    config = load_config(settings.crisisbot_config)
+    engine = db.create_engine(settings.resolved_database_url())
+    try:
+        with db.session_factory(engine)() as session:
+            try:
+                drill = drills.get(session, args.id)
+            except drills.NotFound:
+                print(f"crisisbot: no drill {args.id}", file=sys.stderr)
+                return 1
+            if args.action == "verify":
+                result = drills.verify(session, args.id)
+                print(drills.verification_text(result, config, "en"))
+                print(f"record: {drills.lottery.canonical(dict(drill.draw))}")
+                return 0 if result.ok else 1
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            docs = [("report", r.id) for r in drills.reports(session, drill.id)]
+            docs += [("evaluation", e.id) for e in drills.evaluations(session, drill.id)]
+            if not docs:
+                print(f"crisisbot: drill {args.id} has no report or evaluation yet", file=sys.stderr)
+                return 1
+            for doc, row_id in docs:
+                name, _, content = render(session, config, doc, row_id)
+                (out / name).write_bytes(content)
+                print(out / name)
+            return 0
+    finally:
+        engine.dispose()
 
 
 def _run_http(settings: Settings, host: str, port: int) -> int:

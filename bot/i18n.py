@@ -216,3 +216,181 @@ MESSAGES.update({
         "en": "🔭 Observation reminder ({n} of {total}): {people}, please post how incident {number} develops.",
     },
 })
+
+# ---- drills (procedure §7, annex 2)
+MESSAGES.update({
+    "error.past": {"zh-TW": "日期不能早於今天。", "en": "The date cannot be in the past."},
+    "cmd.drill_report": {
+        "zh-TW": "填寫本月演練報告表（附件二）", "en": "File this month's drill report form (annex 2)"},
+    "action.drill_draw": {"zh-TW": "抽選演練單位", "en": "drawing the drill unit"},
+    "allowed.drill_draw": {"zh-TW": "執行秘書或其職務代理人", "en": "the executive secretary or the deputy"},
+    "action.drill_plan": {"zh-TW": "擇定演練類別與模擬案由", "en": "planning the drill"},
+    "allowed.drill_plan": {"zh-TW": "策劃組及執行秘書", "en": "the planning group and the executive secretary"},
+    "action.drill_report": {"zh-TW": "填寫演練報告表", "en": "filing the drill report form"},
+    "allowed.drill_report": {"zh-TW": "受測單位之主管、代理人及成員",
+                             "en": "the drilled unit's head, deputy and members"},
+    "action.drill_evaluate": {"zh-TW": "擬具演練評估報告", "en": "writing the drill evaluation"},
+    "allowed.drill_evaluate": {"zh-TW": "策劃組", "en": "the planning group"},
+    "action.drill_approve": {"zh-TW": "核定演練評估報告", "en": "approving the drill evaluation"},
+    "allowed.drill_approve": {"zh-TW": "執行秘書或其職務代理人", "en": "the executive secretary or the deputy"},
+    "action.drill_status": {"zh-TW": "查看演練狀態", "en": "viewing the drill status"},
+    "allowed.drill_status": {"zh-TW": "危機管理小組成員及各單位人員", "en": "crisis team members and unit staff"},
+    "drill.drawn": {
+        "zh-TW": "🎲 已抽出 {period} 演練單位：*{unit}*（演練 #{id}）。建議類別：{category}；報告期限 {due}。"
+                             "驗算：`/crisis drill verify {id}`",
+                    "en": "🎲 Drawn for {period}: *{unit}* (drill #{id}). Proposed category: {category}; report due "
+                          "{due}. Verify: `/crisis drill verify {id}`"},
+    "drill.already_drawn": {"zh-TW": "{period} 已抽籤：{unit}（演練 #{id}）。每期只抽一次。",
+                            "en": "{period} has been drawn already: {unit} (drill #{id}). There is one draw a "
+                                  "period."},
+    "drill.not_found": {"zh-TW": "找不到這次演練。", "en": "That drill does not exist."},
+    "drill.none_open": {
+        "zh-TW": "您的單位目前沒有待填的演練報告。", "en": "Your unit has no drill report to file now."},
+    "drill.verify.usage": {
+        "zh-TW": "用法：`/crisis drill verify <演練編號>`", "en": "Usage: `/crisis drill verify <drill id>`"},
+    "drill.verify.title": {
+        "zh-TW": "🔎 驗算演練 #{id}（{period}，抽中 {unit}）", "en": "🔎 Verifying drill #{id} ({period}, "
+                                                                                   "drawn: {unit})"},
+    "drill.verify.ok": {"zh-TW": "✅ 驗算相符：此次抽籤可由紀錄完整重現。",
+                        "en": "✅ Verified: the draw recomputes exactly from its record."},
+    "drill.verify.bad": {"zh-TW": "❌ 驗算不符：請通知執行秘書。", "en": "❌ Mismatch: tell the executive secretary."},
+    "drill.error.window": {"zh-TW": "結束時間須晚於開始時間。", "en": "The end must be after the start."},
+    "drill.error.same_category": {"zh-TW": "依作業流程每次須擇定不同類別，請勿與上次相同。",
+                                  "en": "The procedure asks for a different category each time; pick another "
+                                        "than last time."},
+    "drill.error.due_es_only": {"zh-TW": "報告期限僅執行秘書可調整。",
+                                "en": "Only the executive secretary may move the deadline."},
+    "drill.error.unit": {"zh-TW": "測試單位須為本次抽中的單位。", "en": "The unit tested must be the unit drawn."},
+    "drill.error.no_report": {
+        "zh-TW": "受測單位尚未繳交演練報告表。", "en": "The drilled unit has not filed its form yet."},
+    "drill.error.approved": {"zh-TW": "評估報告已核定，無法再修改。", "en": "The evaluation is approved already."},
+    "drill.error.closed": {"zh-TW": "本次演練已結案，報告表不再修改。", "en": "This drill is closed; the form can no "
+                                                                            "longer change."},
+    "drill.by_scheduler": {"zh-TW": "系統每月自動抽籤", "en": "the monthly automatic draw"},
+    "drill.status.drawn": {"zh-TW": "已抽籤，待策劃組擇定", "en": "drawn, awaiting the plan"},
+    "drill.status.planned": {"zh-TW": "已規劃，待受測單位填報", "en": "planned, awaiting the unit's form"},
+    "drill.status.reported": {"zh-TW": "已填報，待策劃組評估", "en": "form filed, awaiting the evaluation"},
+    "drill.status.evaluating": {"zh-TW": "評估報告待執行秘書核定", "en": "evaluation awaiting approval"},
+    "drill.status.closed": {"zh-TW": "評估已核定並影送各單位", "en": "evaluation approved and circulated"},
+    "drill.window_tbd": {"zh-TW": "待策劃組排定", "en": "to be set by the planning group"},
+    "drill.facts": {"zh-TW": "*期別：* {period}\n*受測單位：* {unit}\n*演練項目：* {category}\n*演練時段：* {window}\n"
+                             "*報告期限：* {due}\n*狀態：* {status}",
+                    "en": "*Period:* {period}\n*Unit:* {unit}\n*Drill item:* {category}\n*Drill window:* {window}\n"
+                          "*Report due:* {due}\n*State:* {status}"},
+    "drill.card.title": {"zh-TW": "危機管理演練 {period}｜{unit}", "en": "Crisis drill {period} | {unit}"},
+    "drill.card.drawn": {"zh-TW": "由{by}於 {at} 抽籤；紀錄雜湊 `{hash}…`；驗算：`/crisis drill verify {id}`",
+                         "en": "Drawn by {by} at {at}; record hash `{hash}…`; verify: `/crisis drill verify {id}`"},
+    "drill.button.plan": {"zh-TW": "擇定類別與案由", "en": "Plan the drill"},
+    "drill.button.report": {"zh-TW": "填寫演練報告表", "en": "File drill report"},
+    "drill.button.evaluate": {"zh-TW": "擬具評估報告", "en": "Write the evaluation"},
+    "drill.button.approve": {"zh-TW": "核定", "en": "Approve"},
+    "drill.button.return": {"zh-TW": "退回修正", "en": "Return with a comment"},
+    "drill.button.revise": {"zh-TW": "修正評估報告", "en": "Revise the evaluation"},
+    "drill.team_notice": {"zh-TW": "🎲 {period} 演練單位已抽出：*{unit}*。建議演練項目（最久未演練）：{category}；"
+                                   "報告期限 {due}。請策劃組確認類別並撰寫模擬案由與演練時段。",
+                          "en": "🎲 The {period} drill unit is drawn: *{unit}*. Proposed drill item (least recently "
+                                "drilled): {category}; report due {due}. Planning group: confirm the category and "
+                                "write the simulated case and the drill window."},
+    "drill.unit_notice": {"zh-TW": "📋 依《危機管理作業流程》第七點，貴單位（{unit}）經抽選為 {period} 模擬演練單位。"
+                                   "策劃組將進行模擬測試；演練完成後，請填具「危機管理演練報告表」（附件二），"
+                                   "於 *{due}* 前送出，系統將陳送總指揮及執行秘書。",
+                          "en": "📋 Under §7 of the crisis procedure, your unit ({unit}) has been drawn for the "
+                                "{period} "
+                                "simulated drill. The planning group will run the test; when it is done, please file "
+                                "the Crisis Management Drill Report Form (annex 2) by *{due}*. It goes to the "
+                                "commander-in-chief and the executive secretary."},
+    "drill.unit_update": {"zh-TW": "📋 {period} 演練（{unit}）已更新，報告期限 *{due}*。",
+                          "en": "📋 The {period} drill ({unit}) was updated; the report is due *{due}*."},
+    "drill.remind.days": {"zh-TW": "⏰ 提醒：{unit}的演練報告表將於 {days} 天後（{due}）到期，請儘速填報。",
+                          "en": "⏰ Reminder: {unit}'s drill report form is due in {days} day(s) ({due})."},
+    "drill.remind.today": {"zh-TW": "⏰ 提醒：{unit}的演練報告表今天（{due}）到期，請於今日送出。",
+                           "en": "⏰ Reminder: {unit}'s drill report form is due today ({due})."},
+    "drill.overdue.es": {"zh-TW": "⚠️ {unit}的 {period} 演練報告表已逾期（期限 {due}），尚未送出。",
+                         "en": "⚠️ {unit}'s {period} drill report form is overdue (it was due {due})."},
+    "drill.overdue.unit": {"zh-TW": "⚠️ 貴單位（{unit}）的 {period} 演練報告表已逾期（期限 {due}），已通知執行秘書；"
+                                    "請儘速填報。",
+                           "en": "⚠️ Your unit's ({unit}) {period} drill report form is overdue (due {due}); the "
+                                 "executive secretary has been told. Please file it now."},
+    "drill.never": {"zh-TW": "尚無紀錄", "en": "never"},
+    "drill.plan.title": {"zh-TW": "擇定演練", "en": "Plan the drill"},
+    "drill.plan.submit": {"zh-TW": "確定", "en": "Save"},
+    "drill.plan.category": {"zh-TW": "演練項目（危機類別）", "en": "Drill item (crisis category)"},
+    "drill.plan.category_hint": {"zh-TW": "各類別上次演練：{uses}。", "en": "Each category's last drill: {uses}."},
+    "drill.plan.not_again": {"zh-TW": "上次為「{category}」，本次請擇定不同類別。",
+                             "en": "Last time was \u201c{category}\u201d; pick a different one."},
+    "drill.plan.scenario": {"zh-TW": "模擬案由", "en": "Simulated case"},
+    "drill.plan.window_start": {"zh-TW": "演練開始時間", "en": "Drill window: start"},
+    "drill.plan.window_end": {"zh-TW": "演練結束時間", "en": "Drill window: end"},
+    "drill.plan.due": {"zh-TW": "報告期限（限執行秘書調整）", "en": "Report due (the executive secretary may move it)"},
+    "drill.note.planned": {"zh-TW": "🗂️ <@{user}> 已擇定演練項目：{category}；報告期限 {due}。",
+                           "en": "🗂️ <@{user}> planned the drill: {category}; report due {due}."},
+    "annex.unit": {"zh-TW": "測試單位", "en": "Unit tested"},
+    "annex.time": {"zh-TW": "演練時間", "en": "Drill time"},
+    "annex.items": {"zh-TW": "演練項目", "en": "Drill item"},
+    "annex.case": {"zh-TW": "模擬案由", "en": "Simulated case"},
+    "annex.summary": {"zh-TW": "演練過程摘要", "en": "Summary of the drill"},
+    "annex.findings": {"zh-TW": "檢討與發現", "en": "Findings"},
+    "annex.improvements": {"zh-TW": "改進措施", "en": "Improvements"},
+    "drill.report.title": {"zh-TW": "危機管理演練報告表", "en": "Drill report form"},
+    "drill.report.submit": {"zh-TW": "送出", "en": "Submit"},
+    "drill.report.intro": {"zh-TW": "附件二「危機管理演練報告表」：送出後陳送總指揮及執行秘書。",
+                           "en": "Annex 2, the Crisis Management Drill Report Form: on submit it goes to the "
+                                 "commander-in-chief and the executive secretary."},
+    "drill.report.revising": {"zh-TW": "您正在修正已送出的報告表；送出後將另存新版本。",
+                              "en": "You are revising the filed form; submitting stores a new version."},
+    "drill.report.done_title": {"zh-TW": "已送出報告表", "en": "Form filed"},
+    "drill.report.done": {"zh-TW": "✅ 已送出演練報告表（第 {version} 版），已陳送總指揮及執行秘書。",
+                          "en": "✅ Drill report form filed (version {version}); it goes to the commander-in-chief "
+                                "and the executive secretary."},
+    "drill.report.sent": {"zh-TW": "📄 {unit}已送出 {period} 危機管理演練報告表（第 {version} 版，<@{user}> 填報）。",
+                          "en": "📄 {unit} filed the {period} drill report form (version {version}, by <@{user}>)."},
+    "drill.report.revised": {"zh-TW": "📄 {unit}修正了 {period} 危機管理演練報告表（第 {version} 版，<@{user}>）。",
+                             "en": "📄 {unit} revised the {period} drill report form (version {version}, by "
+                                   "<@{user}>)."},
+    "eval.assessment": {"zh-TW": "評估意見", "en": "Assessment"},
+    "eval.strengths": {"zh-TW": "優點", "en": "Strengths"},
+    "eval.recommendations": {"zh-TW": "改進建議", "en": "Recommendations"},
+    "drill.eval.title": {"zh-TW": "演練評估報告", "en": "Drill evaluation"},
+    "drill.eval.submit": {"zh-TW": "陳核", "en": "Submit for approval"},
+    "drill.eval.done": {"zh-TW": "已將評估報告（第 {version} 版）陳送執行秘書核定。",
+                        "en": "The evaluation (version {version}) went to the executive secretary for approval."},
+    "drill.eval.approval": {
+        "zh-TW": "📝 策劃組 <@{user}> 陳核 {unit} {period} 演練評估報告（第 {version} 版），請核定或退回。",
+                            "en": "📝 <@{user}> (planning group) submits the evaluation of {unit}'s {period} drill "
+                                  "(version {version}) for your approval."},
+    "drill.eval.approved": {
+        "zh-TW": "✅ <@{user}> 已核定 {unit} {period} 演練評估報告（第 {version} 版），並影送各單位參考。",
+                            "en": "✅ <@{user}> approved the evaluation of {unit}'s {period} drill (version "
+                                  "{version}); it is circulated to every unit."},
+    "drill.eval.returned": {
+        "zh-TW": "↩️ <@{user}> 退回 {unit} {period} 演練評估報告（第 {version} 版），請修正後再陳核。",
+                            "en": "↩️ <@{user}> returned the evaluation of {unit}'s {period} drill (version "
+                                  "{version}); please revise it."},
+    "drill.eval.returned_comment": {"zh-TW": "*退回意見：* {comment}", "en": "*Comment:* {comment}"},
+    "drill.eval.already": {"zh-TW": "此評估報告已經處理過了。", "en": "This evaluation was decided already."},
+    "drill.eval.status.submitted": {"zh-TW": "待核定", "en": "awaiting approval"},
+    "drill.eval.status.returned": {"zh-TW": "已退回", "en": "returned"},
+    "drill.eval.status.approved": {"zh-TW": "已核定", "en": "approved"},
+    "drill.return.title": {"zh-TW": "退回評估報告", "en": "Return evaluation"},
+    "drill.return.submit": {"zh-TW": "退回", "en": "Return"},
+    "drill.return.comment": {"zh-TW": "退回意見", "en": "Comment for the planning group"},
+    "drill.circulate": {"zh-TW": "📢 危機管理演練評估報告 {period}（{unit}，{category}）經執行秘書 <@{user}> 核定，"
+                                 "影送各單位參考。",
+                        "en": "📢 The {period} crisis drill evaluation ({unit}, {category}), approved by <@{user}>, "
+                              "is circulated to every unit for reference."},
+    "drill.upload.report": {"zh-TW": "📎 危機管理演練報告表（第 {version} 版）", "en": "📎 Drill report form "
+                                                                                  "(version {version})"},
+    "drill.upload.evaluation": {"zh-TW": "📎 危機管理演練評估報告（第 {version} 版）",
+                                "en": "📎 Drill evaluation report (version {version})"},
+    "drill.status.title": {"zh-TW": "危機管理演練狀態", "en": "Crisis drills"},
+    "drill.status.none": {"zh-TW": "尚未抽籤。", "en": "No drill has been drawn yet."},
+    "drill.status.current": {"zh-TW": "本期演練", "en": "Current drill"},
+    "drill.status.report": {"zh-TW": "*報告表版本：* {version}　*評估：* {evaluation}",
+                            "en": "*Form version:* {version}  *Evaluation:* {evaluation}"},
+    "drill.status.scenario": {"zh-TW": "*模擬案由：* {scenario}", "en": "*Simulated case:* {scenario}"},
+    "drill.status.verify": {"zh-TW": "驗算抽籤：`/crisis drill verify {id}`", "en": "Verify the draw: "
+                                                                                 "`/crisis drill verify {id}`"},
+    "drill.status.history": {"zh-TW": "歷次演練", "en": "History"},
+    "drill.status.units": {"zh-TW": "各單位上次演練", "en": "Each unit's last drill"},
+    "drill.status.categories": {"zh-TW": "各類別上次演練", "en": "Each category's last drill"},
+})

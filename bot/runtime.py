@@ -30,6 +30,8 @@ from storage import db
 
 log = logging.getLogger(__name__)
 
+DRILL_DRAW_JOB = "drill-draw"
+
 
 @dataclass
 class Bot:
@@ -51,10 +53,30 @@ class Bot:
         """Sweep the work due at `now` (the services' clock when not given)."""
         return work.tick(self.services, now or self.services.clock(), executors())
 
+    def draw(self, now: datetime | None = None, *, catch_up: bool = False) -> Any:
+        """The monthly drill draw (procedure §7.1); a no-op when this period is drawn already."""
+        from bot.drill_work import scheduled_draw
+
+        return scheduled_draw(self.services, now, catch_up=catch_up)
+
     def start_scheduler(self) -> Ticker:
-        ticker = Ticker(self.tick, self.services.settings.crisisbot_tick_seconds).start()
+        ticker = Ticker(self.tick, self.services.settings.crisisbot_tick_seconds)
+        drills = self.services.config.drills
+        ticker.add_cron(DRILL_DRAW_JOB, drills.schedule, self.services.config.organisation.timezone, self._cron_draw)
+        # A draw that fell due while no replica ran: once, at start, on the scheduler's thread.
+        ticker.scheduler.add_job(self._cron_draw, kwargs={"catch_up": True}, id=f"{DRILL_DRAW_JOB}-catch-up")
+        ticker.start()
         self.services.kick = ticker.kick
         return ticker
+
+    def _cron_draw(self, catch_up: bool = False) -> None:
+        try:
+            drawn = self.draw(catch_up=catch_up)
+        except Exception:  # the database may be down: the next start or a manual draw catches up
+            log.exception("the monthly drill draw failed")
+            return
+        if drawn is not None:
+            log.info("drill %s drawn for %s: %s", drawn.drill_id, drawn.period, drawn.unit_id)
 
 
 def prepare_database(url: str, config: OrgConfig, now: datetime) -> Engine:

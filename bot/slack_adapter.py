@@ -72,6 +72,7 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "conversations.info": "channels:read",
     "conversations.list": "channels:read",
     "conversations.history": "channels:history,im:history",
+    "conversations.replies": "channels:history,im:history",
     "conversations.members": "channels:read",
     "conversations.join": "channels:join",
     "conversations.open": "im:write",

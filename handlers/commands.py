@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import commands
@@ -12,19 +12,24 @@ from bot.i18n import t
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.help import help_message
-from handlers import report
+from handlers import drills, report
 
 
 def register(app: App, services: Services) -> None:
     """Wire the slash command to the app."""
 
     @app.command(commands.SLASH)
-    def on_crisis(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    def on_crisis(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         user = str(command.get("user_id", ""))
         parsed = commands.parse(str(command.get("text", "")))
         if parsed.command is not None and parsed.command.key == "report":
             ack()  # before any look-up: the modal must open within the trigger's 3 s
             report.open_report(services, client, user, str(command["trigger_id"]), command.get("channel_id"))
+            return
+        if parsed.command is not None and parsed.command.key.startswith("drill_"):
+            ack()  # the draw, the status and the report modal answer after the ack
+            drills.on_command(services, client, respond, user, parsed.command.key, parsed.args,
+                              str(command.get("trigger_id", "")))
             return
         lang = services.lang_of(user)
         who = services.who(user)

@@ -271,6 +271,11 @@ class Drill(Base):
     status: Mapped[str] = mapped_column(String(20))
     drawn_by: Mapped[str] = mapped_column(String(USER))
     drawn_at: Mapped[datetime]
+    # The nonce the next draw will use, committed to in ``draw["next_commitment"]``; revealed only by that draw.
+    next_nonce: Mapped[str | None] = mapped_column(String(64))
+    # The drill's thread: the draw's message in the announcement channel (or the executive secretary's DM).
+    thread_channel: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,347 @@
+"""The drills' Slack side effects, run by the tick as due work: the drill's thread, the notices, reminders and the
+overdue escalation, the filed form and the evaluation by DM, circulation, and DOCX uploads (files upload v2).
+
+Each executor reads what it needs in a short session, closes it, then calls Slack, and records what Slack gave
+in a new short transaction. Posts go through post_once/dm, so a retried job never posts twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot import drill_docs, drills, roster
+from bot.config import Role
+from bot.i18n import t
+from bot.messaging import dm, post_once
+from bot.ports import ChatError, Unavailable
+from bot.views import drills as views
+from bot.views.drills import DrillState
+from bot.work import GiveUp, Job, NotReady
+from storage import audit
+from storage.models import Drill, DrillEvaluation, DrillReport, Unit
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+UPLOAD_TIMEOUT = 30
+
+
+def _drill(session: Session, job: Job) -> Drill:
+    try:
+        return drills.get(session, int(job.payload["drill"]))
+    except drills.NotFound:
+        raise GiveUp(f"drill {job.payload['drill']} does not exist") from None
+
+
+def _state(services: Services, job: Job) -> DrillState:
+    with services.sessions() as session:
+        return DrillState.of(_drill(session, job))
+
+
+def _sub(job: Job, suffix: str) -> Job:
+    """A job per recipient, so a retry finds each recipient's message by its own key."""
+    return Job(job.id, job.kind, f"{job.key}:{suffix}", job.subject_id, job.payload, job.attempts, job.due_at)
+
+
+# ---------------------------------------------------------------------------------------------- the draw
+
+
+def post_thread(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The drill's thread: the card in the announcement channel, or in the executive secretary's DM."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if drill.thread_ts:
+            return {"channel": drill.thread_channel, "ts": drill.thread_ts, "already": True}
+        state = DrillState.of(drill)
+        executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+    channel = services.config.drills.announcement_channel
+    if channel:
+        message = views.drill_card(state, services.config, services.config.organisation.language)
+        try:
+            posted = post_once(services, job, channel, message)
+        except ChatError as exc:
+            if exc.code != "not_in_channel":
+                raise
+            services.chat.call("conversations.join", channel=channel)
+            posted = post_once(services, job, channel, message)
+    else:
+        if executive is None:
+            raise GiveUp("no executive secretary holds the role")
+        posted = dm(services, job, executive, views.drill_card(state, services.config, services.lang_of(executive)))
+    with services.sessions() as session, session.begin():
+        drill = _drill(session, job)
+        if drill.thread_ts is None:
+            drill.thread_channel, drill.thread_ts = posted["channel"], posted["ts"]
+    services.kick()
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def notify_team(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    state, user = _state(services, job), str(job.payload["user"])
+    posted = dm(services, job, user, views.team_notice(state, services.config, services.lang_of(user)))
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def notify_unit(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    state, user = _state(services, job), str(job.payload["user"])
+    message = views.unit_notice(state, services.config, services.lang_of(user), update=bool(job.payload.get("update")))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def _unit_people(services: Services, unit_id: str) -> list[str]:
+    with services.sessions() as session:
+        posts = roster.unit_posts(session, unit_id)
+    return list(dict.fromkeys(u for u in (posts.head, posts.deputy) if u))
+
+
+def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A reminder before the deadline (or on the day) to the unit's head and deputy; none once the form is in."""
+    state = _state(services, job)
+    if state.status not in drills.OPEN_FOR_REPORT:
+        return {"skipped": f"drill is {state.status}"}
+    sent = {}
+    for user in _unit_people(services, state.unit_id):
+        message = views.reminder(state, services.config, services.lang_of(user), int(job.payload["days"]))
+        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+    return {"sent": sent}
+
+
+def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The deadline passed with no form: tell the executive secretary (and deputy) and the unit."""
+    state = _state(services, job)
+    if state.status not in drills.OPEN_FOR_REPORT:
+        return {"skipped": f"drill is {state.status}"}
+    with services.sessions() as session, session.begin():
+        holders = roster.holders(session, Role.EXECUTIVE_SECRETARY)
+        if not job.attempts > 1:
+            audit.record(session, "crisisbot", "drill.overdue", "drill", state.id, at=now,
+                         data={"due_at": state.due_at.isoformat(), "unit": state.unit_id})
+    sent = {}
+    for user in dict.fromkeys(u for u in holders if u):
+        message = views.overdue(state, services.config, services.lang_of(user), to_unit=False)
+        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+    for user in _unit_people(services, state.unit_id):
+        message = views.overdue(state, services.config, services.lang_of(user), to_unit=True)
+        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+    return {"sent": sent}
+
+
+def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A line in the drill's thread about something a person did (no scenario text: the thread may be public)."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if not drill.thread_ts:
+            raise NotReady("the drill's thread is not posted yet")
+        channel, ts, state = drill.thread_channel, drill.thread_ts, DrillState.of(drill)
+    lang = services.config.organisation.language
+    text = t(str(job.payload["key"]), lang, user=job.payload.get("user", ""),
+             category=views.drill_item(services.config, state.category, lang),
+             due=views.day(state.due_at, services.config))
+    return _reply_once(services, job, channel or "", ts, views.note(text))
+
+
+def _reply_once(services: Services, job: Job, channel: str, ts: str, message: dict[str, Any]) -> dict[str, Any]:
+    """A thread reply that a retry cannot duplicate (the work key rides along as metadata, as in post_once)."""
+    if job.attempts > 1:
+        replies = services.chat.call("conversations.replies", channel=channel, ts=ts, limit=200,
+                                     include_all_metadata=True)
+        for msg in replies.get("messages", []):
+            if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == job.key:
+                return {"channel": channel, "ts": msg["ts"]}
+    return services.chat.call("chat.postMessage", channel=channel, thread_ts=ts, text=message["text"],
+                              blocks=message["blocks"], unfurl_links=False, unfurl_media=False,
+                              metadata={"event_type": "crisisbot_work", "event_payload": {"work": job.key}})
+
+
+# ---------------------------------------------------------------------------------------------- the form
+
+
+def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        report = session.get(DrillReport, int(job.payload["report"]))
+        if report is None:
+            raise GiveUp(f"drill report {job.payload['report']} does not exist")
+        data, version, by = dict(report.data), report.version, report.submitted_by
+    user = str(job.payload["user"])
+    message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
+                                evaluate=bool(job.payload.get("evaluate")))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        if evaluation.status != drills.SUBMITTED:
+            return {"skipped": f"evaluation is {evaluation.status}"}
+        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
+    user = str(job.payload["user"])
+    message = views.approval_request(state, eid, version, data, by, services.config, services.lang_of(user))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def _evaluation(session: Session, job: Job) -> DrillEvaluation:
+    evaluation = session.get(DrillEvaluation, int(job.payload["evaluation"]))
+    if evaluation is None:
+        raise GiveUp(f"evaluation {job.payload['evaluation']} does not exist")
+    return evaluation
+
+
+def decided(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        approved = evaluation.status == drills.APPROVED
+        data, version = dict(evaluation.data), evaluation.version
+        by = evaluation.approved_by if approved else str(data.get("returned_by", ""))
+    user = str(job.payload["user"])
+    message = views.decided(state, version, data, approved, by or "", services.config, services.lang_of(user))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """§7.3: the approved evaluation to every unit: the announcement channel, or a DM to every unit's head."""
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
+        data, by = dict(evaluation.data), evaluation.approved_by or ""
+        report_data = dict(report.data) if report else None
+        heads = [roster.unit_posts(session, u.id).head
+                 for u in session.scalars(sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.id))]
+    channel = services.config.drills.announcement_channel
+    sent: dict[str, Any] = {}
+    if channel:
+        message = views.circulation(state, data, report_data, by, services.config,
+                                    services.config.organisation.language)
+        sent[channel] = post_once(services, job, channel, message)["ts"]
+    else:
+        for user in dict.fromkeys(u for u in heads if u):
+            message = views.circulation(state, data, report_data, by, services.config, services.lang_of(user))
+            sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+    with services.sessions() as session, session.begin():
+        evaluation = _evaluation(session, job)
+        if evaluation.circulated_at is None:
+            evaluation.circulated_at = now
+            audit.record(session, "crisisbot", "drill.evaluation_circulated", "drill", state.id, at=now,
+                         data={"evaluation": evaluation.id, "to": sorted(sent)})
+    return {"sent": sent}
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+def drill_dict(drill: Drill) -> dict[str, Any]:
+    return {"id": drill.id, "period": drill.period, "unit_id": drill.unit_id, "category": drill.category}
+
+
+def render(session: Session, services_config: Any, doc: str, row_id: int) -> tuple[str, str, bytes]:
+    """(filename, title, bytes) of a stored drill report version or evaluation."""
+    if doc == "report":
+        report = session.get(DrillReport, row_id)
+        if report is None:
+            raise drills.NotFound(f"drill report {row_id}")
+        drill = drills.get(session, report.drill_id)
+        content = drill_docs.report_docx(services_config, drill_dict(drill), dict(report.data), report.version,
+                                         report.submitted_by, report.submitted_at)
+        name = drill_docs.report_filename(drill.period, report.version)
+        return name, f"{drill_docs.ANNEX_TITLE[0]} {drill.period} v{report.version}", content
+    evaluation = session.get(DrillEvaluation, row_id)
+    if evaluation is None:
+        raise drills.NotFound(f"drill evaluation {row_id}")
+    drill = drills.get(session, evaluation.drill_id)
+    report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
+    content = drill_docs.evaluation_docx(services_config, drill_dict(drill), {
+        "data": dict(evaluation.data), "version": evaluation.version, "drafted_by": evaluation.drafted_by,
+        "drafted_at": evaluation.drafted_at, "approved_by": evaluation.approved_by,
+        "approved_at": evaluation.approved_at}, report.version if report else None)
+    name = drill_docs.evaluation_filename(drill.period, evaluation.version)
+    return name, f"{drill_docs.EVALUATION_TITLE[0]} {drill.period} v{evaluation.version}", content
+
+
+def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Slack's file upload v2: files.getUploadURLExternal → POST the bytes → files.completeUploadExternal into the
+    drill's thread. A retry first looks in the thread for the file, so it is never shared twice."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if not drill.thread_ts:
+            raise NotReady("the drill's thread is not posted yet")
+        channel, ts = drill.thread_channel or "", drill.thread_ts
+        name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]))
+    if job.attempts > 1:
+        replies = services.chat.call("conversations.replies", channel=channel, ts=ts, limit=200)
+        for msg in replies.get("messages", []):
+            for file in msg.get("files") or []:
+                if file.get("name") == name:
+                    return {"file": file.get("id"), "already": True}
+    answer = services.chat.call("files.getUploadURLExternal", filename=name, length=len(content))
+    try:
+        response = httpx.post(answer["upload_url"], content=content, timeout=UPLOAD_TIMEOUT,
+                              headers={"Content-Type": "application/octet-stream"})
+    except httpx.HTTPError as exc:
+        raise Unavailable("upload", f"{type(exc).__name__}") from None
+    if response.status_code >= 500:
+        raise Unavailable(f"http_{response.status_code}", "upload")
+    if response.status_code != 200:
+        raise ChatError(f"upload_http_{response.status_code}")
+    lang = services.config.organisation.language
+    done = services.chat.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}],
+                              channel_id=channel, thread_ts=ts,
+                              initial_comment=t(f"drill.upload.{job.payload['doc']}", lang,
+                                                version=job.payload.get("version", "")))
+    return {"file": answer["file_id"], "name": name, "files": [f.get("id") for f in done.get("files", [])]}
+
+
+EXECUTORS = {
+    "drill.thread": post_thread,
+    "drill.notify_team": notify_team,
+    "drill.notify_unit": notify_unit,
+    "drill.remind": remind,
+    "drill.overdue": escalate_overdue,
+    "drill.note": thread_note,
+    "drill.report_sent": report_sent,
+    "drill.approval": approval,
+    "drill.decided": decided,
+    "drill.circulate": circulate,
+    "drill.upload": upload,
+}
+
+
+# ---------------------------------------------------------------------------------------------- the cron job
+
+
+def schedule_fired(services: Services, now: datetime) -> bool:
+    """Whether the draw's cron schedule has fired in the current period by ``now`` (for catching up at start)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    tz = services.config.organisation.tz
+    local = now.astimezone(tz)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    trigger = CronTrigger.from_crontab(services.config.drills.schedule, timezone=tz)
+    fire = trigger.get_next_fire_time(None, start)
+    return fire is not None and fire <= now
+
+
+def scheduled_draw(services: Services, now: datetime | None = None, *, catch_up: bool = False) -> drills.Drawn | None:
+    """The monthly cron job (and, with ``catch_up``, the start-up check for a draw missed while the bot was
+    down). Any number of replicas may run it: the unique period lets one draw count; the others get None."""
+    now = now or services.clock()
+    if catch_up and not schedule_fired(services, now):
+        return None
+    try:
+        with services.sessions() as session, session.begin():
+            drawn = drills.draw(session, services.config, "scheduler", now, services.rng)
+    except drills.AlreadyDrawn:
+        return None
+    services.kick()
+    return drawn

@@ -1,0 +1,282 @@
+"""Drills (§7, annex 2): `/crisis drill draw|status|verify|report`, the plan, report and evaluation modals, and
+the approve / return buttons. Thin: ack, call the service (which decides who may), answer in the reader's
+language. No Slack call while a session is open."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import drills as service
+from bot import ids
+from bot.i18n import Lang, t
+from bot.incidents import InvalidInput, NotAllowed
+from bot.services import Services
+from bot.text import clean
+from bot.views import drills as views
+from bot.views.drills import DrillState
+from storage.models import Drill, DrillEvaluation
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value).lstrip("#"))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _ephemeral(respond: Respond, text: str, **extra: Any) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False, **extra)
+
+
+def _refusal(exc: NotAllowed, lang: Lang) -> str:
+    return t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))
+
+
+def _meta(view: dict[str, Any], services: Services, user: str) -> tuple[dict[str, Any], Lang]:
+    meta = json.loads(view.get("private_metadata") or "{}")
+    return meta, meta.get("lang") or services.lang_of(user)
+
+
+def _first_block(view: dict[str, Any]) -> str:
+    return next(b["block_id"] for b in view["blocks"] if b.get("type") == "input")
+
+
+# ---------------------------------------------------------------------------------------------- commands
+
+
+def on_command(services: Services, client: WebClient, respond: Respond, user: str, key: str, args: list[str],
+               trigger_id: str) -> None:
+    """A `/crisis drill …` sub-command, after the ack."""
+    if key == "drill_report":
+        return open_report(services, client, respond, user, None, trigger_id)
+    lang, who, now = services.lang_of(user), services.who(user), services.clock()
+    config = services.config
+    try:
+        if key == "drill_draw":
+            with services.sessions() as session, session.begin():
+                drawn = service.draw(session, config, user, now, services.rng, who=who)
+            services.kick()
+            return _ephemeral(respond, t("drill.drawn", lang, period=drawn.period, id=drawn.drill_id,
+                                         unit=views.unit_name(config, drawn.unit_id, lang),
+                                         category=views.drill_item(config, drawn.category, lang),
+                                         due=views.day(drawn.due_at, config)))
+        if key == "drill_status":
+            with services.sessions() as session:
+                data = service.status(session, config, who)
+            return respond(**views.status_message(data, config, lang), replace_original=False)
+        if key == "drill_verify":
+            if not service.may_view(who):
+                raise NotAllowed("action.drill_status", "allowed.drill_status")
+            if not args or _int(args[0]) < 0:
+                return _ephemeral(respond, t("drill.verify.usage", lang))
+            with services.sessions() as session:
+                result = service.verify(session, _int(args[0]))
+            return _ephemeral(respond, service.verification_text(result, config, lang))
+    except NotAllowed as exc:
+        return _ephemeral(respond, _refusal(exc, lang))
+    except service.AlreadyDrawn as exc:
+        return _ephemeral(respond, t("drill.already_drawn", lang, period=exc.period, id=exc.drill_id,
+                                     unit=views.unit_name(config, exc.unit_id, lang)))
+    except service.NotFound:
+        return _ephemeral(respond, t("drill.not_found", lang))
+    raise LookupError(f"no handler for sub-command {key}")  # pragma: no cover - registry bug
+
+
+def open_report(services: Services, client: WebClient, respond: Respond, user: str, drill_id: int | None,
+                trigger_id: str) -> None:
+    """Open annex 2 for the drilled unit's people (prefilled from the latest version); refuse anyone else."""
+    lang, who, now = services.lang_of(user), services.who(user), services.clock()
+    with services.sessions() as session:
+        drill = service.open_drill_for(session, who) if drill_id is None else session.get(Drill, drill_id)
+        if drill is None:
+            return _ephemeral(respond, t("drill.none_open" if drill_id is None else "drill.not_found", lang))
+        allowed = service.may_report(who, drill.unit_id)
+        state = DrillState.of(drill)
+        latest = service.latest_report(session, drill.id)
+        data = dict(latest.data) if latest else None
+    if not allowed:
+        return _ephemeral(respond, _refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
+    client.views_open(trigger_id=trigger_id, view=views.report_modal(state, services.config, lang, data, now))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- listeners
+
+
+def register(app: App, services: Services) -> None:
+    """Wire the drill buttons and modals."""
+
+    @app.action(ids.DRILL_PLAN_OPEN)
+    def on_plan_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                     respond: Respond) -> None:
+        ack()
+        user = body["user"]["id"]
+        lang, who = services.lang_of(user), services.who(user)
+        if not service.may_plan(who):
+            return _ephemeral(respond, _refusal(NotAllowed("action.drill_plan", "allowed.drill_plan"), lang))
+        with services.sessions() as session:
+            drill = session.get(Drill, _int(action.get("value")))
+            if drill is None:
+                return _ephemeral(respond, t("drill.not_found", lang))
+            previous = service.previous_of(session, drill)
+            view = views.plan_modal(DrillState.of(drill), services.config, lang,
+                                    may_move_due=service.may_approve(who),
+                                    previous_category=previous.category if previous else None,
+                                    last_use=service.category_last_use(session, services.config))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return None
+
+    @app.view(ids.DRILL_PLAN_VIEW)
+    def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, now = body["user"]["id"], services.clock()
+        meta, lang = _meta(view, services, user)
+        who = services.who(user)
+        try:
+            plan = service.parse_plan(services.config, view["state"]["values"], lang)
+            with services.sessions() as session, session.begin():
+                drill = service.get(session, _int(meta.get("drill")))
+                service.set_plan(session, services.config, who, drill, plan, now, lang)
+        except InvalidInput as exc:
+            return ack(response_action="errors", errors=exc.errors)
+        except NotAllowed as exc:
+            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+        except service.NotFound:
+            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        ack()
+        services.kick()
+        return None
+
+    @app.action(ids.DRILL_REPORT_OPEN)
+    def on_report_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                       respond: Respond) -> None:
+        ack()
+        open_report(services, client, respond, body["user"]["id"], _int(action.get("value")), body["trigger_id"])
+
+    @app.view(ids.DRILL_REPORT_VIEW)
+    def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, now = body["user"]["id"], services.clock()
+        meta, lang = _meta(view, services, user)
+        who = services.who(user)
+        try:
+            with services.sessions() as session, session.begin():
+                drill = service.get(session, _int(meta.get("drill")))
+                data = service.parse_report(services.config, drill, view["state"]["values"], now, lang)
+                filed = service.file_report(session, services.config, who, drill, data, now, lang)
+        except InvalidInput as exc:
+            return ack(response_action="errors", errors=exc.errors)
+        except NotAllowed as exc:
+            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+        except service.NotFound:
+            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        ack(response_action="update", view=views.report_done_view(filed.version, lang))
+        services.kick()
+        return None
+
+    @app.action(ids.DRILL_EVAL_OPEN)
+    def on_evaluation_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                           respond: Respond) -> None:
+        ack()
+        user = body["user"]["id"]
+        lang, who = services.lang_of(user), services.who(user)
+        if not service.may_evaluate(who):
+            return _ephemeral(respond, _refusal(NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), lang))
+        with services.sessions() as session:
+            drill = session.get(Drill, _int(action.get("value")))
+            if drill is None:
+                return _ephemeral(respond, t("drill.not_found", lang))
+            report = service.latest_report(session, drill.id)
+            evaluation = service.latest_evaluation(session, drill.id)
+            view = views.evaluation_modal(DrillState.of(drill), services.config, lang,
+                                          dict(evaluation.data) if evaluation else None,
+                                          dict(report.data) if report else None)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return None
+
+    @app.view(ids.DRILL_EVAL_VIEW)
+    def on_evaluation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, now = body["user"]["id"], services.clock()
+        meta, lang = _meta(view, services, user)
+        who = services.who(user)
+        try:
+            data = service.parse_evaluation(view["state"]["values"], lang)
+            with services.sessions() as session, session.begin():
+                drill = service.get(session, _int(meta.get("drill")))
+                version = service.submit_evaluation(session, who, drill, data, now, lang).version
+        except InvalidInput as exc:
+            return ack(response_action="errors", errors=exc.errors)
+        except NotAllowed as exc:
+            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+        except service.NotFound:
+            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
+                                                            t("drill.eval.done", lang, version=version), lang))
+        services.kick()
+        return None
+
+    @app.action(ids.DRILL_APPROVE)
+    def on_approve(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, now = body["user"]["id"], services.clock()
+        lang, who = services.lang_of(user), services.who(user)
+        try:
+            with services.sessions() as session, session.begin():
+                evaluation = session.get(DrillEvaluation, _int(action.get("value")))
+                if evaluation is None:
+                    raise service.NotFound("evaluation")
+                fresh = service.decide(session, who, evaluation, True, "", now)
+                state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
+        except NotAllowed as exc:
+            return _ephemeral(respond, _refusal(exc, lang))
+        except service.NotFound:
+            return _ephemeral(respond, t("drill.not_found", lang))
+        if not fresh:
+            return _ephemeral(respond, t("drill.eval.already", lang))
+        services.kick()
+        respond(replace_original=True, **views.approval_done(state, version, True, user, services.config, lang))
+        return None
+
+    @app.action(ids.DRILL_RETURN_OPEN)
+    def on_return_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                       respond: Respond) -> None:
+        ack()
+        user = body["user"]["id"]
+        lang, who = services.lang_of(user), services.who(user)
+        if not service.may_approve(who):
+            return _ephemeral(respond, _refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
+        with services.sessions() as session:
+            evaluation = session.get(DrillEvaluation, _int(action.get("value")))
+            pending = evaluation is not None and evaluation.status == service.SUBMITTED
+        if not pending:
+            return _ephemeral(respond, t("drill.eval.already", lang))
+        client.views_open(trigger_id=body["trigger_id"], view=views.return_modal(_int(action.get("value")), lang))
+        return None
+
+    @app.view(ids.DRILL_RETURN_VIEW)
+    def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, now = body["user"]["id"], services.clock()
+        meta, lang = _meta(view, services, user)
+        values = view["state"]["values"]
+        comment = str(((values.get(ids.E_RETURN_COMMENT) or {}).get(ids.E_RETURN_COMMENT) or {}).get("value")
+                      or "").strip()
+        if not comment:
+            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("error.required", lang)})
+        who = services.who(user)
+        try:
+            with services.sessions() as session, session.begin():
+                evaluation = session.get(DrillEvaluation, _int(meta.get("evaluation")))
+                if evaluation is None:
+                    raise service.NotFound("evaluation")
+                fresh = service.decide(session, who, evaluation, False, clean(comment), now)
+        except NotAllowed as exc:
+            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: _refusal(exc, lang)})
+        except service.NotFound:
+            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
+        if not fresh:
+            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.eval.already", lang)})
+        ack()
+        services.kick()
+        return None

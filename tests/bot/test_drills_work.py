@@ -1,0 +1,67 @@
+"""Drill executors with a recording chat fake: the upload v2 flow, and no second upload on a retry."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import drill_work, drills
+from bot.authz import who_from_config
+from bot.config import load_config
+from bot.roster import sync_roster
+from bot.services import Services
+from bot.settings import Settings
+from bot.work import Job
+from storage.db import session_factory
+from tests.fakes import RecordingChat
+
+CONFIG = load_config()
+NOV = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
+
+
+class Posted:
+    status_code = 200
+
+
+@pytest.fixture
+def services(engine, monkeypatch):
+    chat = RecordingChat()
+    sessions = session_factory(engine)
+    with sessions() as s, s.begin():
+        sync_roster(s, CONFIG, actor="config", now=NOV)
+        drawn = drills.draw(s, CONFIG, "scheduler", NOV, random.Random(2))
+        drill = drills.get(s, drawn.drill_id)
+        drill.thread_channel, drill.thread_ts = "D0EXEC", "1.000001"
+        head = who_from_config(CONFIG, CONFIG.unit(drill.unit_id).head)
+        filed = drills.file_report(s, CONFIG, head, drill, {
+            "unit": drill.unit_id, "drill_time": NOV.isoformat(), "items": [drill.category], "case": "案",
+            "summary": "摘要", "findings": "", "improvements": ""}, NOV + timedelta(days=1))
+    posts: list[tuple[str, bytes]] = []
+    monkeypatch.setattr(drill_work.httpx, "post", lambda url, content, **kw: posts.append((url, content)) or Posted())
+    svc = Services(Settings(), CONFIG, sessions, chat, lambda: NOV)  # type: ignore[call-arg]
+    svc.posts = posts  # type: ignore[attr-defined]
+    svc.job = Job(1, "drill.upload", f"drill:{drawn.drill_id}:upload:report:1", None,  # type: ignore[attr-defined]
+                  {"drill": drawn.drill_id, "doc": "report", "id": filed.report_id, "version": 1}, 1, NOV)
+    return svc
+
+
+def test_upload_uses_the_v2_flow_into_the_thread(services):
+    services.chat.script["files.getUploadURLExternal"] = {"upload_url": "https://files.example/up/F1", "file_id": "F1"}
+    services.chat.script["files.completeUploadExternal"] = {"files": [{"id": "F1"}]}
+    result = drill_work.upload(services, services.job, NOV)
+    assert services.chat.methods() == ["files.getUploadURLExternal", "files.completeUploadExternal"]
+    get_url, complete = services.chat.calls[0][1], services.chat.calls[1][1]
+    [(url, content)] = services.posts
+    assert url == "https://files.example/up/F1" and get_url["length"] == len(content) and content[:2] == b"PK"
+    assert complete["channel_id"] == "D0EXEC" and complete["thread_ts"] == "1.000001"
+    assert complete["files"][0]["id"] == "F1" and result["file"] == "F1"
+
+
+def test_a_retry_finds_the_file_already_in_the_thread(services):
+    retry = Job(**{**services.job.__dict__, "attempts": 2})
+    services.chat.script["conversations.replies"] = {"messages": [
+        {"ts": "1.000002", "files": [{"id": "F1", "name": "drill-2026-11-report-v1.docx"}]}]}
+    assert drill_work.upload(services, retry, NOV) == {"file": "F1", "already": True}
+    assert services.chat.methods() == ["conversations.replies"] and services.posts == []
