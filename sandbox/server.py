@@ -8,6 +8,7 @@ Routes:
 - ``/sandbox/faults``           GET the fault settings, POST a JSON spec (see ``Faults.configure``)
 - ``/sandbox/bot``              POST ``{"url": ..., "signing_secret": ...}`` to point the sandbox at the bot
 - ``/sandbox/calls``            GET the Web API call log
+- ``/``, ``/ui/``, ``/sandbox/ui/...``  the sandbox in a browser (see ``sandbox/webui.py``)
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from starlette.routing import Route
 from sandbox.faults import Faults
 from sandbox.interactions import Interactions
 from sandbox.webapi import WebApi
+from sandbox.webui import WebUi
+from sandbox.webui import routes as ui_routes
 from sandbox.workspace import Workspace
 
 
@@ -63,8 +66,8 @@ def _token(request: Request, args: dict[str, Any]) -> str | None:
     return str(token) if token else None
 
 
-def build_app(api: WebApi, interactions: Interactions) -> Starlette:
-    """The Starlette application over one WebApi and Interactions pair."""
+def build_app(api: WebApi, interactions: Interactions, ui: WebUi | None = None) -> Starlette:
+    """The Starlette application over one WebApi and Interactions pair (and the browser page, when given)."""
 
     async def web_api(request: Request) -> Response:
         method = request.path_params["method"]
@@ -128,6 +131,7 @@ def build_app(api: WebApi, interactions: Interactions) -> Starlette:
             Route("/sandbox/faults", faults, methods=["GET", "POST"]),
             Route("/sandbox/bot", bot, methods=["POST"]),
             Route("/sandbox/calls", calls, methods=["GET"]),
+            *(ui_routes(ui) if ui is not None else []),
         ]
     )
 
@@ -162,7 +166,8 @@ class SandboxServer:
         self.api.on_member_joined = self.interactions.member_joined
         if bot_url and signing_secret:
             self.interactions.configure_bot(bot_url, signing_secret)
-        self.app = build_app(self.api, self.interactions)
+        self.ui = WebUi(self.workspace, self.interactions)
+        self.app = build_app(self.api, self.interactions, self.ui)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -173,6 +178,11 @@ class SandboxServer:
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/"
+
+    @property
+    def ui_url(self) -> str:
+        """The page where a person uses the workspace in a browser."""
+        return f"{self.base_url}/ui/"
 
     @property
     def bot_token(self) -> str:
@@ -203,6 +213,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         """Stop serving and the event worker."""
+        self.ui.feed.close()
         self.interactions.close()
         if self._server is not None:
             # force_exit skips waiting for idle keep-alive connections (the bot's pool keeps some open).
