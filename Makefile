@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup pg bench clean
+.PHONY: run test lint setup pg chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,9 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/crisisbot
 
-## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start.
-test: $(STAMP) pg
+## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start,
+## and the browser tests in headless Chromium (Debian's package).
+test: $(STAMP) pg chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -29,6 +30,10 @@ lint: $(STAMP)
 ## PostgreSQL's binaries for the tests (Debian's postgresql package), installed when missing.
 pg:
 	bash scripts/ensure-postgres.sh
+
+## Debian's chromium (and CJK / emoji fonts) for the browser tests, installed when missing.
+chromium:
+	bash scripts/ensure-chromium.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

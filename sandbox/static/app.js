@@ -65,7 +65,24 @@ async function get(path, params) {
   return body;
 }
 
+let inflight = 0;
+
+function busy(delta) {
+  inflight += delta;
+  document.body.dataset.inflight = String(inflight);
+}
+
+/** A person's action; body[data-inflight] counts those not yet answered (tests wait for "0"). */
 async function post(path, body) {
+  busy(1);
+  try {
+    return await postNow(path, body);
+  } finally {
+    busy(-1);
+  }
+}
+
+async function postNow(path, body) {
   const response = await fetch(`${API}/${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -664,7 +681,7 @@ function sideItem(channel, label, isApp) {
     onclick: (event) => { event.preventDefault(); channel.id ? openChannel(channel.id) : openBotDm(); },
   }, el("span", { class: "label" }, label), isApp ? el("span", { class: "app-tag" }, "APP") : null,
   channel.kind === "private" ? el("span", { class: "app-tag" }, "private") : null,
-  channel.unread ? el("span", { class: "badge" + (channel.mention || channel.kind === "im" ? "" : " quiet") }, String(channel.unread)) : null));
+  channel.unread && channel.id !== S.channel ? el("span", { class: "badge" + (channel.mention || channel.kind === "im" ? "" : " quiet") }, String(channel.unread)) : null));
 }
 
 function renderSidebar(state) {
@@ -852,6 +869,7 @@ function connectEvents() {
 // ---- start -------------------------------------------------------------------------------------------------------
 
 async function start() {
+  busy(0);
   const boot = await get("bootstrap");
   S.bot = boot.bot;
   S.team = boot.team;
@@ -875,6 +893,10 @@ async function start() {
     const app = $("app");
     app.classList.toggle("menu-open");
     $("menu-toggle").setAttribute("aria-expanded", app.classList.contains("menu-open") ? "true" : "false");
+  });
+  $("main").addEventListener("click", () => {
+    $("app").classList.remove("menu-open");
+    $("menu-toggle").setAttribute("aria-expanded", "false");
   });
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", async () => {
     S.tab = tab.dataset.tab;
