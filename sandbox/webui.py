@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import re
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -269,10 +270,26 @@ class WebUi:
         if user.id not in channel.members:
             raise UiError(403, "not_in_channel")
         try:
-            message = self.interactions.say(user, channel, text, thread or None)
+            message = self.interactions.say(user, channel, self.as_typed(text), thread or None)
         except SlackError as err:
             raise UiError(400, err.code) from err
         return {"ok": True, "ts": message["ts"]}
+
+    def as_typed(self, text: str) -> str:
+        """What Slack's client sends for typed text: ``&<>`` escaped, ``@name`` turned into ``<@U…>``."""
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        with self.ws.reading():
+            names = {}
+            for u in self.ws.users.values():
+                for name in (u.name, u.display_name):
+                    if name:
+                        names[name.lower()] = u.id
+
+        def mention(match: re.Match[str]) -> str:
+            found = names.get(match.group(1).lower())
+            return f"<@{found}>" if found else match.group(0)
+
+        return re.sub(r"@([\w.\-]+)", mention, escaped)
 
     def _fill(self, user: User, view_id: str, values: dict[str, Any] | None) -> Any:
         """Put what the person entered into the view's state, as Slack does while they type."""
