@@ -32,10 +32,11 @@ def report(ui: SandboxPage, level: str, title: str = "六堵貨櫃場火警", sh
     ui.modal(ids.REPORT_VIEW)
     ui.pick(ids.F_SUBTYPE, "force_majeure")
     ui.fill(ids.F_TITLE, title)
-    ui.fill(ids.F_DESCRIPTION, "3 號倉庫冒煙，已通報消防隊。*不是粗體* <b>不是標籤</b>")
+    ui.fill(ids.F_DESCRIPTION, "3 號倉庫冒煙，已通報消防隊，貨櫃暫停進出。")
     ui.fill(ids.F_LOCATION, "六堵貨櫃場")
     ui.choose(ids.F_LEVEL, level)
     if shot:
+        ui.page.locator("#modal-layer .modal-body").evaluate("node => { node.scrollTop = 0; }")
         shoot(ui.page, shot, docs=True)
     ui.submit()
     receipt = ui.modal(ids.REPORT_DONE_VIEW)
@@ -145,3 +146,15 @@ def test_help_answers_in_the_channel_as_an_ephemeral(sqlite_stack: Stack, page) 
     answer = ui.message("/crisis")
     assert "Only visible to you" in answer.inner_text()
     assert answer.locator("code").count() >= 1
+
+
+def test_app_home_tab_in_the_bots_dm(sqlite_stack: Stack, page) -> None:
+    ui = SandboxPage(page, sqlite_stack.sandbox.server.base_url).open("U0000PRPR")
+    ui.open_bot_dm()  # the DM is opened on first use, as in Slack
+    page.locator(".tab[data-tab='home']").click()
+    home = page.locator("#messages .home")
+    home.wait_for()
+    assert "/crisis" in home.inner_text()
+    assert page.locator("#composer").is_hidden()
+    page.locator(".tab[data-tab='messages']").click()
+    page.locator("#composer").wait_for()
