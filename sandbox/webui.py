@@ -372,12 +372,20 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
 def _same_origin(request: Request) -> bool:
-    """POSTs must be JSON and, when the browser says where from, from this page's own origin."""
+    """POSTs must be JSON, addressed to a loopback host name (no DNS rebinding) and, when the browser says where
+    from, from this page's own origin."""
     if "application/json" not in request.headers.get("content-type", ""):
         return False
+    host = request.headers.get("host", "")
+    name = host[: host.index("]") + 1] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+    if name not in LOOPBACK_HOSTS:
+        return False
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin is None or origin == f"{request.url.scheme}://{host}"
 
 
 def routes(ui: WebUi) -> list[BaseRoute]:

@@ -293,3 +293,28 @@ def test_the_page_api_refuses_cross_site_posts(sandbox: Sandbox) -> None:
                                                          "text": "/crisis"}).status_code == 404
     page = httpx.get(f"{base}/ui/")
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_the_page_works_the_same_over_socket_mode(page) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from tests.sandbox.test_socket_mode import APP_TOKEN, bolt_app
+
+    with Sandbox.start(app_token=APP_TOKEN, socket_mode=True) as sandbox:
+        handler = SocketModeHandler(bolt_app(sandbox), APP_TOKEN)
+        handler.connect()
+        try:
+            sandbox.server.socket_mode.wait_connected()
+            ui = SandboxPage(page, sandbox.server.base_url).open("U0000INS1")
+            ui.type("/crisis 你好")
+            assert "Only visible to you" in ui.message("pong 你好").inner_text()
+            ui.type("/crisis form")
+            ui.modal("form")
+            ui.submit()
+            assert ui.field("title").locator(".input-error").inner_text() == "required"
+            ui.fill("title", "火警")
+            ui.submit()
+            page.wait_for_selector("#modal-layer", state="hidden")
+        finally:
+            page.goto("about:blank")  # leave the page before its server stops
+            handler.close()
