@@ -147,7 +147,7 @@ def _open_browser(url: str) -> None:
 
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     desktop = sys.platform in ("darwin", "win32") or bool(display)
-    if desktop and sys.stdout.isatty() and os.environ.get("CRISISBOT_NO_BROWSER") != "1":
+    if desktop and sys.stdout.isatty():
         webbrowser.open(url)
 
 
