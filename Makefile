@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup pg bench clean
+.PHONY: run test lint setup pg chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,9 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/crisisbot
 
-## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start.
-test: $(STAMP) pg
+## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start,
+## and the browser tests in headless Chromium (Debian's package).
+test: $(STAMP) pg chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -33,6 +34,10 @@ pg:
 ## Benchmarks (figures in the README): the report flow against the sandbox, beside a bare Bolt app.
 bench: $(STAMP)
 	$(BIN)/python -m bench.report --incidents 40
+
+## Debian's chromium (and CJK / emoji fonts) for the browser tests, installed when missing.
+chromium:
+	bash scripts/ensure-chromium.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -174,8 +174,10 @@ def _run_sandbox(settings: Settings, host: str, port: int) -> int:
     sandbox.configure_bot(server.url + "/slack/events", secret)
     scheduler = bot.start_scheduler()
     print(f"crisisbot sandbox workspace: {sandbox.base_url}  (Web API at {sandbox.api_url})")
+    print(f"open {sandbox.ui_url} in a browser to use the bot as any member of the crisis team")
     print(f"the bot listens on {server.url}/slack/events; health at {server.url}/healthz")
-    print("no Slack tokens were set, so this is the local sandbox. Stop with Ctrl-C.")
+    print("no Slack tokens were set, so this is the local sandbox. Stop with Ctrl-C.", flush=True)
+    _open_browser(sandbox.ui_url)
     try:
         threading.Event().wait()
     finally:
@@ -183,6 +185,17 @@ def _run_sandbox(settings: Settings, host: str, port: int) -> int:
         server.stop()
         sandbox.stop()
     return 0
+
+
+def _open_browser(url: str) -> None:
+    """Open the sandbox page on a desktop; never on a headless server, where it could start a console browser."""
+    import os
+    import webbrowser
+
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    desktop = sys.platform in ("darwin", "win32") or bool(display)
+    if desktop and sys.stdout.isatty():
+        webbrowser.open(url)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,8 @@ Routes:
 - ``/sandbox/faults``           GET the fault settings, POST a JSON spec (see ``Faults.configure``)
 - ``/sandbox/bot``              POST ``{"url": ..., "signing_secret": ...}`` to point the sandbox at the bot
 - ``/sandbox/calls``            GET the Web API call log
+- ``/``, ``/ui/``, ``/sandbox/ui/...``  the sandbox in a browser (see ``sandbox/webui.py``)
+- ``/socket-mode/link``          Socket Mode WebSocket, URL from ``apps.connections.open`` (``sandbox/socket_mode.py``)
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from sandbox.faults import Faults
 from sandbox.interactions import Interactions
+from sandbox.socket_mode import SocketModeHub, SocketModeTransport
 from sandbox.webapi import WebApi
+from sandbox.webui import WebUi
+from sandbox.webui import routes as ui_routes
 from sandbox.workspace import Workspace
 
 
@@ -63,8 +68,10 @@ def _token(request: Request, args: dict[str, Any]) -> str | None:
     return str(token) if token else None
 
 
-def build_app(api: WebApi, interactions: Interactions) -> Starlette:
-    """The Starlette application over one WebApi and Interactions pair."""
+def build_app(
+    api: WebApi, interactions: Interactions, ui: WebUi | None = None, socket_mode: SocketModeHub | None = None
+) -> Starlette:
+    """The Starlette application over one WebApi and Interactions pair (and the browser page, when given)."""
 
     async def web_api(request: Request) -> Response:
         method = request.path_params["method"]
@@ -128,6 +135,8 @@ def build_app(api: WebApi, interactions: Interactions) -> Starlette:
             Route("/sandbox/faults", faults, methods=["GET", "POST"]),
             Route("/sandbox/bot", bot, methods=["POST"]),
             Route("/sandbox/calls", calls, methods=["GET"]),
+            *(ui_routes(ui) if ui is not None else []),
+            *([WebSocketRoute("/socket-mode/link", socket_mode.endpoint)] if socket_mode is not None else []),
         ]
     )
 
@@ -150,9 +159,13 @@ class SandboxServer:
         bot_token: str = "xoxb-sandbox",
         bot_url: str | None = None,
         signing_secret: str | None = None,
+        app_token: str = "xapp-1-sandbox",
+        socket_mode: bool = False,
     ) -> None:
         if not bot_token.startswith("xoxb-"):
             raise ValueError("the sandbox's bot token must start with xoxb-")
+        if not app_token.startswith("xapp-"):
+            raise ValueError("the sandbox's app-level token must start with xapp-")
         self.host = host
         self.port = port
         self.workspace = workspace or Workspace(people, clock=clock, bot_token=bot_token)
@@ -162,7 +175,14 @@ class SandboxServer:
         self.api.on_member_joined = self.interactions.member_joined
         if bot_url and signing_secret:
             self.interactions.configure_bot(bot_url, signing_secret)
-        self.app = build_app(self.api, self.interactions)
+        self.ui = WebUi(self.workspace, self.interactions)
+        self.socket_mode = SocketModeHub(self.workspace.app_id)
+        self.app_token = app_token
+        self.api.app_token = app_token
+        self.api.socket_url = lambda: self.socket_mode.issue_url(self.base_url)
+        if socket_mode:
+            self.use_socket_mode()
+        self.app = build_app(self.api, self.interactions, self.ui, self.socket_mode)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -175,12 +195,21 @@ class SandboxServer:
         return f"{self.base_url}/api/"
 
     @property
+    def ui_url(self) -> str:
+        """The page where a person uses the workspace in a browser."""
+        return f"{self.base_url}/ui/"
+
+    @property
     def bot_token(self) -> str:
         return self.workspace.bot_token
 
     def configure_bot(self, url: str, signing_secret: str, timeout: float = 10.0) -> None:
         """Tell the sandbox where the bot's ``/slack/events`` is and how to sign for it."""
         self.interactions.configure_bot(url, signing_secret, timeout=timeout)
+
+    def use_socket_mode(self, timeout: float = 10.0) -> None:
+        """Deliver to the bot over Socket Mode (the app connects with ``apps.connections.open``)."""
+        self.interactions.configure_bot(transport=SocketModeTransport(self.socket_mode, timeout))
 
     def start(self, timeout: float = 10.0) -> SandboxServer:
         """Serve on a background thread; returns when the socket listens."""
@@ -203,6 +232,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         """Stop serving and the event worker."""
+        self.ui.feed.close()
         self.interactions.close()
         if self._server is not None:
             # force_exit skips waiting for idle keep-alive connections (the bot's pool keeps some open).

@@ -85,6 +85,9 @@ class WebApi:
         self.faults = faults or Faults()
         self.base_url = "http://127.0.0.1"  # set by the server once it listens
         self.on_member_joined: Callable[[str, str, str | None], None] | None = None
+        # Socket Mode: the app-level token and the URL maker, set by the server.
+        self.app_token: str | None = None
+        self.socket_url: Callable[[], str] | None = None
 
     # ---- dispatch -------------------------------------------------------------------------------------------------
 
@@ -107,6 +110,8 @@ class WebApi:
         return result
 
     def _answer(self, method: str, args: Args, token: str | None) -> ApiResult:
+        if method == "apps.connections.open":
+            return self._connections_open(token) if token else ApiResult(200, {"ok": False, "error": "not_authed"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return ApiResult(404, {"ok": False, "error": "unknown_method", "req_method": method})
@@ -133,6 +138,14 @@ class WebApi:
         except SlackError as err:
             return ApiResult(err.status, {"ok": False, "error": err.code, **err.extra}, {}, verdict.delay)
         return ApiResult(200, {"ok": True, **body}, {}, verdict.delay)
+
+    def _connections_open(self, token: str) -> ApiResult:
+        """Socket Mode: only the app-level token may open a connection; the answer is a single-use URL."""
+        if token == self.ws.bot_token or token.startswith(("xoxb-", "xoxp-")):
+            return ApiResult(200, {"ok": False, "error": "not_allowed_token_type"})
+        if self.app_token is None or token != self.app_token or self.socket_url is None:
+            return ApiResult(200, {"ok": False, "error": "invalid_auth"})
+        return ApiResult(200, {"ok": True, "url": self.socket_url()})
 
     # ---- helpers --------------------------------------------------------------------------------------------------
 

@@ -315,10 +315,38 @@ class Workspace:
             raise TimeoutError(f"sandbox: condition not met within {timeout}s ({predicate!r})")
         return result
 
+    def wait_change(self, version: int, timeout: float) -> int:
+        """Block until ``version`` is no longer current (or ``timeout`` passes); returns the version now."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.version != version, timeout)
+            return self.version
+
     def notify(self) -> None:
         """Wake the waiters after a change made outside ``changing()`` (e.g. a delivery log entry)."""
         with self.changing():
             pass
+
+    def reset(self) -> None:
+        """Clear what people and the bot made: every channel but #general (emptied), DMs, ephemerals, views,
+        triggers, response URLs, files and the logs.  The people stay; the bot's own database is not touched."""
+        with self.changing():
+            general = next(c for c in self.channels.values() if c.is_general)
+            general.messages.clear()
+            general.pins.clear()
+            general.bookmarks.clear()
+            general.topic = {"value": "", "creator": "", "last_set": 0}
+            general.purpose = {"value": "", "creator": "", "last_set": 0}
+            general.members = [u for u in self.users if u != self.bot_user_id]
+            self.channels = {general.id: general}
+            self.ephemerals.clear()
+            self.views.clear()
+            self.modal_stacks.clear()
+            self.home_views.clear()
+            self.triggers.clear()
+            self.files.clear()
+            self.hooks.clear()
+            self.calls.clear()
+            self.deliveries.clear()
 
     # ---- ids and time ----------------------------------------------------------------------------------------
 
