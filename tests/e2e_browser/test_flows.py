@@ -1,7 +1,7 @@
 """The report → triage → page → acknowledge flows, done in the browser by the crisis team's members.
 
 Each step is what a person does on the page; after each, ``stack.drain()`` runs the bot's due work (the test stack
-has no scheduler).  The drill report form (附件二) gets its browser test with the drills issue.
+has no scheduler).  The drill report form (附件二) is filed in test_drill_form.py.
 """
 
 from __future__ import annotations
