@@ -37,7 +37,7 @@ class Services:
     kick: Callable[[], None] = lambda: None
 
     def __post_init__(self) -> None:
-        self.people = People(self.chat, self.config.organisation.language, self.clock)
+        self.people = People(self.chat, self.config.organisation.language, self.clock, sessions=self.sessions)
 
     def lang_of(self, user: str) -> Lang:
         return self.people.lang_of(user)
