@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import ids, lottery, roster
+from bot import forms, ids, lottery, roster
 from bot.authz import Who
 from bot.config import OrgConfig, Role
+from bot.forms import InvalidInput
 from bot.i18n import Lang, t
-from bot.incidents import InvalidInput, NotAllowed
-from bot.text import clean
+from bot.incidents import NotAllowed
 from storage import audit
 from storage import work as queue
 from storage.models import Drill, DrillEvaluation, DrillReport
@@ -320,42 +320,17 @@ class Plan:
     due_day: date | None
 
 
-def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return (values.get(block) or {}).get(block) or {}
-
-
-def _text(values: dict[str, Any], block: str, limit: int, required: bool, errors: dict[str, str],
-          lang: Lang) -> str:
-    raw = clean(str(_value(values, block).get("value") or "")).strip()
-    if required and not raw:
-        errors[block] = t("error.required", lang)
-    elif len(raw) > limit:
-        errors[block] = t("error.too_long", lang, limit=limit)
-    return raw
-
-
-def _stamp(values: dict[str, Any], block: str, errors: dict[str, str], lang: Lang) -> datetime | None:
-    stamp = _value(values, block).get("selected_date_time")
-    if stamp is None:
-        return None
-    try:
-        return datetime.fromtimestamp(int(stamp), tz=UTC)
-    except (TypeError, ValueError, OverflowError):
-        errors[block] = t("error.unknown_choice", lang)
-        return None
-
-
 def parse_plan(config: OrgConfig, values: dict[str, Any], lang: Lang) -> Plan:
     errors: dict[str, str] = {}
-    category = str((_value(values, ids.D_CATEGORY).get("selected_option") or {}).get("value") or "")
+    category = forms.choice(values, ids.D_CATEGORY)
     if config.category(category) is None:
         errors[ids.D_CATEGORY] = t("error.unknown_choice" if category else "error.required", lang)
-    scenario = _text(values, ids.D_SCENARIO, SCENARIO_MAX, True, errors, lang)
-    start = _stamp(values, ids.D_WINDOW_START, errors, lang)
-    end = _stamp(values, ids.D_WINDOW_END, errors, lang)
+    scenario = forms.text(values, ids.D_SCENARIO, SCENARIO_MAX, True, errors, lang)
+    start = forms.stamp(values, ids.D_WINDOW_START, errors, lang)
+    end = forms.stamp(values, ids.D_WINDOW_END, errors, lang)
     if start and end and end <= start:
         errors[ids.D_WINDOW_END] = t("drill.error.window", lang)
-    due_raw = _value(values, ids.D_DUE).get("selected_date")
+    due_raw = forms.value(values, ids.D_DUE).get("selected_date")
     due_day = None
     if due_raw:
         try:
@@ -425,24 +400,24 @@ def parse_report(config: OrgConfig, drill: Drill, values: dict[str, Any], now: d
                  lang: Lang) -> dict[str, Any]:
     """The drill report form (annex 2) as a plain dict, or InvalidInput with every problem at once."""
     errors: dict[str, str] = {}
-    unit = str((_value(values, ids.R_UNIT).get("selected_option") or {}).get("value") or "")
+    unit = forms.choice(values, ids.R_UNIT)
     if unit != drill.unit_id:
         errors[ids.R_UNIT] = t("drill.error.unit", lang)
-    drill_time = _stamp(values, ids.R_TIME, errors, lang)
+    drill_time = forms.stamp(values, ids.R_TIME, errors, lang)
     if drill_time is None and ids.R_TIME not in errors:
         errors[ids.R_TIME] = t("error.required", lang)
     elif drill_time is not None and drill_time > now + timedelta(minutes=5):
         errors[ids.R_TIME] = t("error.future", lang)
     known = {c.id for c in config.categories}
-    items = [str(o.get("value")) for o in _value(values, ids.R_ITEMS).get("selected_options") or []]
+    items = forms.choices(values, ids.R_ITEMS)
     if not items:
         errors[ids.R_ITEMS] = t("error.required", lang)
     elif not set(items) <= known:
         errors[ids.R_ITEMS] = t("error.unknown_choice", lang)
-    case = _text(values, ids.R_CASE, TEXT_MAX, True, errors, lang)
-    summary = _text(values, ids.R_SUMMARY, TEXT_MAX, True, errors, lang)
-    findings = _text(values, ids.R_FINDINGS, TEXT_MAX, False, errors, lang)
-    improvements = _text(values, ids.R_IMPROVEMENTS, TEXT_MAX, False, errors, lang)
+    case = forms.text(values, ids.R_CASE, TEXT_MAX, True, errors, lang)
+    summary = forms.text(values, ids.R_SUMMARY, TEXT_MAX, True, errors, lang)
+    findings = forms.text(values, ids.R_FINDINGS, TEXT_MAX, False, errors, lang)
+    improvements = forms.text(values, ids.R_IMPROVEMENTS, TEXT_MAX, False, errors, lang)
     if errors:
         raise InvalidInput(errors)
     order = [c.id for c in config.categories]
@@ -500,9 +475,9 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
 
 def parse_evaluation(values: dict[str, Any], lang: Lang) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    data = {"assessment": _text(values, ids.E_ASSESSMENT, TEXT_MAX, True, errors, lang),
-            "strengths": _text(values, ids.E_STRENGTHS, TEXT_MAX, False, errors, lang),
-            "recommendations": _text(values, ids.E_RECOMMENDATIONS, TEXT_MAX, True, errors, lang)}
+    data = {"assessment": forms.text(values, ids.E_ASSESSMENT, TEXT_MAX, True, errors, lang),
+            "strengths": forms.text(values, ids.E_STRENGTHS, TEXT_MAX, False, errors, lang),
+            "recommendations": forms.text(values, ids.E_RECOMMENDATIONS, TEXT_MAX, True, errors, lang)}
     if errors:
         raise InvalidInput(errors)
     return data

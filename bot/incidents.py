@@ -10,25 +10,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import ids, paging, roster
+from bot import forms, ids, paging, roster
 from bot.authz import Who
 from bot.config import Level, OrgConfig, Role
+from bot.forms import InvalidInput
 from bot.i18n import Lang, t
-from bot.text import clean
 from bot.views.report import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
 from storage import audit, incidents
 from storage import work as queue
 from storage.models import Incident
 
 LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
-
-
-class InvalidInput(Exception):
-    """Inline errors for a modal: block id → message in the reader's language."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class NotAllowed(Exception):
@@ -64,24 +56,15 @@ class Reported:
     created: bool
 
 
-def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return (values.get(block) or {}).get(block) or {}
-
-
 def parse_report(config: OrgConfig, values: dict[str, Any], now: datetime, lang: Lang) -> Report:
     """Turn the modal's state.values into a Report, or raise InvalidInput with every problem at once."""
     errors: dict[str, str] = {}
 
     def text(block: str, limit: int, required: bool) -> str:
-        raw = clean(str(_value(values, block).get("value") or "")).strip()
-        if required and not raw:
-            errors[block] = t("error.required", lang)
-        elif len(raw) > limit:
-            errors[block] = t("error.too_long", lang, limit=limit)
-        return raw
+        return forms.text(values, block, limit, required, errors, lang)
 
     def choice(block: str) -> str:
-        return str((_value(values, block).get("selected_option") or {}).get("value") or "")
+        return forms.choice(values, block)
 
     unit_id = choice(ids.F_UNIT)
     if config.unit(unit_id) is None:
@@ -97,17 +80,10 @@ def parse_report(config: OrgConfig, values: dict[str, Any], now: datetime, lang:
     description = text(ids.F_DESCRIPTION, DESCRIPTION_MAX, True)
     location = text(ids.F_LOCATION, LOCATION_MAX, False)
     impact = text(ids.F_IMPACT, IMPACT_MAX, False)
-    occurred_at = None
-    stamp = _value(values, ids.F_OCCURRED).get("selected_date_time")
-    if stamp is not None:
-        try:
-            occurred_at = datetime.fromtimestamp(int(stamp), tz=now.tzinfo)
-        except (TypeError, ValueError, OverflowError):
-            errors[ids.F_OCCURRED] = t("error.unknown_choice", lang)
-        else:
-            if occurred_at > now + timedelta(minutes=5):
-                errors[ids.F_OCCURRED] = t("error.future", lang)
-    chosen = {str(o.get("value")) for o in _value(values, ids.F_FLAGS).get("selected_options") or []}
+    occurred_at = forms.stamp(values, ids.F_OCCURRED, errors, lang)
+    if occurred_at is not None and occurred_at > now + timedelta(minutes=5):
+        errors[ids.F_OCCURRED] = t("error.future", lang)
+    chosen = set(forms.choices(values, ids.F_FLAGS))
     if errors:
         raise InvalidInput(errors)
     return Report(unit_id, category, subtype, title, description, occurred_at, location, impact, Level(level),
