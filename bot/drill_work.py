@@ -21,7 +21,7 @@ from bot.messaging import dm, post_once
 from bot.ports import ChatError, Unavailable
 from bot.views import drills as views
 from bot.views.drills import DrillState
-from bot.work import GiveUp, Job, NotReady
+from bot.work import GiveUp, Job, NotReady, subject
 from storage import audit
 from storage.models import Drill, DrillEvaluation, DrillReport, Unit
 
@@ -165,9 +165,7 @@ def _reply_once(services: Services, job: Job, channel: str, ts: str, message: di
 def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session:
         state = DrillState.of(_drill(session, job))
-        report = session.get(DrillReport, int(job.payload["report"]))
-        if report is None:
-            raise GiveUp(f"drill report {job.payload['report']} does not exist")
+        report = subject(session, DrillReport, job, "report")
         data, version, by = dict(report.data), report.version, report.submitted_by
     user = str(job.payload["user"])
     message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
@@ -190,10 +188,7 @@ def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 
 def _evaluation(session: Session, job: Job) -> DrillEvaluation:
-    evaluation = session.get(DrillEvaluation, int(job.payload["evaluation"]))
-    if evaluation is None:
-        raise GiveUp(f"evaluation {job.payload['evaluation']} does not exist")
-    return evaluation
+    return subject(session, DrillEvaluation, job, "evaluation")
 
 
 def decided(services: Services, job: Job, now: datetime) -> dict[str, Any]:

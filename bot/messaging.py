@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+def text_message(text: str) -> dict[str, Any]:
+    """A one-section mrkdwn message with the same text as its notification fallback (text must be escaped)."""
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
 def post_once(services: Services, job: Job, channel: str, message: dict[str, Any]) -> dict[str, Any]:
     """chat.postMessage that a retry cannot duplicate: the work key rides along as message metadata, and a
     retried job first looks for it in the channel's recent history."""

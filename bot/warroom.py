@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot import paging, roster
 from bot.config import Level, Role
 from bot.i18n import t
-from bot.messaging import dm, post_once
+from bot.messaging import dm, post_once, text_message
 from bot.ports import ChatError
 from bot.text import escape
 from bot.views.card import (
@@ -30,7 +30,7 @@ from bot.views.card import (
     role_name,
     triage_request,
 )
-from bot.work import GiveUp, Job, NotReady
+from bot.work import GiveUp, Job, NotReady, subject
 from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
@@ -61,10 +61,7 @@ def card_state(session: Session, incident: Incident) -> CardState:
 
 
 def _load(session: Session, job: Job) -> Incident:
-    incident = session.get(Incident, int(job.payload["incident"]))
-    if incident is None:
-        raise GiveUp(f"incident {job.payload['incident']} does not exist")
-    return incident
+    return subject(session, Incident, job, "incident")
 
 
 # ---------------------------------------------------------------------------------------------- channel names
@@ -193,15 +190,11 @@ def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, An
         reporter, number, title = incident.reporter, incident.number, incident.title
     lang = services.lang_of(reporter)
     text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
-    return dm(services, job, reporter, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return dm(services, job, reporter, text_message(text))
 
 
 def _page(session: Session, job: Job) -> Page:
-    page = session.get(Page, int(job.payload["page"]))
-    if page is None:
-        raise GiveUp(f"page {job.payload['page']} does not exist")
-    return page
+    return subject(session, Page, job, "page")
 
 
 def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -229,8 +222,7 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         lang = services.config.organisation.language
         text = t("page.mention", lang, user=page.target_user, role=role_name(page.role, lang),
                  attempt=t(f"attempt.{page.attempt}", lang))
-    return post_once(services, job, channel, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return post_once(services, job, channel, text_message(text))
 
 
 def _refresh_later(services: Services, incident_id: int, now: datetime, why: str) -> None:
@@ -267,8 +259,7 @@ def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if state.channel_id:
         lang = services.config.organisation.language
         text = t("page.acked_room", lang, user=by, role=role_name(role, lang))
-        post_once(services, job, state.channel_id, {"text": text, "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+        post_once(services, job, state.channel_id, text_message(text))
     _refresh_later(services, state.id, now, f"ack:{page.id}")
     return {"acked_by": by}
 
@@ -279,8 +270,7 @@ def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         page = _page(session, job)
         lang = services.config.organisation.language
         text = t("page.exhausted", lang, role=role_name(page.role, lang))
-    return post_once(services, job, channel, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return post_once(services, job, channel, text_message(text))
 
 
 def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -322,8 +312,7 @@ def note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                   "level": level_name(services.config, incident.level, lang),
                   "category": category_name(services.config, incident.category, incident.subtype, lang)}
     text = t(job.payload["key"], lang, **values)
-    return post_once(services, job, channel, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return post_once(services, job, channel, text_message(text))
 
 
 def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -340,8 +329,7 @@ def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any
     text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
              title=escape(title), category=category_name(services.config, category, subtype, lang),
              user=job.payload["user"], room=f"<#{room}>" if room else "—")
-    return dm(services, job, target, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return dm(services, job, target, text_message(text))
 
 
 def observation_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -356,8 +344,7 @@ def observation_reminder(services: Services, job: Job, now: datetime) -> dict[st
     people = " ".join(f"<@{u}>" for u in (posts.head, posts.deputy) if u) if posts else "—"
     lang = services.config.organisation.language
     text = t("observe.remind", lang, n=job.payload["n"], total=job.payload["total"], people=people, number=number)
-    return post_once(services, job, channel, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return post_once(services, job, channel, text_message(text))
 
 
 EXECUTORS = {

@@ -14,7 +14,9 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.orm import Session
 
 from bot.ports import ChatError, RateLimited, Unavailable
 from storage import audit
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LEASE_SECONDS = 60
 MAX_BACKOFF_SECONDS = 300
@@ -52,6 +55,14 @@ NOT_READY_RETRY = timedelta(seconds=1)
 
 class GiveUp(Exception):
     """An executor's verdict that retrying cannot help; the reason is kept on the row and in the audit trail."""
+
+
+def subject(session: Session, model: type[T], job: Job, key: str) -> T:
+    """The row a job is about (its id in `job.payload[key]`); a job whose row is gone cannot succeed: GiveUp."""
+    row = session.get(model, int(job.payload[key]))
+    if row is None:
+        raise GiveUp(f"{model.__name__} {job.payload[key]} does not exist")
+    return row
 
 
 Executor = Callable[["Services", Job, datetime], "dict[str, Any] | None"]
