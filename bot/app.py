@@ -23,9 +23,10 @@ HANDLER_MODULES = (commands, home, report, incident, drills)
 def executors() -> dict[str, Executor]:
     """Every kind of due work and what runs it: the tick's one wiring point, as HANDLER_MODULES is Bolt's."""
     from bot.drill_work import EXECUTORS as DRILLS
+    from bot.handover import EXECUTORS as ROSTER
     from bot.warroom import EXECUTORS
 
-    return {**EXECUTORS, **DRILLS}
+    return {**EXECUTORS, **DRILLS, **ROSTER}
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

@@ -33,8 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database maintenance")
     dbp.add_argument("action", choices=["upgrade"])
     cfg = sub.add_parser("config", help="organisation config")
-    cfg.add_argument("action", choices=["check"])
-    cfg.add_argument("file", nargs="?", help="the YAML to check (default: CRISISBOT_CONFIG or the example)")
+    cfg.add_argument("action", choices=["check", "reload"],
+                     help="check: validate the file; reload: load its roster into the database and print the "
+                          "changes (a seat handed over in Slack stays unless the file changed that seat)")
+    cfg.add_argument("file", nargs="?", help="the YAML (default: CRISISBOT_CONFIG or the example)")
     drill = sub.add_parser("drill", help="drills: recompute a draw, export the drill documents")
     drill_sub = drill.add_subparsers(dest="action", required=True)
     verify = drill_sub.add_parser("verify", help="recompute a draw from its stored record and print each check")
@@ -60,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command
+    if command == "config" and args.action == "reload":
+        return _reload_config(args, settings)
     if command == "config":
         config = load_config(args.file or settings.crisisbot_config)
         units = len(config.units)
@@ -82,6 +86,35 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "socket":
         return _run_socket(settings)
     return _run_http(settings, args.host if command else "0.0.0.0", args.port if command else 3000)
+
+
+def _reload_config(args: argparse.Namespace, settings: Settings) -> int:
+    """`crisisbot config reload`: what every start does, on demand; each change is printed and audited."""
+    from bot.directory import _emails, resolve_people
+    from bot.runtime import describe_change, load_roster
+    from bot.services import utcnow
+    from bot.slack_adapter import SlackChat, make_client
+    from storage import db
+
+    config = load_config(args.file or settings.crisisbot_config)
+    if settings.slack_bot_token is not None:  # e-mail addresses in the config become Slack user ids
+        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        config = resolve_people(config, SlackChat(client))
+    elif _emails(config.model_dump(by_alias=True, include={"roles", "units"})):
+        print("crisisbot: the config names people by e-mail address; set SLACK_BOT_TOKEN so Slack can resolve "
+              "them (users.lookupByEmail)", file=sys.stderr)
+        return 2
+    engine = db.create_engine(settings.resolved_database_url())
+    try:
+        db.upgrade(engine)
+        changes = load_roster(engine, config, utcnow())
+    finally:
+        engine.dispose()
+    for change in changes:
+        print(describe_change(change))
+    print(f"roster reloaded: {len(changes)} change(s), recorded in the audit trail as actor 'config'"
+          if changes else "roster unchanged: the config names the same people as at its last load")
+    return 0
 
 
 def _run_drill(args: argparse.Namespace, settings: Settings) -> int:

@@ -394,3 +394,116 @@ MESSAGES.update({
     "drill.status.units": {"zh-TW": "各單位上次演練", "en": "Each unit's last drill"},
     "drill.status.categories": {"zh-TW": "各類別上次演練", "en": "Each category's last drill"},
 })
+
+# ---- roster and handover (procedure §3: 職務代理人, 移交)
+MESSAGES.update({
+    "roster.title": {"zh-TW": "危機管理小組名冊", "en": "Crisis team roster"},
+    "roster.standing": {"zh-TW": "*危機管理小組（主要／職務代理人）*", "en": "*Crisis team (holder / deputy)*"},
+    "roster.deputy_of": {"zh-TW": "職務代理人 {deputy}", "en": "deputy {deputy}"},
+    "roster.units": {"zh-TW": "*處理組：各單位主管、代理人及成員*",
+                     "en": "*Handling group: each unit's head, deputy and members*"},
+    "roster.unit_line": {"zh-TW": "主管 {head}　職務代理人 {deputy}", "en": "Head {head}  Deputy {deputy}"},
+    "roster.members": {"zh-TW": "成員 {members}", "en": "Members {members}"},
+    "roster.more": {"zh-TW": "等另 {n} 人", "en": "and {n} more"},
+    "roster.footer": {
+        "zh-TW": "職務移交：`/crisis 移交 <職務> [代理人] @同仁`，單位主管用 `head:<單位代碼>`、代理人用 "
+                 "`deputy:<單位代碼>`。限該職務現任者或執行秘書辦理。",
+        "en": "Hand a seat over: `/crisis handover <role> [deputy] @person`; a unit's head `head:<unit id>`, its "
+              "deputy `deputy:<unit id>`. The seat's holder or the executive secretary may do it."},
+    "action.roster": {"zh-TW": "查看危機管理小組名冊", "en": "viewing the crisis team roster"},
+    "allowed.team": {"zh-TW": "危機管理小組成員及各單位人員", "en": "crisis team members and unit staff"},
+    "action.handover": {"zh-TW": "辦理職務移交", "en": "handing a seat over"},
+    "allowed.handover": {"zh-TW": "該職務現任者或執行秘書（含職務代理人）",
+                         "en": "the seat's current holder or the executive secretary (or the deputy)"},
+    "handover.refused": {
+        "zh-TW": "抱歉，依《危機管理作業流程》，「{seat}」的移交僅限現任者（{holder}）或執行秘書（含職務代理人）辦理。"
+                 "如需移交，請洽他們。",
+        "en": "Sorry: under the crisis procedure, the {seat} seat can be handed over only by its holder ({holder}) "
+              "or by the executive secretary (or the deputy). Please ask one of them."},
+    "handover.usage": {
+        "zh-TW": "用法：`/crisis 移交 <職務> [代理人] @同仁`。職務：總指揮、執行秘書、法務組、公關組、策劃組"
+                 "（或 commander、executive_secretary、legal、public_relations、planning）；單位主管 "
+                 "`head:<單位代碼>`、主管代理人 `deputy:<單位代碼>`。例：`/crisis 移交 執行秘書 @王小明`",
+        "en": "Usage: `/crisis handover <role> [deputy] @person`. Roles: commander, executive_secretary, legal, "
+              "public_relations, planning (or 總指揮, 執行秘書, 法務組, 公關組, 策劃組); a unit's head "
+              "`head:<unit id>`, its deputy `deputy:<unit id>`. E.g. `/crisis handover executive_secretary deputy "
+              "@someone`"},
+    "handover.unknown_seat": {"zh-TW": "找不到單位「{unit}」。單位代碼請見 `/crisis 名冊`。",
+                              "en": "There is no unit \u201c{unit}\u201d. See `/crisis roster` for the unit ids."},
+    "handover.error.unknown_user": {"zh-TW": "在 Slack 找不到這位同仁，請用 @ 提及對方。",
+                                    "en": "Slack does not know that person; please @-mention them."},
+    "handover.error.inactive_user": {"zh-TW": "此帳號已停用或是機器人，無法擔任職務。",
+                                     "en": "That account is deactivated or a bot; it cannot hold a seat."},
+    "handover.error.same_person": {"zh-TW": "這位同仁已經是此職務的現任者。",
+                                   "en": "That person holds this seat already."},
+    "handover.error.other_seat": {
+        "zh-TW": "這位同仁已是同一職務的另一席（主要或職務代理人）；依作業流程每一職務須由不同人擔任代理人。"
+                 "請先移交另一席。",
+        "en": "That person holds the other seat of this post (holder or deputy); the procedure needs a deputy who "
+              "is someone else. Hand that seat over first."},
+    "handover.done": {"zh-TW": "✅ 已將「{seat}」由 {previous} 移交給 <@{to}>，即時生效（新的通知將送給新任者）。",
+                      "en": "✅ The {seat} seat went from {previous} to <@{to}>, effective now (new pages reach "
+                            "them)."},
+    "handover.dm.new": {"zh-TW": "📋 職務移交：<@{by}> 已將「{seat}」移交給您，即時生效；危機事件的通知將送給您。"
+                                 "名冊：`/crisis 名冊`",
+                        "en": "📋 Handover: <@{by}> handed the {seat} seat to you, effective now; crisis pages for "
+                              "it now come to you. Roster: `/crisis roster`"},
+    "handover.dm.from": {"zh-TW": "前任：<@{previous}>", "en": "Previous holder: <@{previous}>"},
+    "handover.dm.previous": {"zh-TW": "📋 職務移交：<@{by}> 已將您的「{seat}」移交給 <@{to}>，即時生效。",
+                             "en": "📋 Handover: <@{by}> handed your {seat} seat to <@{to}>, effective now."},
+})
+
+# ---- the overview: App Home, /crisis list, /crisis status
+MESSAGES.update({
+    "overview.title": {"zh-TW": "危機管理總覽", "en": "Crisis overview"},
+    "overview.as_of": {"zh-TW": "您的職務：{roles}｜更新於 {at}（每次開啟此頁時更新）",
+                       "en": "Your posts: {roles} | as of {at} (refreshed whenever you open this tab)"},
+    "overview.pages.title": {"zh-TW": "*🚨 等待您確認的通知（{n}）*", "en": "*🚨 Pages waiting on you ({n})*"},
+    "overview.pages.none": {"zh-TW": "目前沒有。", "en": "None right now."},
+    "overview.page": {"zh-TW": "*{number}*「{title}」｜{level}｜通知您擔任{role}（{at}）；"
+                               "{escalates} 前未確認將轉代理人或上一層",
+                      "en": "*{number}* \u201c{title}\u201d | {level} | paged as {role} ({at}); escalates at "
+                            "{escalates} unless acknowledged"},
+    "overview.tasks.title": {"zh-TW": "*📝 待辦事項（{n}）*", "en": "*📝 Tasks waiting on you ({n})*"},
+    "overview.tasks.none": {"zh-TW": "目前沒有。", "en": "None right now."},
+    "overview.task.triage": {"zh-TW": "研判 *{number}*「{title}」的等級（建議：{level}）；{due} 前未研判將通知執行秘書",
+                             "en": "Set the level of *{number}* \u201c{title}\u201d (proposed: {level}); the executive "
+                                   "secretary is paged at {due} if it is still untriaged"},
+    "overview.task.drill_plan": {"zh-TW": "擇定 {unit} 本期演練的類別與模擬案由",
+                                 "en": "Plan this period's drill for {unit}"},
+    "overview.task.drill_report": {"zh-TW": "填寫 {unit} 的危機管理演練報告表（附件二），期限 {due}",
+                                   "en": "File {unit}'s drill report form (annex 2), due {due}"},
+    "overview.task.drill_evaluate": {"zh-TW": "擬具 {unit} 演練評估報告",
+                                     "en": "Write the evaluation of {unit}'s drill"},
+    "overview.task.drill_approve": {"zh-TW": "核定 {unit} 演練評估報告（請見私訊中的核定按鈕）",
+                                    "en": "Approve the evaluation of {unit}'s drill (the buttons are in your DM)"},
+    "overview.incidents.title": {"zh-TW": "*📂 處理中的危機事件（{n}）*", "en": "*📂 Open incidents ({n})*"},
+    "overview.incidents.none": {"zh-TW": "目前沒有處理中的危機事件。", "en": "No open incidents."},
+    "overview.incidents.more": {"zh-TW": "…另有 {n} 件，請用 `/crisis 列表`。",
+                                "en": "…and {n} more; see `/crisis list`."},
+    "overview.untriaged": {"zh-TW": "待研判（建議 {level}）", "en": "awaiting triage (proposed {level})"},
+    "overview.drill.title": {"zh-TW": "*🎯 本期演練*", "en": "*🎯 Current drill*"},
+    "overview.drill": {"zh-TW": "{period}｜{unit}｜{item}｜{status}｜報告期限 {due}",
+                       "en": "{period} | {unit} | {item} | {status} | report due {due}"},
+    "overview.deadlines.title": {"zh-TW": "*⏰ 即將到來的期限*", "en": "*⏰ Upcoming deadlines*"},
+    "overview.deadlines.none": {"zh-TW": "目前沒有。", "en": "None."},
+    "overview.deadline.page_escalates": {"zh-TW": "• {at}　{label} 的通知未確認即轉代理人或上一層",
+                                         "en": "• {at}  the page for {label} escalates if unacknowledged"},
+    "overview.deadline.triage_timeout": {"zh-TW": "• {at}　{label} 未研判即通知執行秘書",
+                                         "en": "• {at}  {label} goes to the executive secretary if untriaged"},
+    "overview.deadline.drill_window": {"zh-TW": "• {at}　{label} 演練開始", "en": "• {at}  the {label} drill starts"},
+    "overview.deadline.drill_due": {"zh-TW": "• {at}　{label} 演練報告表到期", "en": "• {at}  the {label} drill "
+                                                                                  "report form is due"},
+    "overview.list.footer": {"zh-TW": "查看單一事件：`/crisis 狀態 <編號>`", "en": "One incident: `/crisis status "
+                                                                                "<number>`"},
+    "overview.f.level": {"zh-TW": "等級", "en": "Level"},
+    "overview.f.category": {"zh-TW": "類別", "en": "Category"},
+    "overview.f.step": {"zh-TW": "目前步驟", "en": "Step"},
+    "overview.f.status": {"zh-TW": "狀態", "en": "Status"},
+    "overview.f.unit": {"zh-TW": "權責單位", "en": "Unit"},
+    "overview.f.reporter": {"zh-TW": "通報人", "en": "Reporter"},
+    "overview.f.room": {"zh-TW": "戰情室", "en": "War room"},
+    "overview.status.usage": {"zh-TW": "用法：`/crisis 狀態 <事件編號>`，例如 `/crisis 狀態 2026-0007`。",
+                              "en": "Usage: `/crisis status <incident number>`, e.g. `/crisis status 2026-0007`."},
+    "action.incident_status": {"zh-TW": "查看危機事件", "en": "viewing incidents"},
+})

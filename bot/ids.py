@@ -9,6 +9,16 @@ from __future__ import annotations
 HELP_HEADER = "help_header"
 HELP_COMMANDS = "help_commands"
 
+# ---- roster and overview (procedure §3; the App Home tab, /crisis list and status)
+ROSTER_HEADER = "roster_header"
+HOME_HEADER = "home_header"
+HOME_INCIDENTS = "home_incidents"
+HOME_PAGES = "home_pages"
+HOME_TASKS = "home_tasks"
+HOME_DRILL = "home_drill"
+HOME_PAGE_PREFIX = "home_page_"  # + page id: one Acknowledge button per block
+HOME_TASK_PREFIX = "home_task_"  # + task number
+
 # ---- the report modal (/crisis report): one block per field, the action id is the field's name
 REPORT_VIEW = "report_incident"
 REPORT_LOADING_VIEW = "report_loading"

@@ -5,6 +5,11 @@ current holders and, for each difference, ends the old assignment and starts a n
 writing one audit entry per change. Loading the same config again changes and records nothing, so every replica
 can load it on start.
 
+Precedence between the config and a handover made in Slack (``bot.handover``): the later change wins. Each load
+that changes anything records the seats the config named (``roster.config_loaded``); the next load touches only
+the seats whose config value changed since then. So reloading an unchanged config never undoes a Slack handover,
+while editing a seat in the config does replace whoever holds it now.
+
 Storage shape (see ``storage.models.RoleAssignment``): a standing role has a primary and a deputy seat; a unit's
 head and deputy head are the primary and deputy seats of its ``head`` post; members sit in ``member`` posts.
 """
@@ -21,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import OrgConfig, Role
 from storage import audit
-from storage.models import RoleAssignment, Seat, Unit, UnitPost
+from storage.models import AuditEvent, RoleAssignment, Seat, Unit, UnitPost
 from storage.types import as_utc
 
 # Any fixed number: replicas loading the roster at the same time take turns (PostgreSQL; SQLite's write lock
@@ -95,12 +100,53 @@ def sync_roster(session: Session, config: OrgConfig, *, actor: str, now: datetim
     now = as_utc(now)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROSTER_LOCK})
+    previous = last_loaded_seats(session)
+    wanted = _config_seats(config)
     changes = _sync_units(session, config, now)
-    changes += _sync_seats(session, config, now)
+    changes += _sync_seats(session, wanted, previous, now)
     changes += _sync_members(session, config, now)
     for change in changes:
         audit.record(session, actor, change.kind, change.subject_type, change.subject_id, data=change.data, at=now)
+    seats = {_seat_key(key): user for key, user in wanted.items()}
+    if changes or seats != previous:
+        audit.record(session, actor, CONFIG_LOADED, CONFIG_SUBJECT[0], CONFIG_SUBJECT[1], at=now,
+                     data={"seats": seats, "changes": len(changes)})
     return changes
+
+
+# The audit entry that remembers which seats the config named at its last load (see the module docstring).
+CONFIG_LOADED = "roster.config_loaded"
+CONFIG_SUBJECT = ("config", "roster")
+SeatKey = tuple[str, str | None, str]  # (role or "head", unit id or None, "primary" | "deputy")
+
+
+def _seat_key(key: SeatKey) -> str:
+    role, unit_id, seat = key
+    return f"{role}|{unit_id or ''}|{seat}"
+
+
+def last_loaded_seats(session: Session) -> dict[str, str | None] | None:
+    """The seats the config named at its last recorded load ("role|unit|seat" → user); None before any."""
+    event = session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.subject_type == CONFIG_SUBJECT[0], AuditEvent.subject_id == CONFIG_SUBJECT[1],
+               AuditEvent.kind == CONFIG_LOADED)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return dict((event.data or {}).get("seats") or {}) if event is not None else None
+
+
+def _config_seats(config: OrgConfig) -> dict[SeatKey, str]:
+    wanted: dict[SeatKey, str] = {}
+    for role in Role:
+        holders = config.roles.of(role)
+        wanted[(role.value, None, Seat.PRIMARY.value)] = holders.primary
+        wanted[(role.value, None, Seat.DEPUTY.value)] = holders.deputy
+    for unit in config.units:
+        wanted[(UnitPost.HEAD.value, unit.id, Seat.PRIMARY.value)] = unit.head
+        wanted[(UnitPost.HEAD.value, unit.id, Seat.DEPUTY.value)] = unit.deputy
+    return wanted
 
 
 def _sync_units(session: Session, config: OrgConfig, now: datetime) -> list[RosterChange]:
@@ -147,15 +193,9 @@ def _current(session: Session) -> list[RoleAssignment]:
     return list(session.scalars(sa.select(RoleAssignment).where(RoleAssignment.ended_at.is_(None))))
 
 
-def _sync_seats(session: Session, config: OrgConfig, now: datetime) -> list[RosterChange]:
-    wanted: dict[tuple[str, str | None, str], str] = {}
-    for role in Role:
-        holders = config.roles.of(role)
-        wanted[(role.value, None, Seat.PRIMARY.value)] = holders.primary
-        wanted[(role.value, None, Seat.DEPUTY.value)] = holders.deputy
-    for unit in config.units:
-        wanted[(UnitPost.HEAD.value, unit.id, Seat.PRIMARY.value)] = unit.head
-        wanted[(UnitPost.HEAD.value, unit.id, Seat.DEPUTY.value)] = unit.deputy
+def _sync_seats(session: Session, wanted: dict[SeatKey, str], previous: dict[str, str | None] | None,
+                now: datetime) -> list[RosterChange]:
+    """Seats whose config value is new since the last load (every seat at the first load) take that value."""
     current = {(a.role, a.unit_id, a.seat): a for a in _current(session) if a.role != UnitPost.MEMBER.value}
     changes: list[RosterChange] = []
     starts: list[RoleAssignment] = []
@@ -165,6 +205,8 @@ def _sync_seats(session: Session, config: OrgConfig, now: datetime) -> list[Rost
         after = wanted.get(key)
         if before == after:
             continue
+        if previous is not None and previous.get(_seat_key(key)) == after:
+            continue  # the config did not change this seat: a handover made since then stands
         if key in current:
             current[key].ended_at = now
         if after is not None:

@@ -20,7 +20,7 @@ from bot import work
 from bot.app import create_app, executors
 from bot.config import OrgConfig, load_config
 from bot.directory import resolve_people
-from bot.roster import sync_roster
+from bot.roster import RosterChange, sync_roster
 from bot.services import Services, utcnow
 from bot.settings import Settings
 from bot.slack_adapter import SlackChat, make_client
@@ -83,11 +83,34 @@ def prepare_database(url: str, config: OrgConfig, now: datetime) -> Engine:
     """Migrate (an empty database just works) and load the roster, recording each change."""
     engine = db.create_engine(url)
     db.upgrade(engine)
+    load_roster(engine, config, now)
+    return engine
+
+
+def load_roster(engine: Engine, config: OrgConfig, now: datetime) -> list[RosterChange]:
+    """Load the roster from the config as actor ``config`` (at start and on ``crisisbot config reload``).
+
+    Only seats whose config value changed since the last load are touched, so a handover made in Slack stays
+    until the config itself changes that seat (bot/roster.py). Every change is in the audit trail and the log.
+    """
     with db.session_factory(engine)() as session, session.begin():
         changes = sync_roster(session, config, actor="config", now=now)
+    for change in changes:
+        log.info("roster: %s", describe_change(change))
     if changes:
         log.info("roster loaded from the config: %d change(s) recorded in the audit trail", len(changes))
-    return engine
+    return changes
+
+
+def describe_change(change: RosterChange) -> str:
+    """One roster change in a line, for the log and the CLI: ``roster.holder_changed role commander: A → B``."""
+    data = change.data
+    if "before" in data and "after" in data and "seat" in data:
+        return (f"{change.kind} {change.subject_type} {change.subject_id} ({data['seat']}): "
+                f"{data['before'] or '—'} → {data['after'] or '—'}")
+    if "user" in data:
+        return f"{change.kind} {change.subject_type} {change.subject_id}: {data['user']}"
+    return f"{change.kind} {change.subject_type} {change.subject_id}"
 
 
 def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,

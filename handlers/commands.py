@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.help import help_message
-from handlers import drills, report
+from handlers import drills, overview, report, roster
 
 
 def register(app: App, services: Services) -> None:
@@ -30,6 +30,14 @@ def register(app: App, services: Services) -> None:
             ack()  # the draw, the status and the report modal answer after the ack
             drills.on_command(services, client, respond, user, parsed.command.key, parsed.args,
                               str(command.get("trigger_id", "")))
+            return
+        if parsed.command is not None and parsed.command.key in ("roster", "handover"):
+            ack()  # the roster and the handover answer after the ack (users.info, the database)
+            roster.on_command(services, respond, user, parsed.command.key, parsed.args)
+            return
+        if parsed.command is not None and parsed.command.key in ("list", "status"):
+            ack()
+            overview.on_command(services, respond, user, parsed.command.key, parsed.args)
             return
         lang = services.lang_of(user)
         who = services.who(user)

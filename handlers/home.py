@@ -1,4 +1,4 @@
-"""The App Home tab, published when a person opens it."""
+"""The App Home tab, published when a person opens it: their overview, then their commands."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import commands
 from bot.services import Services
-from bot.views.home import home_view
+from handlers.overview import publish_home
 
 
 def register(app: App, services: Services) -> None:
@@ -19,7 +18,4 @@ def register(app: App, services: Services) -> None:
     def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return
-        user = str(event["user"])
-        who = services.who(user)
-        view = home_view(who, commands.available(who), services.config, services.lang_of(user))
-        client.views_publish(user_id=user, view=view)
+        publish_home(services, client, str(event["user"]))

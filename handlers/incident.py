@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.services import Services
 from bot.views.card import triage_modal
 from bot.warroom import card_state
+from handlers.overview import publish_home
 from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
@@ -24,6 +25,12 @@ def _refuse(respond: Respond, services: Services, user: str, action: str, allowe
     lang = services.lang_of(user)
     respond(text=t("refusal", lang, action=t(action, lang), allowed=t(allowed, lang)), response_type="ephemeral",
             replace_original=False)
+
+
+def _dm_reply(client: WebClient, user: str) -> Any:
+    def reply(**message: Any) -> None:
+        client.chat_postMessage(channel=user, text=message["text"])
+    return reply
 
 
 def _int(value: Any) -> int | None:
@@ -37,23 +44,29 @@ def register(app: App, services: Services) -> None:
     """Wire the page, triage and legal actions."""
 
     @app.action(ids.PAGE_ACK)
-    def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+               respond: Respond) -> None:
         ack()
         user, now = body["user"]["id"], services.clock()
         who = services.who(user)
+        home = (body.get("view") or {}).get("type") == "home"
+        if home:  # the App Home tab has no response_url: answer by DM, and refresh the tab below
+            respond = _dm_reply(client, user)
+        found = allowed = fresh = False
         with services.sessions() as session, session.begin():
             page = session.get(Page, _int(action.get("value")) or -1)
-            if page is None:
-                return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
-                               replace_original=False)
-            if not paging.may_acknowledge(session, who, page):
-                allowed = False
-            else:
-                allowed = True
-                fresh = paging.acknowledge(session, who, page, now)
+            if page is not None:
+                found = True
+                allowed = paging.may_acknowledge(session, who, page)
+                fresh = allowed and paging.acknowledge(session, who, page, now)
+        if not found:
+            return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
+                           replace_original=False)
         if not allowed:
             return _refuse(respond, services, user, "action.ack", "allowed.ack")
         services.kick()
+        if home:
+            return publish_home(services, client, user)
         respond(text=t("ack.done" if fresh else "ack.already", services.lang_of(user)), response_type="ephemeral",
                 replace_original=False)
 

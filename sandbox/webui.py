@@ -260,7 +260,8 @@ class WebUi:
         command, _, rest = text.strip().partition(" ")
         if not command.startswith("/") or len(command) < 2:
             raise UiError(400, "a slash command starts with / and a name")
-        return _outcome(self.interactions.slash(user, channel, command, rest.strip()))
+        # As Slack does for a command with should_escape (the manifests): &<> escaped, @name → <@U…>.
+        return _outcome(self.interactions.slash(user, channel, command, self.as_typed(rest.strip())))
 
     def message(self, user_id: str | None, channel_id: str | None, text: str, thread: str | None) -> dict[str, Any]:
         user = self.person(user_id)

@@ -108,3 +108,33 @@ def test_db_upgrade(argv, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/up.db")
     assert main(argv) == 0
     assert "newest migration" in capsys.readouterr().out
+
+
+def test_config_reload_prints_and_records_the_changes(database_url, monkeypatch, tmp_path, capsys):
+    import yaml
+
+    from bot.config import EXAMPLE_CONFIG
+    from storage import audit
+    from storage.db import create_engine, session_factory
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for key in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "CRISISBOT_CONFIG"):
+        monkeypatch.delenv(key, raising=False)
+    assert main(["config", "reload"]) == 0
+    assert "roster reloaded" in capsys.readouterr().out
+    assert main(["config", "reload"]) == 0
+    assert "roster unchanged" in capsys.readouterr().out
+    raw = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+    raw["roles"]["planning"]["deputy"] = "U0000SEC2"
+    changed = tmp_path / "org.yaml"
+    changed.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert main(["config", "reload", str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert "roster.deputy_changed role planning (deputy): U0000PLDP → U0000SEC2" in out and "1 change(s)" in out
+    engine = create_engine(database_url)
+    try:
+        with session_factory(engine)() as s:
+            [event] = audit.events(s, kind_prefix="roster.deputy_changed", subject_id="planning")[-1:]
+            assert (event.actor, event.data["after"]) == ("config", "U0000SEC2")
+    finally:
+        engine.dispose()

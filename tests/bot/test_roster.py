@@ -47,13 +47,13 @@ def test_first_load_records_everything_then_a_reload_records_nothing(session, ra
         "roster.deputy_changed": len(Role) + len(config.units),
         "roster.member_added": members,
     }
-    assert _audit_count(session) == len(changes)
+    assert _audit_count(session) == len(changes) + 1  # and the load itself, with the seats it named
     event = audit.events(session, kind_prefix="roster.deputy_changed", subject_type="role", subject_id="commander")
     assert [(e.actor, e.at, e.data["before"], e.data["after"]) for e in event] == [("config", now, None, "U0000CMDD")]
 
     assert sync_roster(session, config, actor="config", now=now + timedelta(hours=1)) == []
     session.commit()
-    assert _audit_count(session) == len(changes)
+    assert _audit_count(session) == len(changes) + 1
 
 
 def test_queries(session, raw, now):
@@ -169,4 +169,121 @@ def test_replicas_loading_together_record_once(engine, raw, now):
     assert errors == []
     assert sorted(results)[:2] == [0, 0] and results.count(0) == 2
     with factory() as s:
-        assert _audit_count(s) == max(results)
+        assert _audit_count(s) == max(results) + 1  # the changes and one roster.config_loaded
+
+
+# ---------------------------------------------------------------------------------------------- handover vs reload
+
+
+def _hand_over(session, config, by: str, text: str, at):
+    from bot import handover
+    from bot.authz import who_from_assignments
+
+    target, to_user = handover.parse(text)
+    who = who_from_assignments(by, ((p.role, p.unit_id, p.name if p.unit_id else p.seat)
+                                    for p in roles_of(session, by)))
+    handed = handover.hand_over(session, who, target, to_user, at)
+    session.commit()
+    return handed
+
+
+def test_a_reload_of_an_unchanged_config_keeps_a_slack_handover(session, raw, now):
+    config = _config(raw)
+    sync_roster(session, config, actor="config", now=now)
+    session.commit()
+    _hand_over(session, config, "U0000EXEC", "executive_secretary <@U0000SECH|chen>", now + timedelta(days=1))
+    _hand_over(session, config, "U0000EXED", "head:inspection <@U0000INS1>", now + timedelta(days=1))
+    assert holders(session, Role.EXECUTIVE_SECRETARY) == ("U0000SECH", "U0000EXED")
+
+    # The same config again (a restart, `crisisbot config reload`): nothing changes, nothing is recorded.
+    before = _audit_count(session)
+    assert sync_roster(session, config, actor="config", now=now + timedelta(days=2)) == []
+    session.commit()
+    assert holders(session, Role.EXECUTIVE_SECRETARY).primary == "U0000SECH"
+    assert unit_posts(session, "inspection").head == "U0000INS1"
+    assert _audit_count(session) == before
+
+    # The config changes another seat: only that seat moves; the handovers stand.
+    def new_legal_deputy(data):
+        data["roles"]["legal"]["deputy"] = "U0000LGS1"
+
+    changes = sync_roster(session, _config(raw, new_legal_deputy), actor="config", now=now + timedelta(days=3))
+    session.commit()
+    assert [(c.kind, c.subject_id, c.data["after"]) for c in changes] == [
+        ("roster.deputy_changed", "legal", "U0000LGS1")]
+    assert holders(session, Role.EXECUTIVE_SECRETARY).primary == "U0000SECH"
+    loaded = audit.events(session, kind_prefix="roster.config_loaded")[-1]
+    assert (loaded.actor, loaded.data["changes"], loaded.data["seats"]["legal||deputy"]) == ("config", 1, "U0000LGS1")
+
+    # The config changes the handed-over seat itself: the later change (the config's) wins, and is recorded.
+    def new_secretary(data):
+        data["roles"]["legal"]["deputy"] = "U0000LGS1"
+        data["roles"]["executive_secretary"]["primary"] = "U0000SEC1"
+
+    later = now + timedelta(days=4)
+    changes = sync_roster(session, _config(raw, new_secretary), actor="config", now=later)
+    session.commit()
+    assert [(c.kind, c.data["before"], c.data["after"]) for c in changes] == [
+        ("roster.holder_changed", "U0000SECH", "U0000SEC1")]
+    assert holders(session, Role.EXECUTIVE_SECRETARY).primary == "U0000SEC1"
+    seats = [(a.user_id, a.ended_at) for a in history(session, Role.EXECUTIVE_SECRETARY) if a.seat == "primary"]
+    assert seats == [("U0000EXEC", now + timedelta(days=1)), ("U0000SECH", later), ("U0000SEC1", None)]
+
+
+def test_handover_rules(session, raw, now):
+    from bot import handover
+
+    config = _config(raw)
+    sync_roster(session, config, actor="config", now=now)
+    session.commit()
+    at = now + timedelta(hours=1)
+    # the primary may not hand over the deputy seat, nor anyone a seat they do not hold
+    with pytest.raises(handover.NotHolder) as refused:
+        _hand_over(session, config, "U0000CMDR", "commander deputy <@U0000PER1>", at)
+    assert refused.value.holder == "U0000CMDD"
+    session.rollback()
+    with pytest.raises(handover.NotHolder):
+        _hand_over(session, config, "U0000INSH", "head:personnel <@U0000INS1>", at)
+    session.rollback()
+    with pytest.raises(handover.InvalidTarget, match="same_person"):
+        _hand_over(session, config, "U0000CMDR", "總指揮 <@U0000CMDR>", at)
+    session.rollback()
+    with pytest.raises(handover.InvalidTarget, match="other_seat"):
+        _hand_over(session, config, "U0000CMDR", "commander <@U0000CMDD>", at)
+    session.rollback()
+    with pytest.raises(handover.UnknownSeat):
+        _hand_over(session, config, "U0000EXEC", "head:nowhere <@U0000INS1>", at)
+    session.rollback()
+    # the deputy hands over the deputy seat; the zh-TW words work
+    handed = _hand_over(session, config, "U0000CMDD", "總指揮 代理人 <@U0000PER1|tien>", at)
+    assert (handed.previous, handed.new) == ("U0000CMDD", "U0000PER1")
+    event = audit.events(session, kind_prefix="roster.handover")[-1]
+    assert (event.actor, event.at, event.subject_id) == ("U0000CMDD", at, "commander")
+    assert event.data == {"role": "commander", "unit": None, "seat": "deputy", "from": "U0000CMDD",
+                          "to": "U0000PER1", "by": "U0000CMDD"}
+
+
+@pytest.mark.parametrize(("text", "seat"), [
+    ("commander <@U0000AAAA>", ("commander", None, "primary")),
+    ("執行秘書 <@U0000AAAA|王>", ("executive_secretary", None, "primary")),
+    ("executive_secretary deputy <@U0000AAAA>", ("executive_secretary", None, "deputy")),
+    ("<@U0000AAAA> 公關組 職務代理人", ("public_relations", None, "deputy")),
+    ("head:inspection <@U0000AAAA|x y>", ("head", "inspection", "primary")),
+    ("deputy：inspection <@U0000AAAA>", ("head", "inspection", "deputy")),
+    ("策劃組 primary <@U0000AAAA>", ("planning", None, "primary")),
+])
+def test_handover_parsing(text, seat):
+    from bot import handover
+
+    target, user = handover.parse(text)
+    assert (target.role, target.unit_id, target.seat) == seat and user == "U0000AAAA"
+
+
+@pytest.mark.parametrize("text", ["", "commander", "<@U0000AAAA>", "mayor <@U0000AAAA>",
+                                  "commander <@U0000AAAA> <@U0000BBBB>", "commander boss <@U0000AAAA>",
+                                  "head: <@U0000AAAA>", "boss:inspection <@U0000AAAA>", "commander @wang"])
+def test_handover_usage(text):
+    from bot import handover
+
+    with pytest.raises(handover.Usage):
+        handover.parse(text)

@@ -95,6 +95,10 @@ def test_typed_text_commands_and_refusals(sandbox: Sandbox, http: httpx.Client) 
     quiet = sandbox.interactions.transport
     slash = [d.payload for d in quiet.deliveries if d.kind == "slash_commands"]
     assert slash[-1]["command"] == "/crisis" and slash[-1]["text"] == "help" and slash[-1]["user_id"] == "U0000INS1"
+    http.post("/sandbox/ui/command", json={"as": "U0000EXEC", "channel": "C0GENERAL",
+                                           "text": "/crisis handover legal @王建國 <x>"})
+    slash = [d.payload for d in quiet.deliveries if d.kind == "slash_commands"]
+    assert slash[-1]["text"] == "handover legal <@U0000EXEC> &lt;x&gt;"  # escaped as Slack does (should_escape)
     refusals = [
         http.post("/sandbox/ui/command", json={"as": "U0000INS1", "channel": "C0GENERAL", "text": "crisis"}),
         http.post("/sandbox/ui/message", json={"as": "U0000BOT0", "channel": "C0GENERAL", "text": "x"}),

@@ -1,0 +1,51 @@
+"""The overview: the App Home tab (published on app_home_opened and after an acknowledgement from it), and
+`/crisis list` and `/crisis status <number>`. Thin: the service reads and decides who sees what; Slack is called
+only after the database session is closed."""
+
+from __future__ import annotations
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot import commands
+from bot import overview as service
+from bot.i18n import t
+from bot.incidents import NotAllowed
+from bot.services import Services
+from bot.text import clip, escape
+from bot.views.home import home_view, list_message, status_message
+
+
+def _ephemeral(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def publish_home(services: Services, client: WebClient, user: str) -> None:
+    """Build this person's overview and publish it as their App Home tab."""
+    lang, who, now = services.lang_of(user), services.who(user), services.clock()
+    with services.sessions() as session:
+        data = service.overview(session, services.config, who, now)
+    client.views_publish(user_id=user, view=home_view(who, commands.available(who), services.config, lang, data, now))
+
+
+def on_command(services: Services, respond: Respond, user: str, key: str, args: list[str]) -> None:
+    """`/crisis list` or `/crisis status <number>`, after the ack."""
+    lang, who, now, config = services.lang_of(user), services.who(user), services.clock(), services.config
+    if not service.may_view(who):
+        return _ephemeral(respond, t("refusal", lang, action=t("action.incident_status", lang),
+                                     allowed=t("allowed.team", lang)))
+    if key == "list":
+        with services.sessions() as session:
+            data = service.overview(session, config, who, now)
+        return respond(**list_message(data, config, lang), replace_original=False)
+    number = service.parse_number(" ".join(args), now, config) if args else None
+    if number is None:
+        return _ephemeral(respond, t("overview.status.usage", lang))
+    try:
+        with services.sessions() as session:
+            state = service.incident_status(session, who, number)
+    except service.NoSuchIncident:
+        return _ephemeral(respond, t("incident.not_found", lang) + f" ({escape(clip(number, 20))})")
+    except NotAllowed as exc:
+        return _ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
+    return respond(**status_message(state, config, lang), replace_original=False)
