@@ -196,14 +196,22 @@ def _run_sandbox(settings: Settings, host: str, port: int) -> int:
 
     token = "xoxb-sandbox-" + secrets.token_hex(12)
     secret = secrets.token_hex(16)
-    sandbox = SandboxServer(host, port, bot_token=token).start()
+    try:
+        sandbox = SandboxServer(host, port, bot_token=token).start()
+    except RuntimeError:
+        print(f"crisisbot: cannot listen on {host}:{port} (is it taken?); choose another with "
+              "`crisisbot sandbox --port N`, or 0 for any free port", file=sys.stderr)
+        return 2
     bot_settings = settings.model_copy(update={
         "slack_bot_token": SecretStr(token),
         "slack_signing_secret": SecretStr(secret),
         "slack_api_url": sandbox.api_url,
     })
     bot = build_bot(bot_settings)
-    server = HttpServer(bot.asgi(), host=host, port=port + 1 if port else 0).start()
+    try:
+        server = HttpServer(bot.asgi(), host=host, port=port + 1 if port else 0).start()
+    except RuntimeError:  # the port after the sandbox's is taken: any free one will do, it is printed below
+        server = HttpServer(bot.asgi(), host=host, port=0).start()
     sandbox.configure_bot(server.url + "/slack/events", secret)
     scheduler = bot.start_scheduler()
     print(f"crisisbot sandbox workspace: {sandbox.base_url}  (Web API at {sandbox.api_url})")

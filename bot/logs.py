@@ -28,3 +28,4 @@ def setup_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # The SDK logs request headers at DEBUG; keep it quiet even when the bot runs at DEBUG.
     logging.getLogger("slack_sdk").setLevel(max(level, logging.INFO))
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))  # its plugin chatter says nothing useful

@@ -82,23 +82,26 @@ def test_serve_answers_a_signed_help_from_a_slack_compatible_server(tmp_path):
 
 
 def test_no_tokens_start_the_sandbox_and_the_bot(tmp_path):
-    port = free_port()
-    while True:
-        bot_port = port + 1
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", bot_port)) != 0:
-                break
-        port = free_port()
-    proc = subprocess.Popen([*CRISISBOT, "sandbox", "--port", str(port)], env=clean_env(tmp_path),
+    # port 0: the sandbox and the bot take free ports and say which (no race with other processes for a port)
+    proc = subprocess.Popen([*CRISISBOT, "sandbox", "--port", "0"], env=clean_env(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
     try:
-        wait_healthy(f"http://127.0.0.1:{bot_port}/healthz", proc)
-        answer = httpx.post(f"http://127.0.0.1:{port}/api/auth.test", data={"token": "wrong"}).json()
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the process prints its addresses once both listen
+            lines.append(line)
+            if "the bot listens on" in line:
+                break
+        output = "".join(lines)
+        sandbox_url = re.search(r"sandbox workspace: (http://127\.0\.0\.1:\d+)", output)
+        bot_url = re.search(r"the bot listens on (http://127\.0\.0\.1:\d+)", output)
+        assert sandbox_url and bot_url, output
+        wait_healthy(f"{bot_url.group(1)}/healthz", proc)
+        answer = httpx.post(f"{sandbox_url.group(1)}/api/auth.test", data={"token": "wrong"}).json()
         assert answer == {"ok": False, "error": "invalid_auth"}
     finally:
         proc.terminate()
-        output = proc.communicate(timeout=15)[0]
-    assert re.search(r"sandbox workspace: http://127\.0\.0\.1:\d+", output)
+        output = "".join(lines) + proc.communicate(timeout=15)[0]
     assert "xoxb-" not in output
 
 
