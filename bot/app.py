@@ -13,19 +13,20 @@ from slack_sdk import WebClient
 from bot.i18n import t
 from bot.services import Services
 from bot.work import Executor
-from handlers import commands, drills, home, incident, report
+from handlers import commands, drills, handling, home, incident, report
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = (commands, home, report, incident, drills)
+HANDLER_MODULES = (commands, home, report, incident, drills, handling)
 
 
 def executors() -> dict[str, Executor]:
     """Every kind of due work and what runs it: the tick's one wiring point, as HANDLER_MODULES is Bolt's."""
     from bot.drill_work import EXECUTORS as DRILLS
+    from bot.handling_work import EXECUTORS as HANDLING
     from bot.warroom import EXECUTORS
 
-    return {**EXECUTORS, **DRILLS}
+    return {**EXECUTORS, **DRILLS, **HANDLING}
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

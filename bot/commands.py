@@ -53,6 +53,7 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("help", (("help",), ("說明",), ("幫助",)), "", _anyone),
     Command("report", (("report",), ("通報",)), "", _anyone),
+    Command("update", (("update",), ("更新",), ("進度",)), "", _team),
     Command("drill_draw", (("drill", "draw"), ("演練", "抽籤")), "", _executive_secretary),
     Command("drill_report", (("drill", "report"), ("演練", "報告")), "", lambda who: who.member_of()),
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),
