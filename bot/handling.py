@@ -9,6 +9,7 @@ functions never commit and never call Slack; the handlers own the transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -363,7 +364,9 @@ def arm_update_reminder(session: Session, config: OrgConfig, incident: Incident,
     if incident.status != "open":
         return
     due = now + (delay or update_interval(config, incident))
-    queue.enqueue(session, "update.remind", f"incident:{incident.id}:update-remind:{int(due.timestamp())}", due,
+    # A fresh key each time: the cancelled timer's key must not swallow the new one (enqueue ignores a known key).
+    queue.enqueue(session, "update.remind",
+                  f"incident:{incident.id}:update-remind:{int(due.timestamp())}:{uuid.uuid4().hex[:8]}", due,
                   {"incident": incident.id}, incident.id)
 
 
