@@ -66,7 +66,6 @@ def _required(values: dict[str, Any], blocks: list[str], lang: Lang, optional: t
 
 def register(app: App, services: Services) -> None:
     """Wire the handling steps' actions, views and the `/crisis update` command."""
-    config = services.config
 
     def open_view(body: dict[str, Any], client: WebClient, respond: Respond, incident_id: int, action: str | None,
                   build: Build, *, active: bool = True) -> None:
@@ -82,10 +81,10 @@ def register(app: App, services: Services) -> None:
             else:
                 try:
                     if action:
-                        service.require(who, action, incident, config)
+                        service.require(who, action, incident, services.config)
                     view = build(session, incident, lang)
                 except NotAllowed as exc:
-                    refusal = _refusal(exc, lang, config)
+                    refusal = _refusal(exc, lang, services.config)
                 except service.Closed as exc:
                     refusal = t(exc.reason, lang)
         if refusal is not None or view is None:
@@ -109,7 +108,7 @@ def register(app: App, services: Services) -> None:
             return ack(response_action="errors", errors={k: t(v, lang) if v.startswith("error.") else v
                                                          for k, v in exc.errors.items()})
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={first: _refusal(exc, lang, config)})
+            return ack(response_action="errors", errors={first: _refusal(exc, lang, services.config)})
         except service.Closed as exc:
             return ack(response_action="errors", errors={first: t(exc.reason, lang)})
         ack()
@@ -129,7 +128,7 @@ def register(app: App, services: Services) -> None:
                 else:
                     answer = run(session, who, incident, now)
         except NotAllowed as exc:
-            return _ephemeral(respond, _refusal(exc, services.lang_of(user), config))
+            return _ephemeral(respond, _refusal(exc, services.lang_of(user), services.config))
         except service.Closed as exc:
             answer = exc.reason
         services.kick()
@@ -144,14 +143,14 @@ def register(app: App, services: Services) -> None:
         ack()
         incident_id, step = _ids(action.get("value"))
         act(body, respond, incident_id, lambda s, who, inc, now: (
-            service.complete_step(s, config, who, inc, step, now), None)[1])
+            service.complete_step(s, services.config, who, inc, step, now), None)[1])
 
     @app.action(ids.STEP_SKIP_OPEN)
     def on_step_skip(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
                      respond: Respond) -> None:
         ack()
         incident_id, step_id = _ids(action.get("value"))
-        step = next((s for s in config.steps if s.id == step_id), None)
+        step = next((s for s in services.config.steps if s.id == step_id), None)
         who = services.who(body["user"]["id"])  # before the view's session: never nest sessions
 
         def build(session: Session, incident: Incident, lang: Lang) -> dict[str, Any]:
@@ -168,7 +167,8 @@ def register(app: App, services: Services) -> None:
         def run(session: Session, who: Who, incident: Incident, meta: dict[str, Any], lang: Lang,
                 now: datetime) -> None:
             reason = _required(meta["values"], [ids.H_REASON], lang)[ids.H_REASON]
-            service.complete_step(session, config, who, incident, str(meta.get("step")), now, skip_reason=reason)
+            service.complete_step(session, services.config, who, incident, str(meta.get("step")), now,
+                                  skip_reason=reason)
 
         submit(ack, body, view, run)
 
@@ -187,14 +187,14 @@ def register(app: App, services: Services) -> None:
     @app.view(ids.UPDATE_VIEW)
     def on_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: service.post_update(
-            s, config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
+            s, services.config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
 
     @app.action(ids.UPDATE_SNOOZE)
     def on_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
 
         def run(session: Session, who: Who, incident: Incident, now: datetime) -> str:
-            service.snooze(session, config, who, incident, now)
+            service.snooze(session, services.config, who, incident, now)
             return "update.snoozed"
 
         act(body, respond, _ids(action.get("value"))[0], run)
@@ -208,11 +208,11 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         if what == "confirm_plan":
             act(body, respond, incident_id, lambda s, who, inc, now: (
-                service.confirm_plan(s, config, who, inc, None, now), None)[1])
+                service.confirm_plan(s, services.config, who, inc, None, now), None)[1])
             return
         if what == "convene":
             def build(session: Session, inc: Incident, lang: Lang) -> dict[str, Any]:
-                people = service.team_for_level(session, config, inc)
+                people = service.team_for_level(session, services.config, inc)
                 start = int((services.clock() + timedelta(minutes=30)).timestamp()) // 300 * 300
                 return views.convene_modal(inc.id, inc.number, inc.title, people, start, lang)
             return open_view(body, client, respond, incident_id, "convene", build)
@@ -248,7 +248,7 @@ def register(app: App, services: Services) -> None:
             at = datetime.fromtimestamp(int(stamp), tz=UTC)
             if at < now - timedelta(minutes=5):
                 raise InvalidInput({ids.H_MEETING_AT: "error.meeting_past"})
-            service.convene(session, config, who, incident, at, _text(values, ids.H_PLACE), now)
+            service.convene(session, services.config, who, incident, at, _text(values, ids.H_PLACE), now)
 
         submit(ack, body, view, run)
 
@@ -257,22 +257,22 @@ def register(app: App, services: Services) -> None:
         def run(session: Session, who: Who, incident: Incident, meta: dict[str, Any], lang: Lang,
                 now: datetime) -> None:
             found = _required(meta["values"], [ids.H_INFORMATION, ids.H_DIAGNOSIS], lang, (ids.H_DIAGNOSIS,))
-            service.record_notes(session, config, who, incident, found[ids.H_INFORMATION], found[ids.H_DIAGNOSIS],
-                                 now)
+            service.record_notes(session, services.config, who, incident, found[ids.H_INFORMATION],
+                                 found[ids.H_DIAGNOSIS], now)
 
         submit(ack, body, view, run)
 
     @app.view(ids.PLAN_VIEW)
     def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: (service.propose_plan(
-            s, config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now), None)[1])
+            s, services.config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now), None)[1])
 
     @app.action(ids.PLAN_CONFIRM)
     def on_plan_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         incident_id, plan = _ids(action.get("value"))
         act(body, respond, incident_id, lambda s, who, inc, now: (
-            service.confirm_plan(s, config, who, inc, int(plan or 0), now), None)[1])
+            service.confirm_plan(s, services.config, who, inc, int(plan or 0), now), None)[1])
 
     # ------------------------------------------------------------------------------------------ step 4: media
 
@@ -283,7 +283,7 @@ def register(app: App, services: Services) -> None:
             values = meta["values"]
             kind = (((values.get(ids.H_KIND) or {}).get(ids.H_KIND) or {}).get("selected_option") or {}).get("value")
             text = _required(values, [ids.H_TEXT], lang)[ids.H_TEXT]
-            service.draft_statement(session, config, who, incident, str(kind or ""), text, now)
+            service.draft_statement(session, services.config, who, incident, str(kind or ""), text, now)
 
         submit(ack, body, view, run)
 
@@ -292,7 +292,7 @@ def register(app: App, services: Services) -> None:
         ack()
         incident_id, statement = _ids(action.get("value"))
         act(body, respond, incident_id, lambda s, who, inc, now: (service.decide_statement(
-            s, config, who, inc, int(statement or 0), "release", now), None)[1])
+            s, services.config, who, inc, int(statement or 0), "release", now), None)[1])
 
     def statement_view(body: dict[str, Any], client: WebClient, respond: Respond, value: Any, edit: bool) -> None:
         incident_id, statement = _ids(value)
@@ -324,26 +324,26 @@ def register(app: App, services: Services) -> None:
     @app.view(ids.MEDIA_EDIT_VIEW)
     def on_media_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: (service.decide_statement(
-            s, config, who, inc, int(meta.get("statement", 0)), "release", now,
+            s, services.config, who, inc, int(meta.get("statement", 0)), "release", now,
             text=_required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT]), None)[1])
 
     @app.view(ids.MEDIA_REJECT_VIEW)
     def on_media_reject(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: (service.decide_statement(
-            s, config, who, inc, int(meta.get("statement", 0)), "reject", now,
+            s, services.config, who, inc, int(meta.get("statement", 0)), "reject", now,
             reason=_text(meta["values"], ids.H_REASON)), None)[1])
 
     @app.view(ids.OPINION_VIEW)
     def on_opinion(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: service.note_opinion(
-            s, config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
+            s, services.config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
 
     # ------------------------------------------------------------------------------------------ legal
 
     @app.view(ids.LEGAL_REQUEST_VIEW)
     def on_legal_request(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: service.request_legal(
-            s, config, who, inc, _required(meta["values"], [ids.H_QUESTION], lang)[ids.H_QUESTION], now))
+            s, services.config, who, inc, _required(meta["values"], [ids.H_QUESTION], lang)[ids.H_QUESTION], now))
 
     @app.action(ids.LEGAL_ANSWER_OPEN)
     def on_legal_answer_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
@@ -356,7 +356,7 @@ def register(app: App, services: Services) -> None:
     @app.view(ids.LEGAL_ANSWER_VIEW)
     def on_legal_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit(ack, body, view, lambda s, who, inc, meta, lang, now: service.answer_legal(
-            s, config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
+            s, services.config, who, inc, _required(meta["values"], [ids.H_TEXT], lang)[ids.H_TEXT], now))
 
     # ------------------------------------------------------------------------------------------ step 5
 
@@ -365,7 +365,8 @@ def register(app: App, services: Services) -> None:
         def run(session: Session, who: Who, incident: Incident, meta: dict[str, Any], lang: Lang,
                 now: datetime) -> None:
             found = _required(meta["values"], [ids.H_ACTION, ids.H_OUTCOME], lang, (ids.H_OUTCOME,))
-            service.log_coordination(session, config, who, incident, found[ids.H_ACTION], found[ids.H_OUTCOME], now)
+            service.log_coordination(session, services.config, who, incident, found[ids.H_ACTION],
+                                     found[ids.H_OUTCOME], now)
 
         submit(ack, body, view, run)
 
@@ -375,7 +376,7 @@ def register(app: App, services: Services) -> None:
     def on_resolve(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         act(body, respond, _ids(action.get("value"))[0], lambda s, who, inc, now: (
-            service.resolve(s, config, who, inc, now), None)[1])
+            service.resolve(s, services.config, who, inc, now), None)[1])
 
     @app.action(ids.CASEFILE_OPEN)
     def on_case_file_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
@@ -397,7 +398,7 @@ def register(app: App, services: Services) -> None:
                 now: datetime) -> None:
             blocks = [f"{ids.CF_PREFIX}{f}" for f in service.CASE_FIELDS]
             found = _required(meta["values"], blocks, lang, (f"{ids.CF_PREFIX}followups",))
-            service.submit_case_file(session, config, who, incident,
+            service.submit_case_file(session, services.config, who, incident,
                                      {b.removeprefix(ids.CF_PREFIX): v for b, v in found.items()}, now)
 
         submit(ack, body, view, run)
