@@ -103,7 +103,13 @@ def register(app: App, services: Services) -> None:
                 incident = session.get(Incident, int(meta.get("incident", -1)))
                 if incident is None:
                     return ack(response_action="errors", errors={first: t("incident.not_found", lang)})
+                # A repeated view_submission (Slack's retry, a double tap) has no second effect.
+                submission = f"{view.get('id')}:{view.get('hash')}"[:64]
+                if audit.events(session, subject_type="view", subject_id=submission):
+                    return ack()
                 run(session, who, incident, {**meta, "values": view["state"]["values"]}, lang, now)
+                audit.record(session, user, "view.submitted", "view", submission, at=now,
+                             data={"callback": view.get("callback_id"), "incident": incident.id})
         except InvalidInput as exc:
             return ack(response_action="errors", errors={k: t(v, lang) if v.startswith("error.") else v
                                                          for k, v in exc.errors.items()})

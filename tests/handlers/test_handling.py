@@ -143,9 +143,10 @@ def test_status_updates_reminders_snooze_and_stop_on_close(stack):
     member.slash("/crisis", "update", channel=inc.channel_id)
     modal = member.wait_modal(ids.UPDATE_VIEW)
     assert ids.H_TEXT in modal.submit().errors
-    modal.fill({ids.H_TEXT: "火勢已控制"}).submit()
+    outcome = modal.fill({ids.H_TEXT: "火勢已控制"}).submit()
+    assert stack.sandbox.resend(outcome).status == 200  # a repeated submission has no second effect
     stack.drain()
-    assert posted(stack, "火勢已控制")
+    assert len(posted(stack, "火勢已控制")) == 1
     assert [e.data["text"] for e in events(stack, "update.posted")] == ["火勢已控制"]
     reminders = lambda: [m for m in stack.person("U0000INSH").dm().messages() if "未更新處理情形" in m.text]  # noqa: E731
     stack.later(minutes=interval - 1)
