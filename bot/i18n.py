@@ -397,6 +397,11 @@ MESSAGES.update({
 
 # ---- handling the crisis in the war room (procedure §6): steps, updates, media, legal, coordination, case file
 MESSAGES.update({
+    "card.actions_hint": {"zh-TW": "研判等級：單位主管、執行秘書、總指揮；處理步驟由各步驟權責人員完成或略過；"
+                          "「⋯」選單：召集小組、評估紀錄、處理方案、新聞稿、輿情、法律意見、協調談判。",
+                          "en": "Set level: unit head, executive secretary, commander. Each step is completed or "
+                          "skipped by its responsible roles; the ⋯ menus: convene, notes, plan, statements, "
+                          "public opinion, legal advice, coordination."},
     "card.status.resolved": {"zh-TW": "危機解除，待案例檔案 Resolved", "en": "Resolved, case file due"},
     "card.status.closed": {"zh-TW": "已結案 Closed", "en": "Closed"},
     "handling.closed": {"zh-TW": "此事件已不在處理中，無法再執行此動作。", "en": "This incident is no longer being "
