@@ -519,7 +519,7 @@ def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, n
     previous = incident.status
     incident.status = "resolved"
     _record(session, who, incident, "incident.resolved", now, {"previous": previous})
-    cancel_reminders(session, incident, now, ("update.remind", "observe.remind", "triage.timeout"))
+    cancel_reminders(session, incident, now, ("update.remind", "observe.remind", "triage.timeout", "page.escalate"))
     _ask_for_case_file(session, incident, now, "casefile-request", "casefile.request")
     due = now + timedelta(hours=config.routing.case_file_reminder_hours)
     queue.enqueue(session, "casefile.remind", f"incident:{incident.id}:casefile-remind:1", due,

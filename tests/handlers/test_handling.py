@@ -5,6 +5,7 @@ aftermath (resolve → case file → close → archive), with the authorization 
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 
 from docx import Document
@@ -13,6 +14,19 @@ from bot import ids
 from storage import audit
 from storage import work as queue
 from tests.handlers.test_report import dm_with, incident, report
+
+
+def settle(stack, predicate, timeout: float = 20):
+    """A button's listener runs after its ack: sweep due work until its effect is there, then once more (so the
+    card refresh it asked for has run too)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stack.drain()
+        if predicate():
+            stack.drain()
+            return
+        assert time.monotonic() < deadline, "the click had no effect in time"
+        time.sleep(0.05)
 
 
 def room_of(stack):
@@ -63,7 +77,7 @@ def test_card_shows_six_steps_and_only_the_responsible_may_complete_or_skip(stac
     refused(member, "完成此處理步驟", "處理組")
     head = stack.person("U0000INSH")
     head.click(card(stack), ids.STEP_COMPLETE)
-    stack.drain()
+    settle(stack, lambda: incident(stack).step == "assess")
     text = card(stack).all_text()
     assert "✅ 1." in text and "<@U0000INSH> 完成" in text and "▶️ 2." in text
     assert incident(stack).step == "assess"
@@ -80,8 +94,7 @@ def test_card_shows_six_steps_and_only_the_responsible_may_complete_or_skip(stac
     assert skipped.actor == "U0000INSH" and skipped.data["step"] == "assess"
     # step 3 (the team): the PR group may; step 4 (media): the unit head may not
     stack.person("U0000PRPR").click(card(stack), ids.STEP_COMPLETE)
-    stack.drain()
-    assert incident(stack).step == "media"
+    settle(stack, lambda: incident(stack).step == "media")
     head.click(card(stack), ids.STEP_COMPLETE)
     refused(head, "總指揮兼發言人", "連絡暨公關組")
     assert incident(stack).step == "media"
@@ -119,7 +132,7 @@ def test_convene_notes_and_a_plan_the_commander_confirms(stack):
     executive.click(plan_post, ids.PLAN_CONFIRM)
     refused(executive, "核定處理方案", "高度危機")
     stack.person("U0000CMDR").click(plan_post, ids.PLAN_CONFIRM)
-    stack.drain()
+    settle(stack, lambda: events(stack, "plan.confirmed"))
     assert ids.PLAN_CONFIRM not in str(plan_post.refresh().blocks)
     assert "<@U0000CMDR>" in plan_post.refresh().all_text()
     assert "處理方案已由 <@U0000CMDR> 核定" in card(stack).all_text()
@@ -155,8 +168,7 @@ def test_status_updates_reminders_snooze_and_stop_on_close(stack):
     [first] = reminders()
     # snooze: the next reminder comes one interval after the snooze
     stack.person("U0000INSH").click(first, ids.UPDATE_SNOOZE)
-    stack.drain()
-    assert events(stack, "update.snoozed")
+    settle(stack, lambda: events(stack, "update.snoozed"))
     stack.later(minutes=interval - 1)
     assert len(reminders()) == 1
     stack.later(minutes=2)
@@ -169,7 +181,7 @@ def test_status_updates_reminders_snooze_and_stop_on_close(stack):
     assert len(reminders()) == 2  # re-armed by the update
     # resolving stops the reminders
     stack.person("U0000EXEC").click(card(stack), ids.RESOLVE)
-    stack.drain()
+    settle(stack, lambda: incident(stack).status == "resolved")
     stack.later(minutes=interval * 5)
     assert len(reminders()) == 2
     with stack.bot.services.sessions() as s:
@@ -259,8 +271,7 @@ def test_resolve_case_file_reminders_close_and_archive(stack):
     head.click(card(stack), ids.RESOLVE)
     refused(head, "宣告危機解除")
     stack.person("U0000CMDR").click(card(stack), ids.RESOLVE)
-    stack.drain()
-    assert incident(stack).status == "resolved"
+    settle(stack, lambda: incident(stack).status == "resolved")
     asked = lambda user: [m for m in stack.person(user).dm().messages()  # noqa: E731
                           if ids.CASEFILE_OPEN in str(m.blocks)]
     assert len(asked("U0000INSH")) == 1 and len(asked("U0000INSD")) == 1
@@ -312,11 +323,9 @@ def test_low_level_ends_in_a_case_file_too(stack):
     stack.drain()
     head = stack.person("U0000INSH")
     head.click(card(stack), ids.MARK_HANDLED)
-    stack.drain()
-    assert incident(stack).status == "observing"
+    settle(stack, lambda: incident(stack).status == "observing")
     head.click(card(stack), ids.RESOLVE)  # the unit head may resolve a low-level incident
-    stack.drain()
-    assert incident(stack).status == "resolved"
+    settle(stack, lambda: incident(stack).status == "resolved")
     stack.later(hours=24 * 5)
     assert not [m for m in room_of(stack).messages() if "觀察提醒" in m.text]  # observation reminders stopped
     deputy = stack.person("U0000INSD")
@@ -333,7 +342,7 @@ def test_export_cli_writes_the_case_file_and_the_timeline(stack, tmp_path, monke
 
     open_high(stack)
     stack.person("U0000CMDR").click(card(stack), ids.RESOLVE)
-    stack.drain()
+    settle(stack, lambda: incident(stack).status == "resolved")
     head = stack.person("U0000INSH")
     head.click(card(stack), ids.CASEFILE_OPEN)
     head.wait_modal(ids.CASEFILE_VIEW).fill({f"{ids.CF_PREFIX}summary": "摘要", f"{ids.CF_PREFIX}cause": "原因",
