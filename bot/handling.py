@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -143,7 +143,6 @@ class HandlingState:
     last_update: datetime | None = None
     resolved: bool = False
     case_file_version: int | None = None
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _step(config: OrgConfig, step_id: str) -> Step | None:
@@ -199,13 +198,10 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
     latest_plan = all_plans[max(all_plans)] if all_plans else None
     updates = [e.at for e in events if e.kind == "update.posted"]
     version = session.scalar(sa.select(sa.func.max(CaseFile.version)).where(CaseFile.incident_id == incident.id))
-    counts: dict[str, int] = {}
-    for e in events:
-        counts[e.kind] = counts.get(e.kind, 0) + 1
     return HandlingState(
         lines, current, latest_plan, sum(1 for s in drafted.values() if s["status"] == "pending"),
         sum(1 for s in drafted.values() if s["status"] == "released"), max(updates) if updates else None,
-        incident.status in ("resolved", "closed"), version, counts)
+        incident.status in ("resolved", "closed"), version)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
