@@ -11,26 +11,28 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.i18n import t
+from bot.listeners import ListenerPool
 from bot.services import Services
 from bot.work import Executor
-from handlers import commands, drills, home, incident, report
+from handlers import commands, drills, handling, home, incident, report
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = (commands, home, report, incident, drills)
+HANDLER_MODULES = (commands, home, report, incident, drills, handling)
 
 
 def executors() -> dict[str, Executor]:
     """Every kind of due work and what runs it: the tick's one wiring point, as HANDLER_MODULES is Bolt's."""
     from bot.drill_work import EXECUTORS as DRILLS
+    from bot.handling_work import EXECUTORS as HANDLING
     from bot.handover import EXECUTORS as ROSTER
     from bot.warroom import EXECUTORS
 
-    return {**EXECUTORS, **DRILLS, **ROSTER}
+    return {**EXECUTORS, **DRILLS, **ROSTER, **HANDLING}
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,
-               token_verification: bool = True) -> App:
+               token_verification: bool = True, listeners: ListenerPool | None = None) -> App:
     """A Bolt app with every listener registered once. Listeners run after the ack (process_before_response off)."""
     app = App(
         client=client,
@@ -38,6 +40,7 @@ def create_app(services: Services, client: WebClient, signing_secret: str, *,
         token_verification_enabled=token_verification,
         process_before_response=False,
         ignoring_self_events_enabled=True,
+        listener_executor=listeners or ListenerPool(),
     )
     for module in HANDLER_MODULES:
         module.register(app, services)

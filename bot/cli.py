@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     export = drill_sub.add_parser("export", help="write the drill report form and evaluation as DOCX files")
     export.add_argument("id", type=int)
     export.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
+    case = sub.add_parser("export", help="write an incident's case file (Markdown + DOCX) and its whole timeline")
+    case.add_argument("number", help="the incident's number, e.g. 2026-0007")
+    case.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     return parser
 
 
@@ -79,6 +82,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if command == "drill":
         return _run_drill(args, settings)
+    if command == "export":
+        return _run_export(args, settings)
     if command == "sandbox" or (command in (None, "serve") and settings.sandbox_mode):
         host = getattr(args, "host", "127.0.0.1")
         port = getattr(args, "port", 3000)
@@ -151,6 +156,46 @@ def _run_drill(args: argparse.Namespace, settings: Settings) -> int:
                 (out / name).write_bytes(content)
                 print(out / name)
             return 0
+    finally:
+        engine.dispose()
+
+
+def _run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """`crisisbot export <number>`: the case file as Markdown and DOCX, and the timeline as CSV, from the database."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from bot import case_file
+    from storage import db
+    from storage.incidents import by_number
+
+    config = load_config(settings.crisisbot_config)
+    engine = db.create_engine(settings.resolved_database_url())
+    try:
+        with db.session_factory(engine)() as session:
+            incident = by_number(session, args.number)
+            if incident is None:
+                print(f"crisisbot: no incident {args.number}", file=sys.stderr)
+                return 1
+            compiled = case_file.compile_case(session, config, incident)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        timeline = io.StringIO()
+        writer = csv.writer(timeline)
+        writer.writerow([f"time ({config.organisation.timezone})", "actor", "event", "details"])
+        writer.writerows(compiled.timeline)
+        files = {
+            case_file.filename(args.number, compiled.version, "md"): case_file.to_markdown(compiled, config).encode(),
+            case_file.filename(args.number, compiled.version, "docx"): case_file.to_docx(compiled, config),
+            f"case-{args.number}-timeline.csv": timeline.getvalue().encode("utf-8-sig"),
+        }
+        for name, content in files.items():
+            (out / name).write_bytes(content)
+            print(out / name)
+        if compiled.version is None:
+            print(f"crisisbot: incident {args.number} has no case file yet; wrote the timeline", file=sys.stderr)
+        return 0
     finally:
         engine.dispose()
 

@@ -57,6 +57,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("status", (("status",), ("狀態",)), "<number>", _team),
     Command("roster", (("roster",), ("名冊",)), "", _team),
     Command("handover", (("handover",), ("移交",)), "<role> [deputy] @person", _handover),
+    Command("update", (("update",), ("更新",), ("進度",)), "", _team),
     Command("drill_draw", (("drill", "draw"), ("演練", "抽籤")), "", _executive_secretary),
     Command("drill_report", (("drill", "report"), ("演練", "報告")), "", lambda who: who.member_of()),
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),

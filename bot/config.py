@@ -183,11 +183,19 @@ class Observation(_Model):
     count: int = Field(3, ge=0, le=30)
 
 
+UPDATE_INTERVAL_DEFAULTS = {Level.HIGH: 30, Level.MEDIUM: 120, Level.LOW: 1440}
+
+
 class Routing(_Model):
     levels: dict[Level, LevelRoute]
     categories: dict[str, CategoryRoute] = {}
     untriaged_timeout_seconds: int = Field(900, ge=10, le=7 * 86400)
     observation: Observation = Observation()
+    # Handling (§6): how often the incident lead is reminded to post a status update, per level (minutes);
+    # how often the unit is reminded of a missing case file; how long a closed war room stays before archiving.
+    update_interval_minutes: dict[Level, Annotated[int, Field(ge=1, le=7 * 1440)]] = {}
+    case_file_reminder_hours: float = Field(24, gt=0, le=24 * 30)
+    archive_after_hours: float = Field(72, ge=0, le=24 * 365)
 
     @model_validator(mode="after")
     def _every_level(self) -> Routing:
@@ -195,6 +203,11 @@ class Routing(_Model):
         if missing:
             raise ValueError(f"levels {missing} have no route")
         return self
+
+    def update_interval(self, level: Level | str | None) -> int:
+        """Minutes between status-update reminders for a level (defaults: high 30, medium 120, low 1440)."""
+        key = Level(level) if level else Level.MEDIUM
+        return self.update_interval_minutes.get(key, UPDATE_INTERVAL_DEFAULTS[key])
 
 
 class Paging(_Model):

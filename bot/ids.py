@@ -83,3 +83,53 @@ DRILL_CALLBACK_IDS: frozenset[str] = frozenset({DRILL_PLAN_VIEW, DRILL_REPORT_VI
                                                 DRILL_RETURN_VIEW})
 ACTION_IDS = ACTION_IDS | DRILL_ACTION_IDS
 CALLBACK_IDS = CALLBACK_IDS | DRILL_CALLBACK_IDS
+
+# ---- handling the crisis in the war room (procedure §6): the step tracker and the handling modals
+STEP_COMPLETE = "step_complete"
+STEP_SKIP_OPEN = "step_skip_open"
+STEP_SKIP_VIEW = "step_skip"
+H_REASON = "handling_reason"
+UPDATE_OPEN = "update_open"
+UPDATE_VIEW = "status_update"
+H_TEXT = "handling_text"
+UPDATE_SNOOZE = "update_snooze"
+HANDLING_MENU = "handling_menu"  # the card's overflow menus: value "<action>:<incident id>"
+HANDLING_MENU_MORE = "handling_menu_more"
+CONVENE_VIEW = "convene_team"
+H_MEETING_AT = "meeting_at"
+H_PLACE = "meeting_place"
+NOTES_VIEW = "assess_notes"
+H_INFORMATION = "assess_information"
+H_DIAGNOSIS = "assess_diagnosis"
+PLAN_VIEW = "handling_plan"
+PLAN_CONFIRM = "plan_confirm"
+MEDIA_VIEW = "media_draft"
+H_KIND = "media_kind"
+MEDIA_APPROVE = "media_approve"
+MEDIA_EDIT_OPEN = "media_edit_open"
+MEDIA_EDIT_VIEW = "media_edit"
+MEDIA_REJECT_OPEN = "media_reject_open"
+MEDIA_REJECT_VIEW = "media_reject"
+OPINION_VIEW = "public_opinion"
+LEGAL_REQUEST_VIEW = "legal_request"
+H_QUESTION = "legal_question"
+LEGAL_ANSWER_OPEN = "legal_answer_open"
+LEGAL_ANSWER_VIEW = "legal_answer"
+COORD_VIEW = "coordination"
+H_ACTION = "coordination_action"
+H_OUTCOME = "coordination_outcome"
+RESOLVE = "incident_resolve"
+CASEFILE_OPEN = "case_file_open"
+CASEFILE_VIEW = "case_file"
+CF_PREFIX = "case_"  # block ids of the case-file fields: case_summary, case_cause, ...
+STEPS_BLOCK = "card_steps"
+HANDLING_ACTIONS = "card_handling_actions"
+
+HANDLING_ACTION_IDS: frozenset[str] = frozenset({
+    STEP_COMPLETE, STEP_SKIP_OPEN, UPDATE_OPEN, UPDATE_SNOOZE, HANDLING_MENU, HANDLING_MENU_MORE, PLAN_CONFIRM,
+    MEDIA_APPROVE, MEDIA_EDIT_OPEN, MEDIA_REJECT_OPEN, LEGAL_ANSWER_OPEN, RESOLVE, CASEFILE_OPEN})
+HANDLING_CALLBACK_IDS: frozenset[str] = frozenset({
+    STEP_SKIP_VIEW, UPDATE_VIEW, CONVENE_VIEW, NOTES_VIEW, PLAN_VIEW, MEDIA_VIEW, MEDIA_EDIT_VIEW, MEDIA_REJECT_VIEW,
+    OPINION_VIEW, LEGAL_REQUEST_VIEW, LEGAL_ANSWER_VIEW, COORD_VIEW, CASEFILE_VIEW})
+ACTION_IDS = ACTION_IDS | HANDLING_ACTION_IDS
+CALLBACK_IDS = CALLBACK_IDS | HANDLING_CALLBACK_IDS

@@ -160,6 +160,9 @@ def route(session: Session, config: OrgConfig, incident: Incident, level: Level,
     if category_route:
         roles += category_route.invite
     invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles)], now)
+    from bot import handling  # the handling steps build on this module
+
+    handling.arm_update_reminder(session, config, incident, now)
     raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
     if route_spec.page is not None and raised:
         paging.page_role(session, config, incident, route_spec.page, level, now)

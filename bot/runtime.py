@@ -7,7 +7,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from bot import work
 from bot.app import create_app, executors
 from bot.config import OrgConfig, load_config
 from bot.directory import resolve_people
+from bot.listeners import ListenerPool
 from bot.roster import RosterChange, sync_roster
 from bot.services import Services, utcnow
 from bot.settings import Settings
@@ -41,6 +42,7 @@ class Bot:
     app: App
     engine: Engine
     signing_secret: str
+    listeners: ListenerPool = field(default_factory=ListenerPool)
 
     def health(self) -> dict[str, Any]:
         ok = db.check(self.engine)
@@ -124,8 +126,9 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng
     engine = prepare_database(settings.resolved_database_url(), config, clock())
     services = Services(settings, config, db.session_factory(engine), chat, clock, rng or random.SystemRandom())
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    app = create_app(services, client, secret, token_verification=token_verification)
-    return Bot(services, app, engine, secret)
+    listeners = ListenerPool()
+    app = create_app(services, client, secret, token_verification=token_verification, listeners=listeners)
+    return Bot(services, app, engine, secret, listeners)
 
 
 class HttpServer:

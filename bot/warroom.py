@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot import paging, roster
-from bot.config import Level, Role
+from bot import handling, paging, roster
+from bot.config import Level, OrgConfig, Role
 from bot.i18n import t
 from bot.messaging import dm, post_once, text_message
 from bot.ports import ChatError
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------------------------- state
 
 
-def card_state(session: Session, incident: Incident) -> CardState:
+def card_state(session: Session, incident: Incident, config: OrgConfig | None = None) -> CardState:
+    """What the card shows; with the config, the handling steps too (§6)."""
     holders: dict[str, tuple[str | None, str | None]] = {}
     if incident.unit_id:
         posts = roster.unit_posts(session, incident.unit_id)
@@ -57,6 +58,7 @@ def card_state(session: Session, incident: Incident) -> CardState:
         incident.channel_id, holders,
         tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
                        p.escalated_at) for p in pages),
+        handling.state(session, config, incident) if config is not None else None,
     )
 
 
@@ -159,7 +161,8 @@ def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         incident = _load(session, job)
         if incident.card_ts:
             return {"ts": incident.card_ts, "already": True}
-        message = incident_card(card_state(session, incident), services.config, services.config.organisation.language)
+        message = incident_card(card_state(session, incident, services.config), services.config,
+                                services.config.organisation.language)
     posted = post_once(services, job, channel, message)
     try:
         services.chat.call("pins.add", channel=channel, timestamp=posted["ts"])
@@ -177,7 +180,8 @@ def refresh_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         incident = _load(session, job)
         if not incident.card_ts or not incident.channel_id:
             raise NotReady("the card is not posted yet")
-        message = incident_card(card_state(session, incident), services.config, services.config.organisation.language)
+        message = incident_card(card_state(session, incident, services.config), services.config,
+                                services.config.organisation.language)
         channel, ts = incident.channel_id, incident.card_ts
     services.chat.call("chat.update", channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
     return {"ts": ts}
@@ -204,7 +208,9 @@ def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             return {"ts": page.message_ts, "already": True}
         state = card_state(session, _load(session, job))
         target, role, page_id = page.target_user, page.role, page.id
-    message = page_message(state, role, services.config, services.lang_of(target), page_id=page_id)
+        question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
+    message = page_message(state, role, services.config, services.lang_of(target), page_id=page_id,
+                           question=question)
     posted = dm(services, job, target, message)
     with services.sessions() as session, session.begin():
         page = _page(session, job)
@@ -252,9 +258,10 @@ def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         state = card_state(session, _load(session, job))
         target, role, dm, ts, by, at = (page.target_user, page.role, page.dm_channel, page.message_ts, page.acked_by,
                                         page.acked_at)
+        question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
     if dm and ts:
         message = page_message(state, role, services.config, services.lang_of(target), page_id=page.id,
-                               acked_by=by, acked_at=at)
+                               acked_by=by, acked_at=at, question=question)
         services.chat.call("chat.update", channel=dm, ts=ts, text=message["text"], blocks=message["blocks"])
     if state.channel_id:
         lang = services.config.organisation.language

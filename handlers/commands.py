@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.help import help_message
-from handlers import drills, overview, report, roster
+from handlers import drills, handling, overview, report, roster
 
 
 def register(app: App, services: Services) -> None:
@@ -25,6 +25,11 @@ def register(app: App, services: Services) -> None:
         if parsed.command is not None and parsed.command.key == "report":
             ack()  # before any look-up: the modal must open within the trigger's 3 s
             report.open_report(services, client, user, str(command["trigger_id"]), command.get("channel_id"))
+            return
+        if parsed.command is not None and parsed.command.key == "update":
+            ack()  # the war room's incident is looked up after the ack
+            handling.on_update_command(services, client, respond, user, command.get("channel_id"),
+                                       str(command.get("trigger_id", "")))
             return
         if parsed.command is not None and parsed.command.key.startswith("drill_"):
             ack()  # the draw, the status and the report modal answer after the ack

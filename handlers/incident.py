@@ -10,13 +10,13 @@ from slack_sdk import WebClient
 
 from bot import ids, paging
 from bot import incidents as service
-from bot.config import Level, Role
+from bot.config import Level
 from bot.i18n import t
 from bot.services import Services
 from bot.views.card import triage_modal
+from bot.views.handling import legal_request_modal
 from bot.warroom import card_state
 from handlers.overview import publish_home
-from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
 
@@ -114,23 +114,21 @@ def register(app: App, services: Services) -> None:
         services.kick()
 
     @app.action(ids.REQUEST_LEGAL)
-    def on_legal(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def on_legal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                 respond: Respond) -> None:
+        """Ask what the legal group should advise on; the submission pages them with it (handlers/handling)."""
         ack()
-        user, now = body["user"]["id"], services.clock()
+        user = body["user"]["id"]
         who = services.who(user)
         if not who.known:
             return _refuse(respond, services, user, "action.legal", "allowed.legal")
-        with services.sessions() as session, session.begin():
+        lang = services.lang_of(user)
+        with services.sessions() as session:
             incident = session.get(Incident, _int(action.get("value")) or -1)
-            if incident is None:
-                return None
-            audit.record(session, user, "legal.requested", "incident", incident.id, incident_id=incident.id, at=now)
-            service.invite(session, incident, [paging.roster.holders(session, Role.LEGAL).primary], now)
-            paging.page_role(session, services.config, incident, Role.LEGAL, incident.level or incident.proposed_level,
-                             now)
-            queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
-                          {"incident": incident.id, "key": "legal.requested", "user": user}, incident.id)
-        services.kick()
+            view = legal_request_modal(incident.id, incident.number, incident.title, lang) if incident else None
+        if view is None:
+            return respond(text=t("incident.not_found", lang), response_type="ephemeral", replace_original=False)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
         return None
 
     @app.action(ids.MARK_HANDLED)

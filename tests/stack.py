@@ -75,6 +75,8 @@ class Stack:
     def drain(self, rounds: int = 50) -> int:
         """Sweep due work at the clock's time until nothing more runs; returns how many jobs ran."""
         total = 0
+        # a click's listener acks before it commits: sweep only once every listener has finished
+        assert self.bot.listeners.wait_idle(), "a listener did not finish"
         for _ in range(rounds):
             ran = self.bot.tick(self.clock())
             total += ran

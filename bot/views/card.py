@@ -11,6 +11,7 @@ from bot import ids
 from bot.config import OrgConfig, Role
 from bot.i18n import MESSAGES, Lang, t
 from bot.text import clip, escape
+from bot.views.handling import handling_blocks, legal_page_blocks
 from bot.views.report import input_block, level_definitions, level_options, plain, subtype_groups
 
 
@@ -44,6 +45,7 @@ class CardState:
     channel_id: str | None
     holders: dict[str, tuple[str | None, str | None]]  # role → (primary, deputy); "unit" for the unit head
     pages: tuple[PageLine, ...]
+    handling: Any = None  # bot.handling.HandlingState: the six steps and what has been done (§6)
 
 
 def _when(at: datetime | None, config: OrgConfig) -> str:
@@ -116,6 +118,7 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
             *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
                 "value": str(state.id)}] if state.level == "low" and state.status == "open" else []),
         ]},
+        *(handling_blocks(state.id, state.status, state.handling, config, lang) if state.handling else []),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
     ]
     text = f"{t('card.number', lang, number=state.number)} {escape(state.title)} — {level}"
@@ -123,7 +126,8 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
 
 
 def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, page_id: int,
-                 acked_by: str | None = None, acked_at: datetime | None = None) -> dict[str, Any]:
+                 acked_by: str | None = None, acked_at: datetime | None = None,
+                 question: str | None = None) -> dict[str, Any]:
     """The page DM, with an Acknowledge button until someone acknowledges."""
     unit = config.unit(state.unit_id or "")
     level = level_name(config, state.level or state.proposed_level, lang)
@@ -136,6 +140,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": details}},
+        *(legal_page_blocks(state.id, question, lang) if role == Role.LEGAL.value else []),
     ]
     if acked_by:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(

@@ -1,0 +1,241 @@
+"""The handling steps' Slack side effects and timers, run by the tick as due work: war-room posts and DMs, the plan
+and media-statement messages and their updates, the status-update and case-file reminders, the case file's
+upload (files upload v2) and the war room's archiving. Each is idempotent (post_once / dm, or looks first)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from bot import case_file, handling, ids, roster
+from bot.config import Role
+from bot.i18n import t
+from bot.messaging import dm, post_once
+from bot.ports import ChatError, Unavailable
+from bot.text import escape
+from bot.views.card import role_name
+from bot.views.handling import plan_message, simple_message, statement_message
+from bot.warroom import _channel, _load
+from bot.work import Job, NotReady
+from storage import audit
+from storage import work as queue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+UPLOAD_TIMEOUT = 30
+
+
+def _values(services: Services, payload: dict[str, Any], lang: str) -> dict[str, Any]:
+    values = dict(payload.get("values") or {})
+    if "step" in values:
+        step = next((s for s in services.config.steps if s.id == values["step"]), None)
+        values["step"] = step.name(lang) if step else values["step"]  # type: ignore[arg-type]
+    return values
+
+
+def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    lang = services.config.organisation.language
+    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    return post_once(services, job, channel, simple_message(text, job.payload.get("buttons") or [], lang))
+
+
+def direct(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    user = str(job.payload["user"])
+    lang = services.lang_of(user)
+    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    return dm(services, job, user, simple_message(text, job.payload.get("buttons") or [], lang))
+
+
+def _confirmer_name(level: str | None, lang: Any) -> str:
+    role = handling.plan_confirmer(level)
+    return role_name(role.value, lang) if role else t("plan.confirmer_unit", lang)
+
+
+def _plan(services: Services, job: Job) -> tuple[dict[str, Any], str | None, int]:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        found = handling.plans(audit.timeline(session, incident.id)).get(int(job.payload["plan"]))
+        if found is None:
+            raise NotReady("plan not recorded")
+        return found, incident.level, incident.id
+
+
+def plan_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    plan, level, incident_id = _plan(services, job)
+    lang = services.config.organisation.language
+    return post_once(services, job, channel, plan_message(plan, incident_id, _confirmer_name(level, lang),
+                                                           services.config, lang))
+
+
+def _posted(services: Services, key: str) -> dict[str, Any]:
+    with services.sessions() as session:
+        row = queue.get(session, key)
+        if row is None or row.done_at is None or not row.result:
+            raise NotReady(f"{key} is not posted yet")
+        return dict(row.result)
+
+
+def plan_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    plan, level, incident_id = _plan(services, job)
+    posted = _posted(services, f"incident:{incident_id}:plan:{plan['id']}")
+    lang = services.config.organisation.language
+    message = plan_message(plan, incident_id, _confirmer_name(level, lang), services.config, lang)
+    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
+                       blocks=message["blocks"])
+    return {"ts": posted["ts"]}
+
+
+def _statement(services: Services, job: Job) -> tuple[dict[str, Any], int]:
+    with services.sessions() as session:
+        incident = _load(session, job)
+        found = handling.statements(audit.timeline(session, incident.id)).get(int(job.payload["statement"]))
+        if found is None:
+            raise NotReady("statement not recorded")
+        return found, incident.id
+
+
+def media_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = _channel(services, job)
+    statement, incident_id = _statement(services, job)
+    lang = services.config.organisation.language
+    return post_once(services, job, channel, statement_message(statement, incident_id, services.config, lang))
+
+
+def media_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    statement, incident_id = _statement(services, job)
+    posted = _posted(services, f"incident:{incident_id}:media:{statement['id']}")
+    message = statement_message(statement, incident_id, services.config, services.config.organisation.language)
+    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
+                       blocks=message["blocks"])
+    return {"ts": posted["ts"]}
+
+
+def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """No status update for an interval: remind the incident's lead (the unit head), then arm the next one."""
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.status != "open":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        lead = (posts.head or posts.deputy) if posts else roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        number, title, room = incident.number, incident.title, incident.channel_id
+        minutes = int(handling.update_interval(services.config, incident).total_seconds() // 60)
+    if lead is None:
+        return {"skipped": "no lead"}
+    lang = services.lang_of(lead)
+    text = t("update.reminder", lang, number=number, title=escape(title), minutes=minutes,
+             room=f"<#{room}>" if room else "—")
+    posted = dm(services, job, lead, simple_message(text, [
+        [ids.UPDATE_OPEN, "button.update", str(job.payload["incident"]), "primary"],
+        [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang))
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        audit.record(session, "crisisbot", "update.reminded", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"target": lead})
+        if incident.status == "open":
+            due = job.due_at + handling.update_interval(services.config, incident)
+            queue.enqueue(session, "update.remind", f"incident:{incident.id}:update-remind:{int(due.timestamp())}",
+                          due, {"incident": incident.id}, incident.id)
+    return {"target": lead, "ts": posted["ts"]}
+
+
+def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Daily until the case file is in: DM the unit's head and deputy with the button."""
+    with services.sessions() as session:
+        incident = _load(session, job)
+        if incident.status != "resolved":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        number, title, incident_id = incident.number, incident.title, incident.id
+    sent = {}
+    for user in dict.fromkeys(u for u in ((posts.head, posts.deputy) if posts else ()) if u):
+        lang = services.lang_of(user)
+        sub = Job(job.id, job.kind, f"{job.key}:{user}", job.subject_id, job.payload, job.attempts, job.due_at)
+        text = t("casefile.reminder", lang, number=number, title=escape(title), n=job.payload.get("n", 1))
+        sent[user] = dm(services, sub, user, simple_message(
+            text, [[ids.CASEFILE_OPEN, "button.case_file", str(incident_id), "primary"]], lang))["ts"]
+    n = int(job.payload.get("n", 1)) + 1
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        if incident.status == "resolved":
+            queue.enqueue(session, "casefile.remind", f"incident:{incident.id}:casefile-remind:{n}",
+                          job.due_at + timedelta(hours=services.config.routing.case_file_reminder_hours),
+                          {"incident": incident.id, "n": n}, incident.id)
+    return {"sent": sent}
+
+
+def render(session: Any, config: Any, incident: Any, version: int, fmt: str) -> tuple[str, bytes]:
+    from storage.models import CaseFile
+
+    row = session.query(CaseFile).filter_by(incident_id=incident.id, version=version).one()
+    compiled = case_file.compile_case(session, config, incident, row)
+    content = (case_file.to_markdown(compiled, config).encode() if fmt == "md"
+               else case_file.to_docx(compiled, config))
+    return case_file.filename(incident.number, version, fmt), content
+
+
+def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Files upload v2 into the war room; a retry first looks for the file in the channel's history."""
+    channel = _channel(services, job)
+    fmt, version = str(job.payload["format"]), int(job.payload["version"])
+    with services.sessions() as session:
+        incident = _load(session, job)
+        name, content = render(session, services.config, incident, version, fmt)
+        number = incident.number
+    if job.attempts > 1:
+        history = services.chat.call("conversations.history", channel=channel, limit=100)
+        for msg in history.get("messages", []):
+            for file in msg.get("files") or []:
+                if file.get("name") == name:
+                    return {"file": file.get("id"), "already": True}
+    answer = services.chat.call("files.getUploadURLExternal", filename=name, length=len(content))
+    try:
+        response = httpx.post(answer["upload_url"], content=content, timeout=UPLOAD_TIMEOUT,
+                              headers={"Content-Type": "application/octet-stream"})
+    except httpx.HTTPError as exc:
+        raise Unavailable("upload", f"{type(exc).__name__}") from None
+    if response.status_code >= 500:
+        raise Unavailable(f"http_{response.status_code}", "upload")
+    if response.status_code != 200:
+        raise ChatError(f"upload_http_{response.status_code}")
+    lang = services.config.organisation.language
+    kwargs: dict[str, Any] = {}
+    if fmt == "md":
+        kwargs["initial_comment"] = t("casefile.upload", lang, number=number, version=version)
+    services.chat.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": name}],
+                       channel_id=channel, **kwargs)
+    return {"file": answer["file_id"], "name": name}
+
+
+def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Archive the war room after the configured delay; nothing to do if it is already archived."""
+    channel = _channel(services, job)
+    try:
+        services.chat.call("conversations.archive", channel=channel)
+    except ChatError as exc:
+        if exc.code != "already_archived":
+            raise
+    with services.sessions() as session, session.begin():
+        incident = _load(session, job)
+        audit.record(session, "crisisbot", "incident.archived", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"channel": channel})
+    return {"channel": channel}
+
+
+EXECUTORS = {
+    "handling.post": post,
+    "handling.dm": direct,
+    "plan.post": plan_post,
+    "plan.refresh": plan_refresh,
+    "media.post": media_post,
+    "media.refresh": media_refresh,
+    "update.remind": update_reminder,
+    "casefile.remind": case_file_reminder,
+    "casefile.upload": upload,
+    "incident.archive": archive,
+}
