@@ -147,14 +147,15 @@ def describe(**figures: Any) -> str:
     return ", ".join(f"{k}={v}" for k, v in figures.items())
 
 
-def seed_reminders(database_url: str, count: int) -> tuple[int, list[str]]:
+def seed_reminders(database_url: str, count: int, *, last_month: bool = False) -> tuple[int, list[str]]:
     """Migrate, load the roster, draw this month's drill and add ``count`` reminders due now.
 
     Returns the drill id and the work keys every reminder DM must carry exactly once (one per unit head and
-    deputy, as the ``drill.remind`` executor sends them).
+    deputy, as the ``drill.remind`` executor sends them). With ``last_month`` the drill is last month's, so this
+    month's draw is still to be made (by the bot's start-up catch-up).
     """
     import random
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from bot import drills
     from bot.config import load_config
@@ -167,7 +168,8 @@ def seed_reminders(database_url: str, count: int) -> tuple[int, list[str]]:
     engine = prepare_database(database_url, config, now)
     try:
         with db.session_factory(engine)() as session, session.begin():
-            drawn = drills.draw(session, config, "reliability-test", now, random.Random(3))
+            at = now - timedelta(days=31) if last_month else now
+            drawn = drills.draw(session, config, "reliability-test", at, random.Random(3))
             unit = config.unit(drawn.unit_id)
             assert unit is not None
             keys = []
