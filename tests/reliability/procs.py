@@ -201,7 +201,7 @@ def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout
                     ids.F_DESCRIPTION: "港區積水，貨櫃場停止作業。", ids.F_LEVEL: level})
         outcome = modal.submit()
         return bool(outcome.ok and not outcome.errors)
-    except Exception:  # noqa: BLE001 - the driver's timeouts and refusals all mean "not acked"
+    except Exception:  # the driver's timeouts and refusals all mean "not acked"
         return False
     finally:
         sandbox.workspace.close_modal(person.id, clear=True)
