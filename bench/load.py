@@ -100,6 +100,7 @@ def _level(sandbox: Sandbox, people: list[str], base_url: str, n: int, rounds: i
             modal = person.wait_modal(ids.REPORT_VIEW, timeout=30, where=_has_inputs)
             modal.fill({**FORM, ids.F_TITLE: f"颱風 {n}-{i}-{r}"})
             submitted = modal.submit()
+            sandbox.workspace.close_modal(person.id, clear=True)  # the person closes the receipt
             if not (shown.ok and submitted.ok and not submitted.errors):
                 raise RuntimeError(f"report failed: {shown.reply.text} {submitted.errors}")
             with lock:

@@ -43,10 +43,8 @@ def malformed(body: object) -> str | None:
         if body.get(key) is not None and not isinstance(body[key], dict | str):
             return f"{key} is neither an object nor an id"
     for key in ("event", "view"):
-        if key in body and not isinstance(body[key].get("type", ""), str):
-            return f"{key}.type is not a string"
-    if body.get("type") == "event_callback" and not isinstance((body.get("event") or {}).get("type"), str):
-        return "event has no type"
+        if key in body and not isinstance(body[key].get("type"), str):
+            return f"{key} has no type"
     view = body.get("view") or {}
     if "state" in view and not (isinstance(view["state"], dict) and isinstance(view["state"].get("values", {}), dict)):
         return "view.state is not an object of values"
