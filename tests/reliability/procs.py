@@ -183,11 +183,13 @@ def seed_reminders(database_url: str, count: int, *, last_month: bool = False) -
         engine.dispose()
 
 
-def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout: float = 10) -> bool:
+def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout: float = 10,
+           resubmits: int = 0) -> bool:
     """One person reports a crisis through the sandbox: `/crisis report`, fill, submit. True when acked.
 
-    A bot that is down (or dies mid-way) makes this False; the modal is closed so the person can try again,
-    as someone would after Slack said the app did not respond.
+    A submission that got no answer (the bot died) is pressed again on the same modal up to ``resubmits``
+    times, as Slack keeps the modal open with an error: the bot must recognise the same view and hash and not
+    open a second incident. Otherwise False, and the modal is closed so the person can start again.
     """
     from bot import ids
 
@@ -196,11 +198,18 @@ def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout
         shown = person.slash("/crisis", "report")
         if not shown.ok:
             return False
-        modal = person.wait_modal(ids.REPORT_VIEW, timeout=timeout)
+        modal = person.wait_modal(ids.REPORT_VIEW, timeout=timeout,
+                                  where=lambda v: any(b.get("type") == "input" for b in v.blocks))
         modal.fill({ids.F_SUBTYPE: "force_majeure", ids.F_TITLE: title,
                     ids.F_DESCRIPTION: "港區積水，貨櫃場停止作業。", ids.F_LEVEL: level})
-        outcome = modal.submit()
-        return bool(outcome.ok and not outcome.errors)
+        for attempt in range(resubmits + 1):
+            outcome = modal.submit()
+            if outcome.ok and not outcome.errors:
+                return True
+            if outcome.errors or not modal.is_open or attempt == resubmits:
+                return False
+            time.sleep(0.3)
+        return False
     except Exception:  # the driver's timeouts and refusals all mean "not acked"
         return False
     finally:
