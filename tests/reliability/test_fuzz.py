@@ -219,3 +219,21 @@ def test_bad_signatures_are_refused(fuzz_stack: Stack, body: bytes, secret: str,
     response = _post(fuzz_stack, body, "application/x-www-form-urlencoded", secret=secret,
                      timestamp=int(time.time()) + skew, signature=signature)
     assert response.status_code in (400, 401), (response.status_code, response.text)
+
+
+BASE = {"user": {"id": "U0000INSH"}, "team": {"id": "T0SANDBOX"}, "api_app_id": "A0CRISISBOT", "token": "x"}
+
+
+@pytest.mark.parametrize(("payload", "named"), [
+    ({**BASE, "type": "block_actions", "channel": False}, "channel"),  # crashed Bolt's context extraction: 500
+    ({**BASE, "type": "block_actions", "actions": []}, "actions"),  # crashed Bolt's matcher: 500
+    ({**BASE, "type": "view_submission", "view": {"id": "V1", "callback_id": ids.REPORT_VIEW}}, "view"),  # 500
+    ({**BASE, "type": "view_submission", "view": []}, "view"),  # crashed the global error handler
+])
+def test_payloads_that_crashed_bolt_get_a_400_naming_the_field(fuzz_stack: Stack, payload: dict[str, Any],
+                                                               named: str) -> None:
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    response = _post(fuzz_stack, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400 and named in response.json()["error"], response.text
+    bad = _post(fuzz_stack, body, "application/x-www-form-urlencoded", secret="wrong")
+    assert bad.status_code == 401  # the signature is still checked first
