@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest
+from slack_bolt.request.internals import extract_content_type, parse_body
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -71,19 +72,17 @@ def build_asgi(app: App, signing_secret: str, health: Callable[[], dict[str, obj
         except UnicodeDecodeError:
             return JSONResponse({"ok": False, "error": "request body is not UTF-8"}, status_code=400)
         headers = {k: [v] for k, v in request.headers.items()}
+        bolt_req: BoltRequest | None = None
         try:
-            bolt_req = BoltRequest(body=body, query=request.url.query, headers=headers)
+            problem = malformed(parse_body(body, extract_content_type(headers)))
+            bolt_req = None if problem else BoltRequest(body=body, query=request.url.query, headers=headers)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:  # truncated JSON, wrong types…
-            if not verifier.is_valid_request(body, {k: v[0] for k, v in headers.items()}):
-                return JSONResponse({"ok": False, "error": "invalid request signature"}, status_code=401)
-            log.warning("malformed Slack payload: %s", exc)
-            return JSONResponse({"ok": False, "error": f"malformed payload: {exc}"[:200]}, status_code=400)
-        problem = malformed(bolt_req.body)
-        if problem is not None:
+            problem = str(exc)
+        if bolt_req is None:
             if not verifier.is_valid_request(body, {k: v[0] for k, v in headers.items()}):
                 return JSONResponse({"ok": False, "error": "invalid request signature"}, status_code=401)
             log.warning("malformed Slack payload: %s", problem)
-            return JSONResponse({"ok": False, "error": f"malformed payload: {problem}"}, status_code=400)
+            return JSONResponse({"ok": False, "error": f"malformed payload: {problem}"[:200]}, status_code=400)
         try:
             bolt_resp = await run_in_threadpool(app.dispatch, bolt_req)
         except Exception:
