@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup pg chromium bench clean
+.PHONY: run test lint setup pg chromium bench bench-load reliability reliability-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ pg:
 ## Benchmarks (figures in the README): the report flow against the sandbox, beside a bare Bolt app.
 bench: $(STAMP)
 	$(BIN)/python -m bench.report --incidents 40
+
+## Load benchmark (figures in the README's Reliability section): 1/10/50 people at once beside a bare Bolt app, a
+## burst of 100 incidents under Slack's rate-limit tiers, the tick with 100,000 timers (SQLite and PostgreSQL), RSS.
+bench-load: $(STAMP) pg
+	$(BIN)/python -m bench.load
+
+## The reliability suites with small counts (they also run in `make test`): crash (SIGKILL), replicas, fault
+## matrix, fuzzing, authorization matrix. `reliability-full` runs the same with the full counts.
+reliability: $(STAMP) pg
+	$(BIN)/python -m pytest -q -m reliability $(PYTEST_ARGS)
+
+reliability-full: $(STAMP) pg
+	CRISISBOT_RELIABILITY_FULL=1 $(BIN)/python -m pytest -q -m reliability --timeout 1800 $(PYTEST_ARGS)
 
 ## Debian's chromium (and CJK / emoji fonts) for the browser tests, installed when missing.
 chromium:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     database_url: str = Field("", alias="DATABASE_URL")
     crisisbot_config: Path | None = Field(None, alias="CRISISBOT_CONFIG")
     crisisbot_tick_seconds: float = Field(15, alias="CRISISBOT_TICK_SECONDS", gt=0, le=3600)
+    # How long a claimed piece of due work is held before another worker may redo it (a dead replica's claim).
+    crisisbot_lease_seconds: float = Field(60, alias="CRISISBOT_LEASE_SECONDS", gt=0, le=3600)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -76,7 +76,8 @@ def tick(services: Services, now: datetime, executors: dict[str, Executor], *, w
          limit: int = 50) -> int:
     """Claim what is due at `now`, run it, record the outcome. Returns how many jobs ran."""
     with services.sessions() as session, session.begin():
-        rows = queue.claim_due(session, now, worker, LEASE_SECONDS, limit)
+        lease = getattr(services.settings, "crisisbot_lease_seconds", LEASE_SECONDS)
+        rows = queue.claim_due(session, now, worker, lease, limit)
         jobs = [Job(r.id, r.kind, r.key, r.subject_id, dict(r.payload or {}), r.attempts, r.due_at) for r in rows]
     for job in jobs:
         _run(services, job, now, executors, worker)
