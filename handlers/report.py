@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,7 +13,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot import incidents as service
 from bot.services import Services
-from bot.views.report import loading_view, report_done_view, report_modal
+from bot.views.report import error_view, loading_view, report_done_view, report_modal
 
 log = logging.getLogger(__name__)
 
@@ -20,18 +21,27 @@ log = logging.getLogger(__name__)
 def open_report(services: Services, client: WebClient, user: str, trigger_id: str, channel: str | None) -> None:
     """Open the form in one call when the reader's language is cached; else a loading view first, then update."""
     lang = services.people.cached(user)
+    loading = None
     if lang is None:
-        opened = client.views_open(trigger_id=trigger_id, view=loading_view(services.config.organisation.language))
-        lang = services.lang_of(user)
-        units = services.who(user).unit_posts
-        view = report_modal(services.config, lang, unit_id=next(iter(sorted(units)), ("", ""))[0] or None,
-                            channel_id=channel, occurred=int(services.clock().timestamp()))
-        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+        # users.info may be slow: show something within the trigger's 3 s, then fill it in
+        loading = client.views_open(trigger_id=trigger_id,
+                                    view=loading_view(services.config.organisation.language))["view"]
+    try:
+        lang = lang or services.lang_of(user)
+        units = sorted(services.who(user).unit_posts)
+        view = report_modal(services.config, lang, unit_id=units[0][0] if units else None, channel_id=channel,
+                            occurred=int(services.clock().timestamp()))
+    except Exception:
+        if loading is None:
+            raise  # the global error handler tells the person, with an error id
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("could not prepare the report form (error id %s, user %s)", error_id, user)
+        client.views_update(view_id=loading["id"], view=error_view(error_id, services.config.organisation.language))
         return
-    units = services.who(user).unit_posts
-    view = report_modal(services.config, lang, unit_id=next(iter(sorted(units)), ("", ""))[0] or None,
-                        channel_id=channel, occurred=int(services.clock().timestamp()))
-    client.views_open(trigger_id=trigger_id, view=view)
+    if loading is None:
+        client.views_open(trigger_id=trigger_id, view=view)
+    else:
+        client.views_update(view_id=loading["id"], hash=loading["hash"], view=view)
 
 
 def register(app: App, services: Services) -> None:

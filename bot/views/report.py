@@ -60,6 +60,14 @@ def loading_view(lang: Lang) -> dict[str, Any]:
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": t("report.loading", lang)}}]}
 
 
+def error_view(error_id: str, lang: Lang) -> dict[str, Any]:
+    """What a loading view turns into when the form cannot be prepared (the database is down, say)."""
+    return {"type": "modal", "callback_id": ids.REPORT_LOADING_VIEW, "title": plain(t("report.title", lang), 24),
+            "close": plain(t("common.close", lang), 24),
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn",
+                                                    "text": t("error.generic", lang, error_id=error_id)}}]}
+
+
 def report_modal(config: OrgConfig, lang: Lang, *, unit_id: str | None, channel_id: str | None = None,
                  occurred: int | None = None) -> dict[str, Any]:
     """The form. `unit_id` preselects the reporter's unit; `occurred` (epoch seconds) preselects the time."""

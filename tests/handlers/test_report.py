@@ -281,3 +281,16 @@ def test_low_level_handled_reports_to_the_executive_secretary_then_reminds_to_ob
     stack.later(hours=interval * 5)
     assert len(reminders()) == 3  # three times, then no more
     assert "<@U0000INSH>" in reminders()[0].text and "<@U0000INSD>" in reminders()[0].text
+
+
+def test_a_database_outage_while_the_form_loads_shows_an_error_in_the_modal(stack, monkeypatch):
+    person = stack.person("U0000INS2")  # nobody has asked for this person's language yet: the loading view shows
+
+    def down(user):
+        raise RuntimeError("database is unreachable")
+
+    monkeypatch.setattr(stack.bot.services, "who", down)
+    person.slash("/crisis", "report")
+    shown = person.wait_modal(ids.REPORT_LOADING_VIEW, where=lambda v: "錯誤代碼" in v.all_text()
+                              or "error id" in v.all_text())
+    assert "資料未遺失" in shown.all_text() or "Nothing was lost" in shown.all_text()
