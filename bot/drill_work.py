@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot import drill_docs, drills, roster
 from bot.config import Role
 from bot.i18n import t
-from bot.messaging import dm, post_once
-from bot.ports import ChatError, Unavailable
+from bot.messaging import dm, post_once, upload_once
+from bot.ports import ChatError
 from bot.views import drills as views
 from bot.views.drills import DrillState
 from bot.work import GiveUp, Job, NotReady, subject
@@ -28,7 +27,6 @@ from storage.models import Drill, DrillEvaluation, DrillReport, Unit
 if TYPE_CHECKING:
     from bot.services import Services
 
-UPLOAD_TIMEOUT = 30
 
 
 def _drill(session: Session, job: Job) -> Drill:
@@ -273,28 +271,9 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             raise NotReady("the drill's thread is not posted yet")
         channel, ts = drill.thread_channel or "", drill.thread_ts
         name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]))
-    if job.attempts > 1:
-        replies = services.chat.call("conversations.replies", channel=channel, ts=ts, limit=200)
-        for msg in replies.get("messages", []):
-            for file in msg.get("files") or []:
-                if file.get("name") == name:
-                    return {"file": file.get("id"), "already": True}
-    answer = services.chat.call("files.getUploadURLExternal", filename=name, length=len(content))
-    try:
-        response = httpx.post(answer["upload_url"], content=content, timeout=UPLOAD_TIMEOUT,
-                              headers={"Content-Type": "application/octet-stream"})
-    except httpx.HTTPError as exc:
-        raise Unavailable("upload", f"{type(exc).__name__}") from None
-    if response.status_code >= 500:
-        raise Unavailable(f"http_{response.status_code}", "upload")
-    if response.status_code != 200:
-        raise ChatError(f"upload_http_{response.status_code}")
     lang = services.config.organisation.language
-    done = services.chat.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}],
-                              channel_id=channel, thread_ts=ts,
-                              initial_comment=t(f"drill.upload.{job.payload['doc']}", lang,
-                                                version=job.payload.get("version", "")))
-    return {"file": answer["file_id"], "name": name, "files": [f.get("id") for f in done.get("files", [])]}
+    comment = t(f"drill.upload.{job.payload['doc']}", lang, version=job.payload.get("version", ""))
+    return upload_once(services, job, channel, name, title, content, thread_ts=ts, comment=comment)
 
 
 EXECUTORS = {

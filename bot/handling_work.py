@@ -7,13 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from bot import case_file, handling, ids, roster
 from bot.config import Role
 from bot.i18n import t
-from bot.messaging import dm, post_once
-from bot.ports import ChatError, Unavailable
+from bot.messaging import dm, post_once, upload_once
+from bot.ports import ChatError
 from bot.text import escape
 from bot.views.card import role_name
 from bot.views.handling import plan_message, simple_message, statement_message
@@ -25,7 +23,6 @@ from storage import work as queue
 if TYPE_CHECKING:
     from bot.services import Services
 
-UPLOAD_TIMEOUT = 30
 
 
 def _values(services: Services, payload: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -187,29 +184,10 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         incident = _load(session, job)
         name, content = render(session, services.config, incident, version, fmt)
         number = incident.number
-    if job.attempts > 1:
-        history = services.chat.call("conversations.history", channel=channel, limit=100)
-        for msg in history.get("messages", []):
-            for file in msg.get("files") or []:
-                if file.get("name") == name:
-                    return {"file": file.get("id"), "already": True}
-    answer = services.chat.call("files.getUploadURLExternal", filename=name, length=len(content))
-    try:
-        response = httpx.post(answer["upload_url"], content=content, timeout=UPLOAD_TIMEOUT,
-                              headers={"Content-Type": "application/octet-stream"})
-    except httpx.HTTPError as exc:
-        raise Unavailable("upload", f"{type(exc).__name__}") from None
-    if response.status_code >= 500:
-        raise Unavailable(f"http_{response.status_code}", "upload")
-    if response.status_code != 200:
-        raise ChatError(f"upload_http_{response.status_code}")
-    lang = services.config.organisation.language
-    kwargs: dict[str, Any] = {}
+    comment = None
     if fmt == "md":
-        kwargs["initial_comment"] = t("casefile.upload", lang, number=number, version=version)
-    services.chat.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": name}],
-                       channel_id=channel, **kwargs)
-    return {"file": answer["file_id"], "name": name}
+        comment = t("casefile.upload", services.config.organisation.language, number=number, version=version)
+    return upload_once(services, job, channel, name, name, content, comment=comment)
 
 
 def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:

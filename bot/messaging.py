@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
+from bot.ports import ChatError, Unavailable
 from bot.work import Job
 
 if TYPE_CHECKING:
@@ -61,3 +64,39 @@ def dm(services: Services, job: Job, user: str, message: dict[str, Any]) -> dict
     if job.attempts > 1:
         channel = services.chat.call("conversations.open", users=user)["channel"]["id"]
     return post_once(services, job, channel, message)
+
+
+UPLOAD_TIMEOUT = 30
+
+
+def upload_once(services: Services, job: Job, channel: str, name: str, title: str, content: bytes, *,
+                thread_ts: str | None = None, comment: str | None = None) -> dict[str, Any]:
+    """Slack's file upload v2 (files.getUploadURLExternal → POST the bytes → files.completeUploadExternal) into a
+    channel or a thread. A retried job first looks for a file of that name there, so it is never shared twice."""
+    if job.attempts > 1:
+        if thread_ts:
+            found = services.chat.call("conversations.replies", channel=channel, ts=thread_ts, limit=200)
+        else:
+            found = services.chat.call("conversations.history", channel=channel, limit=100)
+        for msg in found.get("messages", []):
+            for file in msg.get("files") or []:
+                if file.get("name") == name:
+                    return {"file": file.get("id"), "name": name, "already": True}
+    answer = services.chat.call("files.getUploadURLExternal", filename=name, length=len(content))
+    try:
+        response = httpx.post(answer["upload_url"], content=content, timeout=UPLOAD_TIMEOUT,
+                              headers={"Content-Type": "application/octet-stream"})
+    except httpx.HTTPError as exc:
+        raise Unavailable("upload", f"{type(exc).__name__}") from None
+    if response.status_code >= 500:
+        raise Unavailable(f"http_{response.status_code}", "upload")
+    if response.status_code != 200:
+        raise ChatError(f"upload_http_{response.status_code}")
+    where: dict[str, Any] = {"channel_id": channel}
+    if thread_ts:
+        where["thread_ts"] = thread_ts
+    if comment:
+        where["initial_comment"] = comment
+    done = services.chat.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}],
+                              **where)
+    return {"file": answer["file_id"], "name": name, "files": [f.get("id") for f in done.get("files", [])]}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import drill_work, drills
+from bot import drill_work, drills, messaging
 from bot.authz import who_from_config
 from bot.config import load_config
 from bot.roster import sync_roster
@@ -39,7 +39,7 @@ def services(engine, monkeypatch):
             "unit": drill.unit_id, "drill_time": NOV.isoformat(), "items": [drill.category], "case": "案",
             "summary": "摘要", "findings": "", "improvements": ""}, NOV + timedelta(days=1))
     posts: list[tuple[str, bytes]] = []
-    monkeypatch.setattr(drill_work.httpx, "post", lambda url, content, **kw: posts.append((url, content)) or Posted())
+    monkeypatch.setattr(messaging.httpx, "post", lambda url, content, **kw: posts.append((url, content)) or Posted())
     svc = Services(Settings(), CONFIG, sessions, chat, lambda: NOV)  # type: ignore[call-arg]
     svc.posts = posts  # type: ignore[attr-defined]
     svc.job = Job(1, "drill.upload", f"drill:{drawn.drill_id}:upload:report:1", None,  # type: ignore[attr-defined]
@@ -63,5 +63,5 @@ def test_a_retry_finds_the_file_already_in_the_thread(services):
     retry = Job(**{**services.job.__dict__, "attempts": 2})
     services.chat.script["conversations.replies"] = {"messages": [
         {"ts": "1.000002", "files": [{"id": "F1", "name": "drill-2026-11-report-v1.docx"}]}]}
-    assert drill_work.upload(services, retry, NOV) == {"file": "F1", "already": True}
+    assert drill_work.upload(services, retry, NOV)["already"] is True
     assert services.chat.methods() == ["conversations.replies"] and services.posts == []
