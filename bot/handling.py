@@ -81,7 +81,9 @@ def may(who: Who, action: str, incident: Incident, config: OrgConfig) -> bool:
         return who.holds(role) if role else who.heads(incident.unit_id)
     if action == "update":
         return on_incident_team(who, incident) or who.member_of(incident.unit_id)
-    if action in ("draft", "opinion"):
+    if action == "draft":  # §6 step 4: the written material is prepared by the spokesperson or the PR group
+        return _standing(who, Role.COMMANDER, Role.PUBLIC_RELATIONS)
+    if action == "opinion":  # §3: the PR group gathers public opinion
         return who.holds(Role.PUBLIC_RELATIONS)
     if action == "decide":
         return who.holds(Role.COMMANDER)
@@ -99,7 +101,7 @@ def may(who: Who, action: str, incident: Incident, config: OrgConfig) -> bool:
 
 ALLOWED = {
     "convene": "allowed.assess", "notes": "allowed.assess", "plan": "allowed.assess",
-    "update": "allowed.update", "draft": "allowed.pr", "opinion": "allowed.pr", "decide": "allowed.spokesperson",
+    "update": "allowed.update", "draft": "allowed.media", "opinion": "allowed.pr", "decide": "allowed.spokesperson",
     "legal_answer": "allowed.legal_answer", "coordinate": "allowed.coordinate", "resolve": "allowed.resolve",
     "case_file": "allowed.case_file",
 }

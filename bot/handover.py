@@ -231,7 +231,14 @@ class RosterData:
     units: tuple[UnitRow, ...]
 
 
-def roster_data(session: Session) -> RosterData:
+def may_view_roster(who: Who) -> bool:
+    """The crisis team and the units' staff (anyone on the roster)."""
+    return who.known
+
+
+def roster_data(session: Session, who: Who) -> RosterData:
+    if not may_view_roster(who):
+        raise NotAllowed("action.roster", "allowed.team")
     standing = tuple((r.value, roster.holders(session, r)) for r in Role)
     units = tuple(UnitRow(u.id, roster.unit_posts(session, u.id)) for u in roster.active_units(session))
     return RosterData(standing, units)

@@ -571,6 +571,8 @@ MESSAGES.update({
                        "en": "the commander, the executive secretary, the crisis team and the unit's head or deputy"},
     "allowed.update": {"zh-TW": "危機管理小組成員及該單位人員", "en": "the crisis team and the unit's people"},
     "allowed.pr": {"zh-TW": "連絡暨公關組或其職務代理人", "en": "the PR group or its deputy"},
+    "allowed.media": {"zh-TW": "總指揮兼發言人、連絡暨公關組或其職務代理人",
+                      "en": "the spokesperson (commander), the PR group or their deputies"},
     "allowed.spokesperson": {"zh-TW": "總指揮兼發言人或其職務代理人", "en": "the spokesperson (commander) or deputy"},
     "allowed.legal_answer": {"zh-TW": "法務組或其職務代理人", "en": "the legal group or its deputy"},
     "allowed.coordinate": {"zh-TW": "執行秘書或其職務代理人", "en": "the executive secretary or the deputy"},

@@ -20,11 +20,11 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     """A `/crisis roster|handover …` sub-command, after the ack."""
     lang, who, config = services.lang_of(user), services.who(user), services.config
     if key == "roster":
-        if not who.known:
-            return _ephemeral(respond, t("refusal", lang, action=t("action.roster", lang),
-                                         allowed=t("allowed.team", lang)))
-        with services.sessions() as session:
-            data = service.roster_data(session)
+        try:
+            with services.sessions() as session:
+                data = service.roster_data(session, who)
+        except service.NotAllowed as exc:
+            return _ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
         return respond(**roster_message(data, config, lang), replace_original=False)
     try:
         target, to_user = service.parse(" ".join(args))

@@ -1,9 +1,15 @@
 """Authorization matrix: every action × every role, allowed exactly where the procedure allows it.
 
-Decided in the services (bot/incidents.py, bot/paging.py, bot/drills.py), so the matrix goes through them: the
-roster is loaded from the shipped Keelung config into a real database, and each person's standing comes from it
-as it does for a Slack request (`Services.who`). State-changing actions (set level, mark handled) run the service
-itself on a fresh incident and must raise `NotAllowed` exactly where the table says no.
+Decided in the services (bot/incidents.py, bot/paging.py, bot/drills.py, bot/handling.py, bot/handover.py), so the
+matrix goes through them: the roster is loaded from the shipped Keelung config into a real database, and each
+person's standing comes from it as it does for a Slack request (`Services.who`). State-changing actions (set level,
+mark handled, the handling steps, handover…) run the service itself on a fresh incident and must raise `NotAllowed`
+exactly where the table says no.
+
+The table is written from the procedure (§3 the team's duties, §5 levels, §6 the steps' responsible roles). Where
+the procedure is silent the bot's own rule stands, marked "bot's rule" below: who may post status updates (the
+unit's staff too) and snooze their reminder, which tier confirms the plan, who resolves, who hands a seat over,
+who sees the roster.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from bot import drills, incidents, paging
+from bot import drills, handling, handover, incidents, paging
 from bot.authz import Who, who_from_assignments
 from bot.config import Level, load_config
 from bot.roster import roles_of, sync_roster
+from storage import audit
 from storage.incidents import allocate_incident_number
 from storage.models import Incident, Page
 
@@ -40,6 +47,14 @@ PEOPLE = {
     "outsider": "U0999NOBODY",
 }
 Y, N = True, False
+#          cmdr cmdD exec exeD legl PR   plan head hdD  mbr  out
+TEAM =     (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N,   N)  # 危機管理小組: every role, the unit's head/deputy
+HANDLING = (N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N)  # 處理組: the incident unit's head or deputy
+SPOKES =   (Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N)  # 總指揮兼發言人
+EXEC =     (N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N)  # 執行秘書
+MEDIA =    (Y,   Y,   N,   N,   N,   Y,   N,   N,   N,   N,   N)  # 發言人或公關組 (§6 step 4)
+STEP_RESPONSIBLE = {"identify": HANDLING, "assess": TEAM, "handle": TEAM, "media": MEDIA, "coordinate": EXEC,
+                    "aftermath": TEAM}
 #                        cmdr cmdD exec exeD legl PR   plan head hdD  mbr  out
 MATRIX: dict[str, tuple[bool, ...]] = {
     "set level":          (Y,   Y,   Y,   Y,   N,   N,   N,   Y,   Y,   N,   N),
@@ -52,6 +67,37 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "evaluation draft":   (N,   N,   N,   N,   N,   N,   Y,   N,   N,   N,   N),
     "evaluation approve": (N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
     "drill status":       (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
+    # §6: complete or skip the current step, by the step's responsible roles
+    **{f"complete step {step}": rule for step, rule in STEP_RESPONSIBLE.items()},
+    **{f"skip step {step}": rule for step, rule in STEP_RESPONSIBLE.items()},
+    # §6 step 2: convene the team, gather information and diagnose, propose the plan
+    "convene":            TEAM,
+    "assessment notes":   TEAM,
+    "propose plan":       TEAM,
+    # §5: the plan goes to the tier the level notifies (bot's rule: that tier confirms it)
+    "confirm plan high":  SPOKES,
+    "confirm plan medium": EXEC,
+    "confirm plan low":   HANDLING,
+    # §6 step 3: the team reports back (bot's rule: the unit's staff may post updates too)
+    "status update":      (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
+    "snooze reminder":    (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
+    # §6 step 4 / §3: written material by the spokesperson or PR; released by the spokesperson; PR gathers opinion
+    "media draft":        MEDIA,
+    "media approve":      SPOKES,
+    "media edit":         SPOKES,
+    "media reject":       SPOKES,
+    "opinion notes":      (N,   N,   N,   N,   N,   Y,   N,   N,   N,   N,   N),
+    "legal answer":       (N,   N,   N,   N,   Y,   N,   N,   N,   N,   N,   N),  # §3 法務組
+    "coordination log":   EXEC,  # §6 step 5
+    # bot's rule: the commander or the executive secretary; for a low level the unit that handled it too
+    "resolve medium":     (Y,   Y,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
+    "resolve low":        (Y,   Y,   Y,   Y,   N,   N,   N,   Y,   Y,   N,   N),
+    "case file":          HANDLING,  # §3 the handling group writes the case file
+    # §3 the roster and its handover (bot's rule: the seat's holder or the executive secretary hands it over)
+    "roster view":        (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
+    "hand over commander": (Y,  N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
+    "hand over unit head": (N,  N,   Y,   Y,   N,   N,   N,   Y,   N,   N,   N),
+    "hand over unit deputy": (N, N,  Y,   Y,   N,   N,   N,   N,   Y,   N,   N),
 }
 
 
@@ -77,7 +123,95 @@ def _incident(session: Session, level: str | None, status: str = "open") -> Inci
     return row
 
 
+def _event(session: Session, incident: Incident, kind: str, data: dict[str, object]) -> int:
+    return audit.record(session, "U0000INSH", kind, "incident", incident.id, incident_id=incident.id, at=NOW,
+                        data=data).id
+
+
+def _at_step(session: Session, step: str) -> Incident:
+    """A medium-level incident whose current step is `step` (the ones before it done)."""
+    incident = _incident(session, "medium")
+    for before in [s.id for s in CONFIG.steps][:[s.id for s in CONFIG.steps].index(step)]:
+        _event(session, incident, "step.completed", {"step": before})
+    return incident
+
+
+def _with_plan(session: Session, level: str) -> Incident:
+    incident = _incident(session, level)
+    _event(session, incident, "plan.proposed", {"plan": "p"})
+    return incident
+
+
+def _with_draft(session: Session) -> tuple[Incident, int]:
+    incident = _incident(session, "high")
+    return incident, _event(session, incident, "media.drafted", {"kind": "statement", "text": "d"})
+
+
+def _handling(session: Session, action: str, person: Who) -> None:
+    """Run the handling service for `action` on a fresh incident in the state it needs."""
+    h, c = handling, CONFIG
+    kind, _, arg = action.partition(" step ")
+    if arg:
+        h.complete_step(session, c, person, _at_step(session, arg), arg, NOW,
+                        skip_reason="r" if kind == "skip" else None)
+    elif action == "convene":
+        h.convene(session, c, person, _incident(session, "medium"), NOW, "room", NOW)
+    elif action == "assessment notes":
+        h.record_notes(session, c, person, _incident(session, "medium"), "info", "diagnosis", NOW)
+    elif action == "propose plan":
+        h.propose_plan(session, c, person, _incident(session, "medium"), "plan", NOW)
+    elif action.startswith("confirm plan "):
+        h.confirm_plan(session, c, person, _with_plan(session, action.removeprefix("confirm plan ")), None, NOW)
+    elif action == "status update":
+        h.post_update(session, c, person, _incident(session, "medium"), "update", NOW)
+    elif action == "snooze reminder":
+        h.snooze(session, c, person, _incident(session, "medium"), NOW)
+    elif action == "media draft":
+        h.draft_statement(session, c, person, _incident(session, "high"), "statement", "text", NOW)
+    elif action.startswith("media "):
+        incident, draft = _with_draft(session)
+        decision = "reject" if action == "media reject" else "release"
+        h.decide_statement(session, c, person, incident, draft, decision, NOW,
+                           text="edited" if action == "media edit" else None)
+    elif action == "opinion notes":
+        h.note_opinion(session, c, person, _incident(session, "high"), "opinion", NOW)
+    elif action == "legal answer":
+        h.answer_legal(session, c, person, _incident(session, "high"), "advice", NOW)
+    elif action == "coordination log":
+        h.log_coordination(session, c, person, _incident(session, "medium"), "talks", "agreed", NOW)
+    elif action.startswith("resolve "):
+        h.resolve(session, c, person, _incident(session, action.removeprefix("resolve ")), NOW)
+    elif action == "case file":
+        h.submit_case_file(session, c, person, _incident(session, "medium", "resolved"),
+                           dict.fromkeys(h.CASE_FIELDS, "x"), NOW)
+    else:
+        raise KeyError(action)
+
+
+SEATS = {"hand over commander": handover.Target("commander", None, "primary"),
+         "hand over unit head": handover.Target("head", UNIT, "primary"),
+         "hand over unit deputy": handover.Target("head", UNIT, "deputy")}
+
+
 def allowed(session: Session, action: str, person: Who) -> bool:
+    if action in SEATS:
+        try:
+            handover.hand_over(session, person, SEATS[action], "U0000NEWP", NOW)
+        except incidents.NotAllowed:
+            return False
+        return True
+    if action == "roster view":
+        try:
+            handover.roster_data(session, person)
+        except incidents.NotAllowed:
+            return False
+        return True
+    if action not in LEGACY:
+        try:
+            _handling(session, action, person)
+        except incidents.NotAllowed:
+            return False
+        return True
     if action == "set level":
         try:
             incidents.set_level(session, CONFIG, person, _incident(session, None), Level.MEDIUM, None, NOW)
@@ -109,15 +243,49 @@ def allowed(session: Session, action: str, person: Who) -> bool:
     }[action]()
 
 
-@pytest.mark.parametrize("action", list(MATRIX))
-def test_matrix(roster: Session, action: str) -> None:
+LEGACY = ("set level", "mark handled", "acknowledge a page", "request legal", "drill draw", "drill plan",
+          "drill report", "evaluation draft", "evaluation approve", "drill status")
+
+
+# The handling and roster actions run in a few groups, not one test each: a fresh database per test is most of the
+# cost, and every action × person still runs in its own rolled-back transaction.
+GROUPS = {
+    "steps": [a for a in MATRIX if " step " in a],
+    "assess": ["convene", "assessment notes", "propose plan", "confirm plan high", "confirm plan medium",
+               "confirm plan low"],
+    "handle": ["status update", "snooze reminder", "media draft", "media approve", "media edit", "media reject",
+               "opinion notes", "legal answer", "coordination log"],
+    "aftermath": ["resolve medium", "resolve low", "case file"],
+    "roster": ["roster view", *SEATS],
+}
+
+
+def _wrong(session: Session, actions: list[str]) -> list[str]:
     wrong = []
-    for role, expected in zip(PEOPLE, MATRIX[action], strict=True):
-        try:
-            if allowed(roster, action, who(roster, PEOPLE[role])) is not expected:
-                wrong.append(f"{role} may{'' if expected else ' not'} {action}")
-        finally:
-            roster.rollback()
+    for action in actions:
+        for role, expected in zip(PEOPLE, MATRIX[action], strict=True):
+            try:
+                if allowed(session, action, who(session, PEOPLE[role])) is not expected:
+                    wrong.append(f"{role} may{'' if expected else ' not'} {action}")
+            finally:
+                session.rollback()
+    return wrong
+
+
+def test_every_action_is_checked() -> None:
+    grouped = [a for actions in GROUPS.values() for a in actions]
+    assert sorted([*LEGACY, *grouped]) == sorted(MATRIX)
+
+
+@pytest.mark.parametrize("action", LEGACY)
+def test_matrix(roster: Session, action: str) -> None:
+    wrong = _wrong(roster, [action])
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_handling_and_roster_matrix(roster: Session, group: str) -> None:
+    wrong = _wrong(roster, GROUPS[group])
     assert not wrong, wrong
 
 
