@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from scheduler.cron import cron_trigger
 
 EXAMPLE_CONFIG = Path(__file__).parent / "data" / "keelung.yaml"
 
@@ -223,7 +224,7 @@ class Paging(_Model):
 
 def _cron(value: str) -> str:
     try:
-        CronTrigger.from_crontab(value)
+        cron_trigger(value)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a five-field cron expression: {exc}") from None
     return value

@@ -21,6 +21,7 @@ from bot.ports import ChatError
 from bot.views import drills as views
 from bot.views.drills import DrillState
 from bot.work import GiveUp, Job, NotReady, subject
+from scheduler.cron import cron_trigger
 from storage import audit
 from storage.models import Drill, DrillEvaluation, DrillReport, Unit
 
@@ -296,12 +297,11 @@ EXECUTORS = {
 
 def schedule_fired(services: Services, now: datetime) -> bool:
     """Whether the draw's cron schedule has fired in the current period by ``now`` (for catching up at start)."""
-    from apscheduler.triggers.cron import CronTrigger
 
     tz = services.config.organisation.tz
     local = now.astimezone(tz)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    trigger = CronTrigger.from_crontab(services.config.drills.schedule, timezone=tz)
+    trigger = cron_trigger(services.config.drills.schedule, tz)
     fire = trigger.get_next_fire_time(None, start)
     return fire is not None and fire <= now
 

@@ -134,8 +134,12 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
         incident = _load(session, job)
         audit.record(session, "crisisbot", "update.reminded", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"target": lead})
-        if incident.status == "open":
-            due = job.due_at + handling.update_interval(services.config, incident)
+        this = queue.get(session, job.key)
+        # An update or a snooze while this DM was in flight cancelled this timer and armed its own: do not double.
+        if incident.status == "open" and this is not None and this.cancelled_at is None:
+            interval = handling.update_interval(services.config, incident)
+            # after downtime, one reminder now and the next a full interval later, not a burst to catch up
+            due = max(job.due_at, now) + interval
             queue.enqueue(session, "update.remind", f"incident:{incident.id}:update-remind:{int(due.timestamp())}",
                           due, {"incident": incident.id}, incident.id)
     return {"target": lead, "ts": posted["ts"]}
@@ -161,7 +165,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
         incident = _load(session, job)
         if incident.status == "resolved":
             queue.enqueue(session, "casefile.remind", f"incident:{incident.id}:casefile-remind:{n}",
-                          job.due_at + timedelta(hours=services.config.routing.case_file_reminder_hours),
+                          max(job.due_at, now) + timedelta(hours=services.config.routing.case_file_reminder_hours),
                           {"incident": incident.id, "n": n}, incident.id)
     return {"sent": sent}
 

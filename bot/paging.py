@@ -30,11 +30,14 @@ def ack_timeout(config: OrgConfig, level: Level | str | None) -> timedelta:
 
 
 def page_role(session: Session, config: OrgConfig, incident: Incident, role: Role, level: Level | str | None,
-              now: datetime, *, tier: int = 0, attempt: str = "primary") -> Page | None:
-    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged."""
+              now: datetime, *, tier: int = 0, attempt: str = "primary", again: bool = False) -> Page | None:
+    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged.
+
+    `again` pages even so: a new question for the legal group deserves its own page.
+    """
     open_page = session.scalar(sa.select(Page).where(Page.incident_id == incident.id, Page.role == role.value,
                                                      Page.status.in_([PAGING, ACKED])))
-    if open_page is not None and attempt != "deputy":
+    if open_page is not None and attempt != "deputy" and not again:
         return None
     holders = roster.holders(session, role)
     target = holders.deputy if attempt == "deputy" else (holders.primary or holders.deputy)
@@ -88,18 +91,38 @@ def may_acknowledge(session: Session, who: Who, page: Page) -> bool:
     return who.holds(Role(page.role))
 
 
+def _chain_above(role: Role) -> set[str]:
+    """The tiers a role's unanswered page escalates to (executive secretary → commander)."""
+    above: set[str] = set()
+    nxt = NEXT_TIER.get(role)
+    while nxt is not None:
+        above.add(nxt.value)
+        nxt = NEXT_TIER.get(nxt)
+    return above
+
+
 def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
-    """Record the acknowledgement and stop every escalation still running on the incident. False if already."""
+    """Record the acknowledgement and stop the escalation it answers. False if already acknowledged.
+
+    Stopped: the other open pages of the same role (its primary or deputy), and pages that only exist because this
+    role did not answer (next-tier escalations above it). A page in its own right, like the commander's for a high
+    level or the legal group's, keeps running.
+    """
     if page.status == ACKED:
         return False
     page.status, page.acked_at, page.acked_by = ACKED, now, who.user
     audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
                  data={"role": page.role, "target": page.target_user})
+    above = _chain_above(Role(page.role))
     others = session.scalars(sa.select(Page).where(Page.incident_id == page.incident_id, Page.status == PAGING,
                                                    Page.id != page.id)).all()
     for other in others:
+        if other.role != page.role and not (other.attempt != "primary" and other.role in above):
+            continue
         other.status = SUPERSEDED
         queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
+        audit.record(session, who.user, "page.superseded", "page", other.id, incident_id=page.incident_id, at=now,
+                     data={"role": other.role, "target": other.target_user, "answered_by_page": page.id})
     queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
     queue.enqueue(session, "page.acked", f"page:{page.id}:acked", now,
                   {"incident": page.incident_id, "page": page.id}, page.incident_id)

@@ -89,8 +89,8 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         if incident.channel_id:
             return {"channel": incident.channel_id, "already": True}
         number, title = incident.number, incident.title
-        level = level_name(services.config, incident.level or incident.proposed_level, "zh-TW")
-    lang = services.config.organisation.language
+        lang = services.config.organisation.language
+        level = level_name(services.config, incident.level or incident.proposed_level, lang)
     name = channel_slug(number, title)
     channel = None
     for attempt in range(1, 12):

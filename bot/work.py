@@ -79,9 +79,18 @@ def tick(services: Services, now: datetime, executors: dict[str, Executor], *, w
         lease = getattr(services.settings, "crisisbot_lease_seconds", LEASE_SECONDS)
         rows = queue.claim_due(session, now, worker, lease, limit)
         jobs = [Job(r.id, r.kind, r.key, r.subject_id, dict(r.payload or {}), r.attempts, r.due_at) for r in rows]
+    ran = 0
     for job in jobs:
+        # Slow Slack answers can outlast the lease taken for the whole batch: renew it right before each job, and
+        # leave a job whose lease ran out to the worker that holds it now.
+        with services.sessions() as session, session.begin():
+            mine = queue.renew(session, job.id, worker, max(now, services.clock()), lease)
+        if not mine:
+            log.warning("work %s: lease lost before it ran; another worker has it", job.key)
+            continue
         _run(services, job, now, executors, worker)
-    return len(jobs)
+        ran += 1
+    return ran
 
 
 def _run(services: Services, job: Job, now: datetime, executors: dict[str, Executor], worker: str) -> None:

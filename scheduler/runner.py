@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
+
+from scheduler.cron import cron_trigger
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Ticker:
         return self
 
     def add_cron(self, job_id: str, crontab: str, timezone: str, func: Callable[[], Any]) -> None:
-        self.scheduler.add_job(func, CronTrigger.from_crontab(crontab, timezone=timezone), id=job_id)
+        self.scheduler.add_job(func, cron_trigger(crontab, timezone), id=job_id)
 
     def kick(self) -> None:
         self._wake.set()

@@ -103,6 +103,20 @@ def claim_due(
     return list(rows)
 
 
+def renew(session: Session, work: DueWork | int, worker: str, now: datetime, lease_seconds: float) -> bool:
+    """Extend this worker's live lease just before doing the work; False if the lease ran out (another worker may
+    hold the row now, so this one must not do it)."""
+    now = as_utc(now)
+    result = session.execute(
+        update(DueWork)
+        .where(DueWork.id == _work_id(work), DueWork.claimed_by == worker, DueWork.claimed_until >= now,
+               DueWork.done_at.is_(None), DueWork.cancelled_at.is_(None))
+        .values(claimed_until=now + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def _work_id(work: DueWork | int) -> int:
     return work if isinstance(work, int) else work.id
 

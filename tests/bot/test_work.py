@@ -82,3 +82,24 @@ def test_permanent_failures_give_up_with_an_audit_entry(services, now, executors
     with services.sessions() as s:
         entries = audit.events(s, kind_prefix="work.gave_up")
         assert [e.subject_id for e in entries] == ["dead"]
+
+
+def test_a_job_whose_lease_ran_out_is_left_to_its_new_holder(services, now):
+    from storage import work as q
+
+    enqueue(services, "slow-batch-1")
+    enqueue(services, "slow-batch-2")
+    ran = []
+    later = [now]
+    services.clock = lambda: later[0]
+
+    def slow(svc, job, at):
+        ran.append(job.key)
+        later[0] = now + timedelta(seconds=work.LEASE_SECONDS + 5)  # this job took longer than the lease
+        with svc.sessions() as s, s.begin():  # meanwhile another replica claimed what had expired
+            q.claim_due(s, later[0], "other-replica", 60, 10)
+        return {}
+
+    work.tick(services, now, {"post": slow})
+    assert ran == ["slow-batch-1"]
+    assert row(services, "slow-batch-2").claimed_by == "other-replica"

@@ -294,3 +294,19 @@ def test_a_database_outage_while_the_form_loads_shows_an_error_in_the_modal(stac
     shown = person.wait_modal(ids.REPORT_LOADING_VIEW, where=lambda v: "錯誤代碼" in v.all_text()
                               or "error id" in v.all_text())
     assert "資料未遺失" in shown.all_text() or "Nothing was lost" in shown.all_text()
+
+
+def test_an_acknowledgement_stops_its_own_chain_not_the_commanders_page(stack):
+    report(stack, "U0000INS1", "low")
+    stack.drain()
+    stack.later(seconds=stack.bot.services.config.routing.untriaged_timeout_seconds + 1)  # the secretary is paged
+    head = stack.person("U0000INSH")
+    head.click(dm_with(stack, "U0000INSH", ids.TRIAGE_OPEN), ids.TRIAGE_OPEN)
+    head.wait_modal(ids.TRIAGE_VIEW).fill({ids.T_LEVEL: "high"}).submit()
+    stack.drain()
+    assert [(p.role, p.status) for p in pages(stack)] == [("executive_secretary", "paging"), ("commander", "paging")]
+    stack.person("U0000EXEC").click(dm_with(stack, "U0000EXEC", ids.PAGE_ACK), ids.PAGE_ACK)
+    stack.drain()
+    assert [(p.role, p.status) for p in pages(stack)] == [("executive_secretary", "acked"), ("commander", "paging")]
+    stack.later(seconds=301)  # a high level must still reach the commander's deputy
+    assert [p.target_user for p in pages(stack)][-1] == "U0000CMDD"
