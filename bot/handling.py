@@ -463,7 +463,8 @@ def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incid
         raise Closed("handling.closed")
     _record(session, who, incident, "legal.requested", now, {"question": question})
     incidents.invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
-    paging.page_role(session, config, incident, Role.LEGAL, incident.level or incident.proposed_level, now)
+    paging.page_role(session, config, incident, Role.LEGAL, incident.level or incident.proposed_level, now,
+                     again=True)  # each question deserves its own page, even after an earlier one was answered
     queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
                   {"incident": incident.id, "key": "legal.requested", "user": who.user}, incident.id)
     _post(session, incident, now, "legal.question_room", {"question": escape(question)}, "legal-question")

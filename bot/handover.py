@@ -191,6 +191,9 @@ def hand_over(session: Session, who: Who, target: Target, to_user: str, now: dat
         raise NotHolder(previous)
     if to_user == previous:
         raise InvalidTarget("handover.error.same_person")
+    if to_user == who.user:
+        # the executive secretary (or deputy) may hand any seat over, but not take one: that needs another person
+        raise InvalidTarget("handover.error.self")
     other = roster.holders(session, target.role, target.unit_id)
     if to_user == (other.deputy if target.seat == Seat.PRIMARY else other.primary):
         # §3: every post has a deputy who is someone else; one person in both seats would leave no deputy.

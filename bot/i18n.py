@@ -708,3 +708,10 @@ MESSAGES.update({
     "casefile.not_resolved": {"zh-TW": "事件尚未解除，解除後才填寫案例檔案。",
                               "en": "The case file comes after the incident is resolved."},
 })
+
+MESSAGES.update({
+    "allowed.active_incident": {"zh-TW": "處理中的事件（已解除或結案者不再研判）",
+                                "en": "an incident still being handled (not a resolved or closed one)"},
+    "handover.error.self": {"zh-TW": "不能將職務移交給自己；請移交給另一位同仁。",
+                            "en": "You cannot hand a seat to yourself; please name another person."},
+})

@@ -15,6 +15,7 @@ from bot.authz import Who
 from bot.config import Level, OrgConfig, Role
 from bot.forms import InvalidInput
 from bot.i18n import Lang, t
+from bot.views.card import ACTIVE
 from bot.views.report import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
 from storage import audit, incidents
 from storage import work as queue
@@ -177,6 +178,8 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
     """Triage (§5): confirm or change the level and category; a raised level pages the new tier."""
     if not can_set_level(who, incident.unit_id):
         raise NotAllowed("action.set_level", "allowed.set_level")
+    if incident.status not in ACTIVE:
+        raise NotAllowed("action.set_level", "allowed.active_incident")
     previous = Level(incident.level) if incident.level else None
     changes: dict[str, Any] = {"level": level.value, "previous": previous.value if previous else None}
     if subtype and subtype != incident.subtype:

@@ -13,10 +13,11 @@ from bot import incidents as service
 from bot.config import Level
 from bot.i18n import t
 from bot.services import Services
-from bot.views.card import triage_modal
+from bot.views.card import ACTIVE, triage_modal
 from bot.views.handling import legal_request_modal
 from bot.warroom import card_state
 from handlers.overview import publish_home
+from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
 
@@ -84,6 +85,8 @@ def register(app: App, services: Services) -> None:
                            replace_original=False)
         if not service.can_set_level(who, state.unit_id):
             return _refuse(respond, services, user, "action.set_level", "allowed.set_level")
+        if state.status not in ACTIVE:
+            return _refuse(respond, services, user, "action.set_level", "allowed.active_incident")
         client.views_open(trigger_id=body["trigger_id"], view=triage_modal(state, services.config,
                                                                             services.lang_of(user)))
 
@@ -103,10 +106,16 @@ def register(app: App, services: Services) -> None:
                 incident = session.get(Incident, _int(meta.get("incident")) or -1)
                 if incident is None:
                     return ack(response_action="errors", errors={ids.T_LEVEL: t("incident.not_found", lang)})
+                # A repeated view_submission (Slack's retry, a double tap) has no second effect.
+                submission = f"{view.get('id')}:{view.get('hash')}"[:64]
+                if audit.events(session, subject_type="view", subject_id=submission):
+                    return ack()
                 service.set_level(session, services.config, who, incident, Level(level["value"]),
                                   subtype.get("value"), now)
-                queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{now.timestamp()}",
+                queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{submission}",
                               now, {"incident": incident.id, "key": "triage.note", "user": user}, incident.id)
+                audit.record(session, user, "view.submitted", "view", submission, at=now,
+                             data={"callback": ids.TRIAGE_VIEW, "incident": incident.id})
         except service.NotAllowed as exc:
             return ack(response_action="errors", errors={
                 ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})

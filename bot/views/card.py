@@ -14,6 +14,8 @@ from bot.text import clip, escape
 from bot.views.handling import handling_blocks, legal_page_blocks
 from bot.views.report import input_block, level_definitions, level_options, plain, subtype_groups
 
+ACTIVE = ("open", "observing")  # statuses in which the level can change and people can be paged
+
 
 @dataclass(frozen=True)
 class PageLine:
@@ -110,14 +112,15 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.roles", lang) + "\n" + "\n".join(roles)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.pages", lang) + "\n" + (
             "\n".join(pages[-15:]) or t("card.no_pages", lang))}},
-        {"type": "actions", "block_id": ids.CARD_ACTIONS, "elements": [
+        # once resolved, the level and legal buttons go: nothing pages or re-triages a finished case
+        *([{"type": "actions", "block_id": ids.CARD_ACTIONS, "elements": [
             {"type": "button", "action_id": ids.TRIAGE_OPEN, "text": plain(t("button.triage", lang)),
              "value": str(state.id)},
             {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": plain(t("button.legal", lang)),
              "value": str(state.id)},
             *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
                 "value": str(state.id)}] if state.level == "low" and state.status == "open" else []),
-        ]},
+        ]}] if state.status in ACTIVE else []),
         *(handling_blocks(state.id, state.status, state.handling, config, lang) if state.handling else []),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
     ]

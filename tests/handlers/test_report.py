@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import ids
 from storage import work as queue
 from storage.models import Incident, Page
@@ -310,3 +312,46 @@ def test_an_acknowledgement_stops_its_own_chain_not_the_commanders_page(stack):
     assert [(p.role, p.status) for p in pages(stack)] == [("executive_secretary", "acked"), ("commander", "paging")]
     stack.later(seconds=301)  # a high level must still reach the commander's deputy
     assert [p.target_user for p in pages(stack)][-1] == "U0000CMDD"
+
+
+def test_a_repeated_triage_submission_has_no_second_effect(stack):
+    report(stack, "U0000INS1", "low")
+    stack.drain()
+    head = stack.person("U0000INSH")
+    head.click(dm_with(stack, "U0000INSH", ids.TRIAGE_OPEN), ids.TRIAGE_OPEN)
+    outcome = head.wait_modal(ids.TRIAGE_VIEW).fill({ids.T_LEVEL: "medium"}).submit()
+    stack.sandbox.resend(outcome)
+    stack.drain()
+    import sqlalchemy as sa
+
+    from storage.models import AuditEvent
+
+    with stack.bot.services.sessions() as s:
+        kinds = s.scalars(sa.select(AuditEvent.kind).where(AuditEvent.kind == "incident.level_set")).all()
+    assert len(kinds) == 1 and len(pages(stack)) == 1
+    room = stack.sandbox.channel(incident(stack).channel_id)
+    assert len([m for m in room.messages() if "研判等級" in m.text and "U0000INSH" in m.text]) == 1
+
+
+def test_a_resolved_incident_is_not_triaged_again(stack):
+    from bot import incidents as service
+    from bot.authz import who_from_config
+    from bot.config import Level
+
+    report(stack, "U0000INSH", "medium")
+    stack.drain()
+    with stack.bot.services.sessions() as s, s.begin():
+        found = s.get(Incident, incident(stack).id)
+        found.status = "closed"
+    with stack.bot.services.sessions() as s, s.begin():
+        found = s.get(Incident, incident(stack).id)
+        executive = who_from_config(stack.bot.services.config, "U0000EXEC")
+        with pytest.raises(service.NotAllowed):
+            service.set_level(s, stack.bot.services.config, executive, found, Level.HIGH, None, stack.clock())
+    from bot.views.card import incident_card
+    from bot.warroom import card_state
+
+    with stack.bot.services.sessions() as s:
+        closed = card_state(s, s.get(Incident, incident(stack).id), stack.bot.services.config)
+    card = incident_card(closed, stack.bot.services.config, "zh-TW")
+    assert ids.TRIAGE_OPEN not in str(card["blocks"]) and ids.REQUEST_LEGAL not in str(card["blocks"])

@@ -108,3 +108,14 @@ def test_help_lists_the_new_commands_for_the_team(stack):
         assert usage in text
     guest = str(stack.person("U0000GUST").slash("/crisis", "help").blocks)
     assert "/crisis roster" not in guest and "/crisis handover" not in guest
+
+
+def test_nobody_hands_a_seat_to_themselves(stack):
+    deputy = stack.person("U0000EXED")  # the executive secretary's deputy may hand seats over, not take them
+    deputy.slash("/crisis", "handover commander <@U0000EXED|chang.shufen>")
+    refusal = deputy.wait_ephemeral(lambda m: "yourself" in m.text or "自己" in m.text)
+    assert refusal
+    from bot import roster
+
+    with stack.bot.services.sessions() as s:
+        assert roster.holders(s, "commander").primary == "U0000CMDR"
