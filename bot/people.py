@@ -23,10 +23,12 @@ class People:
     """Language per user. A lookup that fails falls back to the organisation's language and is not cached."""
 
     def __init__(self, chat: ChatPort, default: Lang, clock: Callable[[], datetime], *,
-                 sessions: sessionmaker[Session] | None = None, ttl: timedelta = timedelta(hours=6),
+                 sessions: sessionmaker[Session] | None = None, reads: sessionmaker[Session] | None = None,
+                 ttl: timedelta = timedelta(hours=6),
                  lookup_timeout: float = 1.5) -> None:
         self._chat = chat
         self._sessions = sessions
+        self._reads = reads or sessions
         self._default = default
         self._clock = clock
         self._ttl = ttl
@@ -62,10 +64,10 @@ class People:
         return lang
 
     def _stored(self, user: str, now: datetime) -> tuple[str | None] | None:
-        if self._sessions is None:
+        if self._reads is None:
             return None
         try:
-            with self._sessions() as session:
+            with self._reads() as session:
                 return users.cached_locale(session, user, now - self._ttl)
         except SQLAlchemyError:
             log.warning("the user cache is unreadable; asking Slack", exc_info=True)

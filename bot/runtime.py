@@ -124,7 +124,8 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng
     chat = SlackChat(client)
     config = resolve_people(config or load_config(settings.crisisbot_config), chat)
     engine = prepare_database(settings.resolved_database_url(), config, clock())
-    services = Services(settings, config, db.session_factory(engine), chat, clock, rng or random.SystemRandom())
+    services = Services(settings, config, db.session_factory(engine), chat, clock, rng or random.SystemRandom(),
+                        reads=db.read_session_factory(engine))
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     listeners = ListenerPool()
     app = create_app(services, client, secret, token_verification=token_verification, listeners=listeners)

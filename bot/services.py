@@ -35,15 +35,20 @@ class Services:
     people: People = field(init=False)
     # Asks for a tick right away (set by the runtime to the scheduler's kick); work is safe in the database anyway.
     kick: Callable[[], None] = lambda: None
+    # Read-only sessions (never queue behind a writer on SQLite); the runtime sets them, else `sessions` serve.
+    reads: sessionmaker[Session] | None = None
 
     def __post_init__(self) -> None:
-        self.people = People(self.chat, self.config.organisation.language, self.clock, sessions=self.sessions)
+        self.reads = self.reads or self.sessions
+        self.people = People(self.chat, self.config.organisation.language, self.clock, sessions=self.sessions,
+                             reads=self.reads)
 
     def lang_of(self, user: str) -> Lang:
         return self.people.lang_of(user)
 
     def who(self, user: str) -> Who:
         """The person's posts as the roster in the database holds them now (handovers included)."""
-        with self.sessions() as session:
+        assert self.reads is not None
+        with self.reads() as session:
             posts = roster.roles_of(session, user)
         return who_from_assignments(user, ((p.role, p.unit_id, p.name if p.unit_id else p.seat) for p in posts))

@@ -83,7 +83,8 @@ def _sqlite_engine(url: sa.URL, *, foreign_keys: bool, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (read_only, below) take a deferred transaction: under WAL they never wait for a writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -91,6 +92,12 @@ def _sqlite_engine(url: sa.URL, *, foreign_keys: bool, **kwargs: Any) -> Engine:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit, so services can return rows they committed."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only (who holds what, a cached locale): on SQLite they never queue behind a writer,
+    so the answers on the ack path and /healthz stay fast while reports are being written."""
+    return sessionmaker(bind=engine.execution_options(read_only=True), expire_on_commit=False)
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
@@ -146,7 +153,7 @@ def head_revision() -> str | None:
 def check(engine: Engine) -> bool:
     """True when the database answers (for ``GET /healthz``); never raises."""
     try:
-        with engine.connect() as connection:
+        with engine.connect().execution_options(read_only=True) as connection:
             connection.execute(sa.text("SELECT 1"))
         return True
     except Exception:  # any failure means "not healthy"; the reason goes to the log
