@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.text import clean
 from bot.views import drills as views
 from bot.views.drills import DrillState
+from handlers.replies import ephemeral, refusal
 from storage.models import Drill, DrillEvaluation
 
 
@@ -26,14 +27,6 @@ def _int(value: Any) -> int:
         return int(str(value).lstrip("#"))
     except (TypeError, ValueError):
         return -1
-
-
-def _ephemeral(respond: Respond, text: str, **extra: Any) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False, **extra)
-
-
-def _refusal(exc: NotAllowed, lang: Lang) -> str:
-    return t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))
 
 
 def _meta(view: dict[str, Any], services: Services, user: str) -> tuple[dict[str, Any], Lang]:
@@ -60,7 +53,7 @@ def on_command(services: Services, client: WebClient, respond: Respond, user: st
             with services.sessions() as session, session.begin():
                 drawn = service.draw(session, config, user, now, services.rng, who=who)
             services.kick()
-            return _ephemeral(respond, t("drill.drawn", lang, period=drawn.period, id=drawn.drill_id,
+            return ephemeral(respond, t("drill.drawn", lang, period=drawn.period, id=drawn.drill_id,
                                          unit=views.unit_name(config, drawn.unit_id, lang),
                                          category=views.drill_item(config, drawn.category, lang),
                                          due=views.day(drawn.due_at, config)))
@@ -72,17 +65,17 @@ def on_command(services: Services, client: WebClient, respond: Respond, user: st
             if not service.may_view(who):
                 raise NotAllowed("action.drill_status", "allowed.drill_status")
             if not args or _int(args[0]) < 0:
-                return _ephemeral(respond, t("drill.verify.usage", lang))
+                return ephemeral(respond, t("drill.verify.usage", lang))
             with services.sessions() as session:
                 result = service.verify(session, _int(args[0]))
-            return _ephemeral(respond, service.verification_text(result, config, lang))
+            return ephemeral(respond, service.verification_text(result, config, lang))
     except NotAllowed as exc:
-        return _ephemeral(respond, _refusal(exc, lang))
+        return ephemeral(respond, refusal(exc, lang))
     except service.AlreadyDrawn as exc:
-        return _ephemeral(respond, t("drill.already_drawn", lang, period=exc.period, id=exc.drill_id,
+        return ephemeral(respond, t("drill.already_drawn", lang, period=exc.period, id=exc.drill_id,
                                      unit=views.unit_name(config, exc.unit_id, lang)))
     except service.NotFound:
-        return _ephemeral(respond, t("drill.not_found", lang))
+        return ephemeral(respond, t("drill.not_found", lang))
     raise LookupError(f"no handler for sub-command {key}")  # pragma: no cover - registry bug
 
 
@@ -93,13 +86,13 @@ def open_report(services: Services, client: WebClient, respond: Respond, user: s
     with services.sessions() as session:
         drill = service.open_drill_for(session, who) if drill_id is None else session.get(Drill, drill_id)
         if drill is None:
-            return _ephemeral(respond, t("drill.none_open" if drill_id is None else "drill.not_found", lang))
+            return ephemeral(respond, t("drill.none_open" if drill_id is None else "drill.not_found", lang))
         allowed = service.may_report(who, drill.unit_id)
         state = DrillState.of(drill)
         latest = service.latest_report(session, drill.id)
         data = dict(latest.data) if latest else None
     if not allowed:
-        return _ephemeral(respond, _refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
+        return ephemeral(respond, refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
     client.views_open(trigger_id=trigger_id, view=views.report_modal(state, services.config, lang, data, now))
     return None
 
@@ -117,11 +110,11 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         lang, who = services.lang_of(user), services.who(user)
         if not service.may_plan(who):
-            return _ephemeral(respond, _refusal(NotAllowed("action.drill_plan", "allowed.drill_plan"), lang))
+            return ephemeral(respond, refusal(NotAllowed("action.drill_plan", "allowed.drill_plan"), lang))
         with services.sessions() as session:
             drill = session.get(Drill, _int(action.get("value")))
             if drill is None:
-                return _ephemeral(respond, t("drill.not_found", lang))
+                return ephemeral(respond, t("drill.not_found", lang))
             previous = service.previous_of(session, drill)
             view = views.plan_modal(DrillState.of(drill), services.config, lang,
                                     may_move_due=service.may_approve(who),
@@ -143,7 +136,7 @@ def register(app: App, services: Services) -> None:
         except InvalidInput as exc:
             return ack(response_action="errors", errors=exc.errors)
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
         except service.NotFound:
             return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
         ack()
@@ -169,7 +162,7 @@ def register(app: App, services: Services) -> None:
         except InvalidInput as exc:
             return ack(response_action="errors", errors=exc.errors)
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
         except service.NotFound:
             return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
         ack(response_action="update", view=views.report_done_view(filed.version, lang))
@@ -183,11 +176,11 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         lang, who = services.lang_of(user), services.who(user)
         if not service.may_evaluate(who):
-            return _ephemeral(respond, _refusal(NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), lang))
+            return ephemeral(respond, refusal(NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), lang))
         with services.sessions() as session:
             drill = session.get(Drill, _int(action.get("value")))
             if drill is None:
-                return _ephemeral(respond, t("drill.not_found", lang))
+                return ephemeral(respond, t("drill.not_found", lang))
             report = service.latest_report(session, drill.id)
             evaluation = service.latest_evaluation(session, drill.id)
             view = views.evaluation_modal(DrillState.of(drill), services.config, lang,
@@ -209,7 +202,7 @@ def register(app: App, services: Services) -> None:
         except InvalidInput as exc:
             return ack(response_action="errors", errors=exc.errors)
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): _refusal(exc, lang)})
+            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
         except service.NotFound:
             return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
         ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
@@ -230,11 +223,11 @@ def register(app: App, services: Services) -> None:
                 fresh = service.decide(session, who, evaluation, True, "", now)
                 state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
         except NotAllowed as exc:
-            return _ephemeral(respond, _refusal(exc, lang))
+            return ephemeral(respond, refusal(exc, lang))
         except service.NotFound:
-            return _ephemeral(respond, t("drill.not_found", lang))
+            return ephemeral(respond, t("drill.not_found", lang))
         if not fresh:
-            return _ephemeral(respond, t("drill.eval.already", lang))
+            return ephemeral(respond, t("drill.eval.already", lang))
         services.kick()
         respond(replace_original=True, **views.approval_done(state, version, True, user, services.config, lang))
         return None
@@ -246,12 +239,12 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         lang, who = services.lang_of(user), services.who(user)
         if not service.may_approve(who):
-            return _ephemeral(respond, _refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
+            return ephemeral(respond, refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
         with services.sessions() as session:
             evaluation = session.get(DrillEvaluation, _int(action.get("value")))
             pending = evaluation is not None and evaluation.status == service.SUBMITTED
         if not pending:
-            return _ephemeral(respond, t("drill.eval.already", lang))
+            return ephemeral(respond, t("drill.eval.already", lang))
         client.views_open(trigger_id=body["trigger_id"], view=views.return_modal(_int(action.get("value")), lang))
         return None
 
@@ -272,7 +265,7 @@ def register(app: App, services: Services) -> None:
                     raise service.NotFound("evaluation")
                 fresh = service.decide(session, who, evaluation, False, clean(comment), now)
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: _refusal(exc, lang)})
+            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
         except service.NotFound:
             return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
         if not fresh:

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from bot import handling as service
 from bot import ids
 from bot.authz import Who
-from bot.config import OrgConfig
 from bot.i18n import Lang, t
 from bot.incidents import InvalidInput, NotAllowed
 from bot.services import Services
 from bot.text import clean
 from bot.views import handling as views
 from bot.views.card import role_name
+from handlers.replies import ephemeral, refusal
 from storage import audit
 from storage.models import Incident
 
@@ -36,19 +36,6 @@ def _ids(value: Any) -> tuple[int, str]:
         return int(head), tail
     except ValueError:
         return -1, tail
-
-
-def _ephemeral(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
-def _refusal(exc: NotAllowed, lang: Lang, config: OrgConfig | None = None) -> str:
-    """The polite refusal naming who may; a step's responsible roles come from the config."""
-    if exc.allowed.startswith("allowed.step.") and config is not None:
-        allowed = views.responsible_names(config, exc.allowed.removeprefix("allowed.step."), lang)
-    else:
-        allowed = t(exc.allowed, lang)
-    return t("refusal", lang, action=t(exc.action, lang), allowed=allowed)
 
 
 def _text(values: dict[str, Any], block: str) -> str:
@@ -71,24 +58,24 @@ def register(app: App, services: Services) -> None:
                   build: Build, *, active: bool = True) -> None:
         user = body["user"]["id"]
         lang, who = services.lang_of(user), services.who(user)
-        refusal = view = None
+        answer = view = None
         with services.sessions() as session:
             incident = session.get(Incident, incident_id)
             if incident is None:
-                refusal = t("incident.not_found", lang)
+                answer = t("incident.not_found", lang)
             elif active and incident.status not in service.ACTIVE:
-                refusal = t("handling.closed", lang)
+                answer = t("handling.closed", lang)
             else:
                 try:
                     if action:
                         service.require(who, action, incident, services.config)
                     view = build(session, incident, lang)
                 except NotAllowed as exc:
-                    refusal = _refusal(exc, lang, services.config)
+                    answer = refusal(exc, lang, services.config)
                 except service.Closed as exc:
-                    refusal = t(exc.reason, lang)
-        if refusal is not None or view is None:
-            return _ephemeral(respond, refusal or t("incident.not_found", lang))
+                    answer = t(exc.reason, lang)
+        if answer is not None or view is None:
+            return ephemeral(respond, answer or t("incident.not_found", lang))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -114,7 +101,7 @@ def register(app: App, services: Services) -> None:
             return ack(response_action="errors", errors={k: t(v, lang) if v.startswith("error.") else v
                                                          for k, v in exc.errors.items()})
         except NotAllowed as exc:
-            return ack(response_action="errors", errors={first: _refusal(exc, lang, services.config)})
+            return ack(response_action="errors", errors={first: refusal(exc, lang, services.config)})
         except service.Closed as exc:
             return ack(response_action="errors", errors={first: t(exc.reason, lang)})
         ack()
@@ -134,12 +121,12 @@ def register(app: App, services: Services) -> None:
                 else:
                     answer = run(session, who, incident, now)
         except NotAllowed as exc:
-            return _ephemeral(respond, _refusal(exc, services.lang_of(user), services.config))
+            return ephemeral(respond, refusal(exc, services.lang_of(user), services.config))
         except service.Closed as exc:
             answer = exc.reason
         services.kick()
         if answer:
-            _ephemeral(respond, t(answer, services.lang_of(user)))
+            ephemeral(respond, t(answer, services.lang_of(user)))
         return None
 
     # ------------------------------------------------------------------------------------------ steps
@@ -235,7 +222,7 @@ def register(app: App, services: Services) -> None:
             "coordinate": lambda s, inc, lang: views.coordination_modal(inc.id, inc.number, inc.title, lang),
         }
         if what not in builders:
-            return _ephemeral(respond, t("incident.not_found", services.lang_of(user)))
+            return ephemeral(respond, t("incident.not_found", services.lang_of(user)))
         return open_view(body, client, respond, incident_id, what, builders[what])
 
     app.action(ids.HANDLING_MENU)(on_menu)
@@ -419,17 +406,17 @@ def on_update_command(services: Services, client: WebClient, respond: Respond, u
                       trigger_id: str) -> None:
     """`/crisis update` typed in a war room: the status-update modal for that room's incident."""
     lang, who = services.lang_of(user), services.who(user)
-    refusal = view = None
+    answer = view = None
     with services.sessions() as session:
         incident = service.by_channel(session, channel)
         if incident is None:
-            refusal = t("update.not_war_room", lang)
+            answer = t("update.not_war_room", lang)
         elif incident.status not in service.ACTIVE:
-            refusal = t("handling.closed", lang)
+            answer = t("handling.closed", lang)
         elif not service.may(who, "update", incident, services.config):
-            refusal = t("refusal", lang, action=t("action.update", lang), allowed=t("allowed.update", lang))
+            answer = t("refusal", lang, action=t("action.update", lang), allowed=t("allowed.update", lang))
         else:
             view = views.update_modal(incident.id, incident.number, incident.title, lang)
     if view is None:
-        return _ephemeral(respond, refusal or "")
+        return ephemeral(respond, answer or "")
     client.views_open(trigger_id=trigger_id, view=view)

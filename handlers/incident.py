@@ -17,15 +17,14 @@ from bot.views.card import ACTIVE, triage_modal
 from bot.views.handling import legal_request_modal
 from bot.warroom import card_state
 from handlers.overview import publish_home
+from handlers.replies import ephemeral, refusal
 from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
 
 
 def _refuse(respond: Respond, services: Services, user: str, action: str, allowed: str) -> None:
-    lang = services.lang_of(user)
-    respond(text=t("refusal", lang, action=t(action, lang), allowed=t(allowed, lang)), response_type="ephemeral",
-            replace_original=False)
+    ephemeral(respond, refusal(service.NotAllowed(action, allowed), services.lang_of(user)))
 
 
 def _dm_reply(client: WebClient, user: str) -> Any:

@@ -14,10 +14,7 @@ from bot.incidents import NotAllowed
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.home import home_view, list_message, status_message
-
-
-def _ephemeral(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
+from handlers.replies import ephemeral
 
 
 def publish_home(services: Services, client: WebClient, user: str) -> None:
@@ -32,7 +29,7 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     """`/crisis list` or `/crisis status <number>`, after the ack."""
     lang, who, now, config = services.lang_of(user), services.who(user), services.clock(), services.config
     if not service.may_view(who):
-        return _ephemeral(respond, t("refusal", lang, action=t("action.incident_status", lang),
+        return ephemeral(respond, t("refusal", lang, action=t("action.incident_status", lang),
                                      allowed=t("allowed.team", lang)))
     if key == "list":
         with services.sessions() as session:
@@ -40,12 +37,12 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
         return respond(**list_message(data, config, lang), replace_original=False)
     number = service.parse_number(" ".join(args), now, config) if args else None
     if number is None:
-        return _ephemeral(respond, t("overview.status.usage", lang))
+        return ephemeral(respond, t("overview.status.usage", lang))
     try:
         with services.sessions() as session:
             state = service.incident_status(session, who, number)
     except service.NoSuchIncident:
-        return _ephemeral(respond, t("incident.not_found", lang) + f" ({escape(clip(number, 20))})")
+        return ephemeral(respond, t("incident.not_found", lang) + f" ({escape(clip(number, 20))})")
     except NotAllowed as exc:
-        return _ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
+        return ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
     return respond(**status_message(state, config, lang), replace_original=False)

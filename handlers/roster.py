@@ -10,10 +10,7 @@ from bot.i18n import t
 from bot.services import Services
 from bot.text import clip, escape
 from bot.views.roster import handed_text, roster_message
-
-
-def _ephemeral(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
+from handlers.replies import ephemeral
 
 
 def on_command(services: Services, respond: Respond, user: str, key: str, args: list[str]) -> None:
@@ -24,28 +21,28 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
             with services.sessions() as session:
                 data = service.roster_data(session, who)
         except service.NotAllowed as exc:
-            return _ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
+            return ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
         return respond(**roster_message(data, config, lang), replace_original=False)
     try:
         target, to_user = service.parse(" ".join(args))
     except service.Usage:
-        return _ephemeral(respond, t("handover.usage", lang))
+        return ephemeral(respond, t("handover.usage", lang))
     seat = service.seat_name(target, config, lang)
     if not service.may_hand_over(who, target):  # the service checks again; this spares a users.info call
         with services.sessions() as session:
             holder = service.roster.holders(session, target.role, target.unit_id)
         current = holder.primary if target.seat == "primary" else holder.deputy
-        return _ephemeral(respond, t("handover.refused", lang, seat=seat, holder=f"<@{current}>" if current else "—"))
+        return ephemeral(respond, t("handover.refused", lang, seat=seat, holder=f"<@{current}>" if current else "—"))
     try:
         service.check_person(services.chat, to_user)
         with services.sessions() as session, session.begin():
             handed = service.hand_over(session, who, target, to_user, services.clock())
     except service.UnknownSeat as exc:
-        return _ephemeral(respond, t("handover.unknown_seat", lang, unit=escape(clip(str(exc), 40))))
+        return ephemeral(respond, t("handover.unknown_seat", lang, unit=escape(clip(str(exc), 40))))
     except service.InvalidTarget as exc:
-        return _ephemeral(respond, t(exc.key, lang))
+        return ephemeral(respond, t(exc.key, lang))
     except service.NotHolder as exc:
-        return _ephemeral(respond, t("handover.refused", lang, seat=seat,
+        return ephemeral(respond, t("handover.refused", lang, seat=seat,
                                      holder=f"<@{exc.holder}>" if exc.holder else "—"))
     services.kick()
-    return _ephemeral(respond, handed_text(handed, config, lang))
+    return ephemeral(respond, handed_text(handed, config, lang))
