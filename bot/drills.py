@@ -27,6 +27,7 @@ from bot.config import OrgConfig, Role
 from bot.forms import InvalidInput
 from bot.i18n import Lang, t
 from bot.incidents import NotAllowed
+from bot.views.drills import TEXT_MAX
 from storage import audit
 from storage import work as queue
 from storage.models import Drill, DrillEvaluation, DrillReport
@@ -37,7 +38,6 @@ OPEN_FOR_REPORT = (DRAWN, PLANNED)
 SUBMITTED, RETURNED, APPROVED = "submitted", "returned", "approved"
 REMINDER_HOUR = 9  # reminders go out at 09:00 in the organisation's time zone
 SCENARIO_MAX = 3000
-TEXT_MAX = 3000
 
 
 class AlreadyDrawn(Exception):

@@ -11,11 +11,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import drills as service
-from bot import ids
+from bot import forms, ids
 from bot.i18n import Lang, t
 from bot.incidents import InvalidInput, NotAllowed
 from bot.services import Services
-from bot.text import clean
 from bot.views import drills as views
 from bot.views.drills import DrillState
 from handlers.replies import ephemeral, refusal
@@ -27,6 +26,15 @@ def _int(value: Any) -> int:
         return int(str(value).lstrip("#"))
     except (TypeError, ValueError):
         return -1
+
+
+def _errors(view: dict[str, Any], lang: Lang, exc: Exception) -> dict[str, str]:
+    """A modal's inline errors for what the drill service refused."""
+    if isinstance(exc, InvalidInput):
+        return exc.errors
+    if isinstance(exc, NotAllowed):
+        return {_first_block(view): refusal(exc, lang)}
+    return {_first_block(view): t("drill.not_found", lang)}
 
 
 def _meta(view: dict[str, Any], services: Services, user: str) -> tuple[dict[str, Any], Lang]:
@@ -133,12 +141,8 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 service.set_plan(session, services.config, who, drill, plan, now, lang)
-        except InvalidInput as exc:
-            return ack(response_action="errors", errors=exc.errors)
-        except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
-        except service.NotFound:
-            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+            return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack()
         services.kick()
         return None
@@ -159,12 +163,8 @@ def register(app: App, services: Services) -> None:
                 drill = service.get(session, _int(meta.get("drill")))
                 data = service.parse_report(services.config, drill, view["state"]["values"], now, lang)
                 filed = service.file_report(session, services.config, who, drill, data, now, lang)
-        except InvalidInput as exc:
-            return ack(response_action="errors", errors=exc.errors)
-        except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
-        except service.NotFound:
-            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+            return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.report_done_view(filed.version, lang))
         services.kick()
         return None
@@ -199,12 +199,8 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 version = service.submit_evaluation(session, who, drill, data, now, lang).version
-        except InvalidInput as exc:
-            return ack(response_action="errors", errors=exc.errors)
-        except NotAllowed as exc:
-            return ack(response_action="errors", errors={_first_block(view): refusal(exc, lang)})
-        except service.NotFound:
-            return ack(response_action="errors", errors={_first_block(view): t("drill.not_found", lang)})
+        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+            return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
                                                             t("drill.eval.done", lang, version=version), lang))
         services.kick()
@@ -252,18 +248,17 @@ def register(app: App, services: Services) -> None:
     def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, now = body["user"]["id"], services.clock()
         meta, lang = _meta(view, services, user)
-        values = view["state"]["values"]
-        comment = str(((values.get(ids.E_RETURN_COMMENT) or {}).get(ids.E_RETURN_COMMENT) or {}).get("value")
-                      or "").strip()
-        if not comment:
-            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("error.required", lang)})
+        errors: dict[str, str] = {}
+        comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views.TEXT_MAX, True, errors, lang)
+        if errors:
+            return ack(response_action="errors", errors=errors)
         who = services.who(user)
         try:
             with services.sessions() as session, session.begin():
                 evaluation = session.get(DrillEvaluation, _int(meta.get("evaluation")))
                 if evaluation is None:
                     raise service.NotFound("evaluation")
-                fresh = service.decide(session, who, evaluation, False, clean(comment), now)
+                fresh = service.decide(session, who, evaluation, False, comment, now)
         except NotAllowed as exc:
             return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
         except service.NotFound:
