@@ -186,8 +186,9 @@ def tick_cost(database_url: str, pending: int, due: int) -> dict[str, Any]:
     engine = db.create_engine(database_url)
     db.upgrade(engine)
     sessions = db.session_factory(engine)
-    services = types.SimpleNamespace(sessions=sessions, settings=Settings())  # type: ignore[call-arg]
     now = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+    services = types.SimpleNamespace(sessions=sessions, settings=Settings(),  # type: ignore[call-arg]
+                                     clock=lambda: now)
     try:
         with engine.begin() as conn:
             conn.execute(sa.delete(DueWork))
