@@ -31,10 +31,6 @@ class Who:
         return any(unit_id is None or u == unit_id for u, _ in self.unit_posts)
 
     @property
-    def on_team(self) -> bool:
-        return bool(self.roles) or self.heads()
-
-    @property
     def known(self) -> bool:
         return bool(self.roles or self.unit_posts)
 

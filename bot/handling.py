@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import ids, roster
 from bot.authz import Who
+from bot.cards import refresh_card
 from bot.config import Level, OrgConfig, Role, Step
 from bot.incidents import InvalidInput, NotAllowed
 from bot.text import escape
@@ -210,8 +211,7 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
 
 
 def _refresh(session: Session, incident: Incident, now: datetime, why: str) -> None:
-    queue.enqueue(session, "warroom.card.refresh", f"incident:{incident.id}:card:{why}:{now.timestamp()}", now,
-                  {"incident": incident.id}, incident.id)
+    refresh_card(session, incident.id, now, why)
 
 
 def _post(session: Session, incident: Incident, now: datetime, key: str, values: dict[str, Any], tag: str,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import forms, ids, paging, roster
 from bot.authz import Who
+from bot.cards import refresh_card
 from bot.config import Level, OrgConfig, Role
 from bot.forms import InvalidInput
 from bot.i18n import Lang, t
@@ -169,8 +170,7 @@ def route(session: Session, config: OrgConfig, incident: Incident, level: Level,
         paging.page_role(session, config, incident, route_spec.page, level, now)
     if not refresh:
         return
-    queue.enqueue(session, "warroom.card.refresh", f"incident:{incident.id}:card:{now.timestamp()}:{level.value}",
-                  now, {"incident": incident.id}, incident.id)
+    refresh_card(session, incident.id, now, f"level-{level.value}")
 
 
 def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident, level: Level,
@@ -213,5 +213,4 @@ def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incide
         queue.enqueue(session, "observe.remind", f"{key}:observe:{n}",
                       now + timedelta(hours=observation.interval_hours * n),
                       {"incident": incident.id, "n": n, "total": observation.count}, incident.id)
-    queue.enqueue(session, "warroom.card.refresh", f"{key}:card:handled", now, {"incident": incident.id},
-                  incident.id)
+    refresh_card(session, incident.id, now, "handled")

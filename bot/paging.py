@@ -84,7 +84,7 @@ def escalate(session: Session, config: OrgConfig, page: Page, now: datetime) -> 
     return page_role(session, config, incident, up, incident.level, now, tier=page.tier + 1, attempt="next_tier")
 
 
-def may_acknowledge(session: Session, who: Who, page: Page) -> bool:
+def may_acknowledge(who: Who, page: Page) -> bool:
     """§3: the person paged, or the holder or deputy of the role paged."""
     if who.user == page.target_user:
         return True

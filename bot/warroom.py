@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot import handling, paging, roster
+from bot.cards import refresh_card
 from bot.config import Level, OrgConfig, Role
 from bot.i18n import t
 from bot.messaging import dm, post_once, text_message
@@ -32,7 +33,6 @@ from bot.views.card import (
 )
 from bot.work import GiveUp, Job, NotReady, subject
 from storage import audit
-from storage import work as queue
 from storage.models import Incident, Page
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     return {"ts": posted["ts"]}
 
 
-def refresh_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+def redraw_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session:
         incident = _load(session, job)
         if not incident.card_ts or not incident.channel_id:
@@ -233,7 +233,7 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 def _refresh_later(services: Services, incident_id: int, now: datetime, why: str) -> None:
     with services.sessions() as session, session.begin():
-        _refresh_card_in(session, incident_id, now, why)
+        refresh_card(session, incident_id, now, why)
 
 
 def escalate_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -241,14 +241,9 @@ def escalate_page(services: Services, job: Job, now: datetime) -> dict[str, Any]
         page = _page(session, job)
         nxt = paging.escalate(session, services.config, page, now)
         result = {"next_page": nxt.id if nxt else None, "status": page.status}
-        _refresh_card_in(session, page.incident_id, now, f"escalate:{page.id}")
+        refresh_card(session, page.incident_id, now, f"escalate:{page.id}")
     services.kick()
     return result
-
-
-def _refresh_card_in(session: Session, incident_id: int, now: datetime, why: str) -> None:
-    queue.enqueue(session, "warroom.card.refresh", f"incident:{incident_id}:card:{why}", now,
-                  {"incident": incident_id}, incident_id)
 
 
 def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -304,7 +299,7 @@ def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any
                      at=now, data={"after_seconds": services.config.routing.untriaged_timeout_seconds})
         page = paging.page_role(session, services.config, incident, Role.EXECUTIVE_SECRETARY,
                                 incident.proposed_level or Level.MEDIUM, now)
-        _refresh_card_in(session, incident.id, now, "untriaged")
+        refresh_card(session, incident.id, now, "untriaged")
     services.kick()
     return {"page": page.id if page else None}
 
@@ -361,7 +356,7 @@ EXECUTORS = {
     "warroom.open": open_warroom,
     "warroom.invite": invite,
     "warroom.card": post_card,
-    "warroom.card.refresh": refresh_card,
+    "warroom.card.refresh": redraw_card,
     "warroom.alert": alert,
     "reporter.notify": notify_reporter,
     "page.send": send_page,

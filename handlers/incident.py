@@ -57,7 +57,7 @@ def register(app: App, services: Services) -> None:
             page = session.get(Page, _int(action.get("value")) or -1)
             if page is not None:
                 found = True
-                allowed = paging.may_acknowledge(session, who, page)
+                allowed = paging.may_acknowledge(who, page)
                 fresh = allowed and paging.acknowledge(session, who, page, now)
         if not found:
             return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",

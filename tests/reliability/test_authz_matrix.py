@@ -230,7 +230,7 @@ def allowed(session: Session, action: str, person: Who) -> bool:
                     status="paging", paged_at=NOW)
         session.add(page)
         session.flush()
-        return paging.may_acknowledge(session, person, page)
+        return paging.may_acknowledge(person, page)
     if action == "request legal":
         return person.known  # handlers/incident.py: anyone on the crisis roster may ask for legal advice
     return {
