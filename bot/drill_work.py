@@ -42,11 +42,6 @@ def _state(services: Services, job: Job) -> DrillState:
         return DrillState.of(_drill(session, job))
 
 
-def _sub(job: Job, suffix: str) -> Job:
-    """A job per recipient, so a retry finds each recipient's message by its own key."""
-    return Job(job.id, job.kind, f"{job.key}:{suffix}", job.subject_id, job.payload, job.attempts, job.due_at)
-
-
 # ---------------------------------------------------------------------------------------------- the draw
 
 
@@ -107,7 +102,7 @@ def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     sent = {}
     for user in _unit_people(services, state.unit_id):
         message = views.reminder(state, services.config, services.lang_of(user), int(job.payload["days"]))
-        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
     return {"sent": sent}
 
 
@@ -124,10 +119,10 @@ def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, A
     sent = {}
     for user in dict.fromkeys(u for u in holders if u):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=False)
-        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
     for user in _unit_people(services, state.unit_id):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=True)
-        sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
     return {"sent": sent}
 
 
@@ -142,20 +137,7 @@ def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     text = t(str(job.payload["key"]), lang, user=job.payload.get("user", ""),
              category=views.drill_item(services.config, state.category, lang),
              due=views.day(state.due_at, services.config))
-    return _reply_once(services, job, channel or "", ts, views.note(text))
-
-
-def _reply_once(services: Services, job: Job, channel: str, ts: str, message: dict[str, Any]) -> dict[str, Any]:
-    """A thread reply that a retry cannot duplicate (the work key rides along as metadata, as in post_once)."""
-    if job.attempts > 1:
-        replies = services.chat.call("conversations.replies", channel=channel, ts=ts, limit=200,
-                                     include_all_metadata=True)
-        for msg in replies.get("messages", []):
-            if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == job.key:
-                return {"channel": channel, "ts": msg["ts"]}
-    return services.chat.call("chat.postMessage", channel=channel, thread_ts=ts, text=message["text"],
-                              blocks=message["blocks"], unfurl_links=False, unfurl_media=False,
-                              metadata={"event_type": "crisisbot_work", "event_payload": {"work": job.key}})
+    return post_once(services, job, channel or "", views.note(text), thread_ts=ts)
 
 
 # ---------------------------------------------------------------------------------------------- the form
@@ -222,7 +204,7 @@ def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     else:
         for user in dict.fromkeys(u for u in heads if u):
             message = views.circulation(state, data, report_data, by, services.config, services.lang_of(user))
-            sent[user] = dm(services, _sub(job, user), user, message)["ts"]
+            sent[user] = dm(services, job.per(user), user, message)["ts"]
     with services.sessions() as session, session.begin():
         evaluation = _evaluation(session, job)
         if evaluation.circulated_at is None:

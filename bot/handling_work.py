@@ -156,7 +156,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
     sent = {}
     for user in dict.fromkeys(u for u in ((posts.head, posts.deputy) if posts else ()) if u):
         lang = services.lang_of(user)
-        sub = Job(job.id, job.kind, f"{job.key}:{user}", job.subject_id, job.payload, job.attempts, job.due_at)
+        sub = job.per(user)
         text = t("casefile.reminder", lang, number=number, title=escape(title), n=job.payload.get("n", 1))
         sent[user] = dm(services, sub, user, simple_message(
             text, [[ids.CASEFILE_OPEN, "button.case_file", str(incident_id), "primary"]], lang))["ts"]

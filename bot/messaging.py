@@ -22,23 +22,25 @@ def text_message(text: str) -> dict[str, Any]:
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
-def post_once(services: Services, job: Job, channel: str, message: dict[str, Any]) -> dict[str, Any]:
-    """chat.postMessage that a retry cannot duplicate: the work key rides along as message metadata, and a
-    retried job first looks for it in the channel's recent history."""
+def post_once(services: Services, job: Job, channel: str, message: dict[str, Any], *,
+              thread_ts: str | None = None) -> dict[str, Any]:
+    """chat.postMessage (in a thread with `thread_ts`) that a retry cannot duplicate: the work key rides along as
+    message metadata, and a retried job first looks for it in the channel's (or thread's) recent messages."""
     if job.attempts > 1:
-        found = _posted(services, channel, job.key)
+        found = _posted(services, channel, job.key, thread_ts)
         if found is not None:
             return {"channel": channel, "ts": found}
+    where = {"thread_ts": thread_ts} if thread_ts else {}
     return services.chat.call("chat.postMessage", channel=channel, text=message["text"], blocks=message["blocks"],
                               metadata={"event_type": "crisisbot_work", "event_payload": {"work": job.key}},
-                              unfurl_links=False, unfurl_media=False)
+                              unfurl_links=False, unfurl_media=False, **where)
 
 
 HISTORY_PAGES = 5  # newest 1,000 messages: a retry comes within minutes, even in a busy DM
 HISTORY_PAGE = 200
 
 
-def _posted(services: Services, channel: str, key: str) -> str | None:
+def _posted(services: Services, channel: str, key: str, thread_ts: str | None = None) -> str | None:
     """The ts of the message carrying work ``key`` among the channel's recent messages, if any.
 
     More than one page: a burst (a thousand reminders, a typhoon's pages) can put dozens of messages in one DM
@@ -49,7 +51,10 @@ def _posted(services: Services, channel: str, key: str) -> str | None:
         args: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE, "include_all_metadata": True}
         if cursor:
             args["cursor"] = cursor
-        history = services.chat.call("conversations.history", **args)
+        if thread_ts:
+            history = services.chat.call("conversations.replies", ts=thread_ts, **args)
+        else:
+            history = services.chat.call("conversations.history", **args)
         for msg in history.get("messages", []):
             if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == key:
                 return str(msg["ts"])

@@ -284,7 +284,7 @@ def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any
         head, deputy = state.holders.get("unit", (None, None))
     sent = {}
     for user in dict.fromkeys(u for u in (head, deputy) if u):
-        sub = Job(job.id, job.kind, f"{job.key}:{user}", job.subject_id, job.payload, job.attempts, job.due_at)
+        sub = job.per(user)
         sent[user] = dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
     return {"sent": sent}
 

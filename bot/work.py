@@ -8,6 +8,7 @@ work, and the idempotency key on the row keeps the effect single.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
@@ -44,6 +45,10 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     due_at: datetime
+
+    def per(self, recipient: str) -> Job:
+        """The same job for one of several recipients, so a retry finds each one's message by its own key."""
+        return dataclasses.replace(self, key=f"{self.key}:{recipient}")
 
 
 class NotReady(Exception):

@@ -5,13 +5,16 @@ language. No Slack call while a session is open."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot import drills as service
 from bot import forms, ids
+from bot.authz import Who
 from bot.i18n import Lang, t
 from bot.incidents import InvalidInput, NotAllowed
 from bot.services import Services
@@ -111,25 +114,36 @@ def open_report(services: Services, client: WebClient, respond: Respond, user: s
 def register(app: App, services: Services) -> None:
     """Wire the drill buttons and modals."""
 
-    @app.action(ids.DRILL_PLAN_OPEN)
-    def on_plan_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                     respond: Respond) -> None:
-        ack()
+    def open_for_drill(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
+                       may: Callable[[Who], bool], refused: NotAllowed,
+                       build: Callable[[Session, Drill, Who, Lang], dict[str, Any]]) -> None:
+        """A drill button that opens a modal: check who may, load the drill, build the view, open it."""
         user = body["user"]["id"]
         lang, who = services.lang_of(user), services.who(user)
-        if not service.may_plan(who):
-            return ephemeral(respond, refusal(NotAllowed("action.drill_plan", "allowed.drill_plan"), lang))
+        if not may(who):
+            return ephemeral(respond, refusal(refused, lang))
         with services.sessions() as session:
             drill = session.get(Drill, _int(action.get("value")))
             if drill is None:
                 return ephemeral(respond, t("drill.not_found", lang))
+            view = build(session, drill, who, lang)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return None
+
+    @app.action(ids.DRILL_PLAN_OPEN)
+    def on_plan_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                     respond: Respond) -> None:
+        ack()
+
+        def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
             previous = service.previous_of(session, drill)
-            view = views.plan_modal(DrillState.of(drill), services.config, lang,
+            return views.plan_modal(DrillState.of(drill), services.config, lang,
                                     may_move_due=service.may_approve(who),
                                     previous_category=previous.category if previous else None,
                                     last_use=service.category_last_use(session, services.config))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-        return None
+
+        open_for_drill(body, action, client, respond, service.may_plan,
+                       NotAllowed("action.drill_plan", "allowed.drill_plan"), build)
 
     @app.view(ids.DRILL_PLAN_VIEW)
     def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -173,21 +187,16 @@ def register(app: App, services: Services) -> None:
     def on_evaluation_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
                            respond: Respond) -> None:
         ack()
-        user = body["user"]["id"]
-        lang, who = services.lang_of(user), services.who(user)
-        if not service.may_evaluate(who):
-            return ephemeral(respond, refusal(NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), lang))
-        with services.sessions() as session:
-            drill = session.get(Drill, _int(action.get("value")))
-            if drill is None:
-                return ephemeral(respond, t("drill.not_found", lang))
+
+        def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
             report = service.latest_report(session, drill.id)
             evaluation = service.latest_evaluation(session, drill.id)
-            view = views.evaluation_modal(DrillState.of(drill), services.config, lang,
+            return views.evaluation_modal(DrillState.of(drill), services.config, lang,
                                           dict(evaluation.data) if evaluation else None,
                                           dict(report.data) if report else None)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-        return None
+
+        open_for_drill(body, action, client, respond, service.may_evaluate,
+                       NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), build)
 
     @app.view(ids.DRILL_EVAL_VIEW)
     def on_evaluation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -126,6 +126,21 @@ def _refresh(session: Session, work: DueWork | int) -> None:
         session.refresh(work)
 
 
+def _settle(session: Session, work: DueWork | int, worker: str | None, values: dict[str, Any]) -> bool:
+    """Write the outcome of work still pending (and, with `worker`, still claimed by it); True if it was."""
+    statement = (
+        update(DueWork)
+        .where(DueWork.id == _work_id(work), DueWork.done_at.is_(None), DueWork.cancelled_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if worker is not None:
+        statement = statement.where(DueWork.claimed_by == worker)
+    changed = session.execute(statement).rowcount == 1
+    _refresh(session, work)
+    return changed
+
+
 def complete(
     session: Session,
     work: DueWork | int,
@@ -137,17 +152,8 @@ def complete(
 
     When a lease ran out and two workers did the same work, the first to complete wins; the second gets False.
     """
-    statement = (
-        update(DueWork)
-        .where(DueWork.id == _work_id(work), DueWork.done_at.is_(None), DueWork.cancelled_at.is_(None))
-        .values(done_at=as_utc(now), result=result, claimed_until=None, last_error=None)
-        .execution_options(synchronize_session=False)
-    )
-    if worker is not None:
-        statement = statement.where(DueWork.claimed_by == worker)
-    done = session.execute(statement).rowcount == 1
-    _refresh(session, work)
-    return done
+    return _settle(session, work, worker,
+                   {"done_at": as_utc(now), "result": result, "claimed_until": None, "last_error": None})
 
 
 def fail(
@@ -169,17 +175,7 @@ def fail(
         values["cancelled_at"] = as_utc(now)
     else:
         values["due_at"] = as_utc(retry_at)
-    statement = (
-        update(DueWork)
-        .where(DueWork.id == _work_id(work), DueWork.done_at.is_(None), DueWork.cancelled_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if worker is not None:
-        statement = statement.where(DueWork.claimed_by == worker)
-    changed = session.execute(statement).rowcount == 1
-    _refresh(session, work)
-    return changed
+    return _settle(session, work, worker, values)
 
 
 def cancel(

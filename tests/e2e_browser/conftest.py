@@ -72,26 +72,25 @@ def new_page(chromium: Any, viewport: dict[str, int]) -> tuple[Any, list[str]]:
     return tab, problems
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    """A desktop-sized tab in a fresh context; page errors and console errors fail the test."""
-    tab, problems = new_page(chromium, DESKTOP)
+def _tab(chromium: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    tab, problems = new_page(chromium, viewport)
     try:
         yield tab
     finally:
         tab.context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    """A desktop-sized tab in a fresh context; page errors and console errors fail the test."""
+    yield from _tab(chromium, DESKTOP)
 
 
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    """A phone-sized tab (390 × 844) in a fresh context."""
-    tab, problems = new_page(chromium, PHONE)
-    try:
-        yield tab
-    finally:
-        tab.context.close()
-    assert not problems, problems
+    """A phone-sized tab (390 × 844) in a fresh context; page errors and console errors fail the test."""
+    yield from _tab(chromium, PHONE)
 
 
 @pytest.fixture
