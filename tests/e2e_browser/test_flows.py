@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from bot import ids
 from storage.models import Incident, Page
@@ -97,8 +98,7 @@ def test_member_reports_head_triages_medium_executive_secretary_acknowledges(sql
     # the war room: pinned card with the acknowledgement, the executive secretary is a member
     ui.open_channel(inc.channel_id and stack.sandbox.channel(inc.channel_id).name)
     card = ui.page.locator("#messages .message.pinned").first
-    card.wait_for()
-    assert "已確認" in card.inner_text()
+    expect(card).to_contain_text("已確認")
     ui.page.locator(".sidebar a.active .badge").wait_for(state="detached")  # opening the room marks it read
     card.evaluate("node => node.scrollIntoView({block: 'start'})")
     shoot(ui.page, "war-room", docs=True)

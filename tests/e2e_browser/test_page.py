@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sandbox.driver import Sandbox
 from sandbox.transport import BotReply, Delivery
@@ -250,8 +251,8 @@ def test_live_updates_unread_marks_threads_and_reset(sandbox: Sandbox, scripted:
     client.chat_postMessage(channel=room, text="第一則 first")
     posted = client.chat_postMessage(channel=room, text="第二則 second")
     badge = page.locator(f".sidebar a[data-channel='{room}'] .badge")
-    badge.wait_for()
-    assert badge.inner_text() == "2"
+    # the badge appears with the first message and counts on as the second arrives: wait for the count
+    expect(badge).to_have_text("2")
     ui.open_channel("inc-2026-0009-test")
     badge.wait_for(state="detached")
     # a thread: the reply count, the thread pane and a reply typed in it
