@@ -204,15 +204,23 @@ class WebUi:
             }
 
     def conversation(self, user_id: str | None, channel_id: str | None, thread: str | None) -> dict[str, Any]:
-        """A channel's messages (or one thread) with this person's ephemerals, oldest first."""
+        """A channel's messages (or one thread) with this person's ephemerals, oldest first.
+
+        A channel or thread the person cannot read (deleted by a reset, or never theirs) answers 200 with
+        ``gone`` and nothing else: an open page can lose its channel between two requests, and a 4xx there would
+        only be a console error in the browser for a normal event.
+        """
         user = self.person(user_id)
         with self.ws.reading():
-            channel = self._visible(user, channel_id)
+            try:
+                channel = self._visible(user, channel_id)
+            except UiError as err:
+                return {"version": self.ws.version, "gone": err.reason}
             if thread:
                 try:
                     messages = [copy.deepcopy(m) for m in self.ws.replies(channel, thread)]
                 except SlackError as err:
-                    raise UiError(404, err.code) from err
+                    return {"version": self.ws.version, "gone": err.code}
             else:
                 messages = [copy.deepcopy(m) for m in self.ws.history(channel)]
             for eph in self.ws.ephemerals:
@@ -241,7 +249,10 @@ class WebUi:
     def mark_read(self, user_id: str | None, channel_id: str | None, ts: str | None) -> dict[str, Any]:
         user = self.person(user_id)
         with self.ws.reading():
-            channel = self._visible(user, channel_id)
+            try:
+                channel = self._visible(user, channel_id)
+            except UiError as err:  # the page raced a reset: there is nothing left to mark
+                return {"ok": True, "gone": err.reason}
             newest = ts or max((m["ts"] for m in self.ws.history(channel)), key=float, default="0")
         key = (user.id, channel.id)
         if float(newest) > float(self.read_markers.get(key, "0")):

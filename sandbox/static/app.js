@@ -799,6 +799,12 @@ async function refreshOnce() {
   } else {
     S.homeKey = null;
     const conversation = await get("conversation", { as: S.me, channel: S.channel });
+    if (conversation.gone) {
+      // the channel went (a reset, or removed) after the state was read: read the state again
+      S.channel = null;
+      again = true;
+      return;
+    }
     const convKey = JSON.stringify([conversation.messages, conversation.pinned, S.me]);
     if (convKey !== S.convKey) {
       S.convKey = convKey;
@@ -812,6 +818,7 @@ async function refreshOnce() {
   if (S.thread) {
     try {
       const thread = await get("conversation", { as: S.me, channel: S.channel, thread: S.thread });
+      if (thread.gone) throw new Error(thread.gone);
       const threadKey = JSON.stringify([thread.messages, S.me]);
       if (threadKey !== S.threadKey) {
         S.threadKey = threadKey;

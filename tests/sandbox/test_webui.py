@@ -67,7 +67,8 @@ def test_state_lists_member_channels_dms_and_unread_counts(sandbox: Sandbox, htt
     # someone not invited does not see the private room, nor its messages
     assert [c["id"] for c in http.get("/sandbox/ui/state", params={"as": "U0000INS2"}).json()["channels"]] == [
         "C0GENERAL"]
-    assert http.get("/sandbox/ui/conversation", params={"as": "U0000INS2", "channel": room}).status_code == 403
+    assert http.get("/sandbox/ui/conversation", params={"as": "U0000INS2", "channel": room}).json() == {
+        "version": sandbox.workspace.version, "gone": "not_in_channel"}
     assert http.post("/sandbox/ui/read", json={"as": "U0000INS1", "channel": room}).json()["ok"]
     state = http.get("/sandbox/ui/state", params={"as": "U0000INS1"}).json()
     assert state["channels"][1]["unread"] == 0
@@ -121,6 +122,13 @@ def test_reset_keeps_people_and_an_empty_general(sandbox: Sandbox, http: httpx.C
     assert list(ws.channels) == ["C0GENERAL"] and ws.channels["C0GENERAL"].messages == {}
     assert "U0000INS1" in ws.channels["C0GENERAL"].members and "U0000CMDR" in ws.users
     assert ws.version > version  # open pages are told
+    # a page still showing a deleted channel (or thread) is told it is gone, not answered with an error status
+    gone = http.get("/sandbox/ui/conversation", params={"as": "U0000INS1", "channel": "C404"})
+    assert gone.status_code == 200 and gone.json()["gone"] == "channel_not_found"
+    thread = http.get("/sandbox/ui/conversation", params={"as": "U0000INS1", "channel": "C0GENERAL", "thread": "1.2"})
+    assert thread.status_code == 200 and thread.json()["gone"] == "thread_not_found"
+    assert http.post("/sandbox/ui/read", json={"as": "U0000INS1", "channel": "C404"}).json() == {
+        "ok": True, "gone": "channel_not_found"}
 
 
 def test_events_stream_says_when_the_workspace_changes(sandbox: Sandbox) -> None:
