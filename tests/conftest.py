@@ -10,6 +10,7 @@ be had, the ``pg`` tests error with the reason; ``CRISISBOT_SKIP_POSTGRES=1`` sk
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -35,6 +36,17 @@ EXTERNAL_PG = os.environ.get("CRISISBOT_TEST_DATABASE_URL")
 
 
 # ---------------------------------------------------------------------------------------------- servers
+
+
+@pytest.fixture(autouse=True)
+def _root_logging() -> Iterator[None]:
+    """Put the root logger back after each test: ``crisisbot``'s main() installs a handler on the stderr of the
+    moment, which pytest closes after the test, and later log lines would fail to print."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
