@@ -760,6 +760,11 @@ async function refresh() {
   }
 }
 
+/** The channel names this person can see: a channel link shows the name once its channel becomes visible. */
+function knownNames() {
+  return [...S.channels, ...S.dms].map((c) => [c.id, c.name]);
+}
+
 async function refreshOnce() {
   const state = await get("state", { as: S.me });
   S.channels = state.channels;
@@ -805,7 +810,7 @@ async function refreshOnce() {
       again = true;
       return;
     }
-    const convKey = JSON.stringify([conversation.messages, conversation.pinned, S.me]);
+    const convKey = JSON.stringify([conversation.messages, conversation.pinned, S.me, knownNames()]);
     if (convKey !== S.convKey) {
       S.convKey = convKey;
       renderMessages($("messages"), conversation, false);
@@ -819,7 +824,7 @@ async function refreshOnce() {
     try {
       const thread = await get("conversation", { as: S.me, channel: S.channel, thread: S.thread });
       if (thread.gone) throw new Error(thread.gone);
-      const threadKey = JSON.stringify([thread.messages, S.me]);
+      const threadKey = JSON.stringify([thread.messages, S.me, knownNames()]);
       if (threadKey !== S.threadKey) {
         S.threadKey = threadKey;
         renderMessages($("thread-messages"), thread, true);

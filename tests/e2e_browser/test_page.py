@@ -273,6 +273,22 @@ def test_live_updates_unread_marks_threads_and_reset(sandbox: Sandbox, scripted:
     assert list(sandbox.workspace.channels) == ["C0GENERAL"]
 
 
+def test_a_channel_link_shows_the_name_once_the_person_is_invited(sandbox: Sandbox, scripted: ScriptedBot,
+                                                                  page) -> None:
+    ui = SandboxPage(page, sandbox.server.base_url).open("U0000INS1")
+    client = sandbox.client()
+    room = client.conversations_create(name="inc-2026-0010-smoke", is_private=True)["channel"]["id"]
+    dm = client.conversations_open(users="U0000INS1")["channel"]["id"]
+    client.chat_postMessage(channel=dm, text=f"戰情室 war room: <#{room}>")
+    ui.open_bot_dm()
+    link = ui.message("戰情室").locator(".channel-link")
+    expect(link).to_have_text(f"#{room}")  # a private channel the person is not in: its id only
+    client.conversations_invite(channel=room, users="U0000INS1")
+    expect(link).to_have_text("#inc-2026-0010-smoke")  # live, without a reload
+    link.click()
+    page.wait_for_selector("#channel-title:has-text('inc-2026-0010-smoke')")
+
+
 def test_phone_width_collapses_the_channel_list(sandbox: Sandbox, scripted: ScriptedBot, phone) -> None:
     ui = SandboxPage(phone, sandbox.server.base_url).open("U0000EXEC")
     sidebar = phone.locator("#sidebar")
