@@ -30,7 +30,8 @@ from sandbox.server import SandboxServer
 from sandbox.transport import BotReply, Delivery
 from sandbox.workspace import Channel, SlackError, User, ViewRecord, Workspace
 
-DEFAULT_TIMEOUT = 5.0
+# Generous: a wait returns as soon as its condition holds, and a loaded CI machine can take seconds for one ack.
+DEFAULT_TIMEOUT = 15.0
 
 
 def _texts(value: Any) -> Iterator[str]:

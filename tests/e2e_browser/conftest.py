@@ -51,7 +51,9 @@ def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (make test does), "
                     "or set CRISISBOT_SKIP_BROWSER=1 to skip the browser tests", pytrace=False)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)  # as the pages' own waits: expect() otherwise gives up after 5 s
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -65,7 +67,7 @@ def new_page(chromium: Any, viewport: dict[str, int]) -> tuple[Any, list[str]]:
     context = chromium.new_context(viewport=viewport, locale="zh-TW", timezone_id="Asia/Taipei",
                                    reduced_motion="reduce")
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(15_000)  # waits end as soon as the element is there; a loaded CI machine is slow
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
