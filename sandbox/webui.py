@@ -5,7 +5,8 @@ Routes (added to the sandbox's Starlette app by ``routes``):
 - ``GET /`` → ``/ui/``; ``GET /ui/`` the page; ``/ui/static/*`` its script and style (``sandbox/static``)
 - ``GET /sandbox/ui/bootstrap``                 the team, the bot and the people (name, title = role)
 - ``GET /sandbox/ui/state?as=U``                what ``U`` sees: channels and DMs with unread counts, top modal
-- ``GET /sandbox/ui/conversation?as=U&channel=C[&thread=TS]`` messages (with ``U``'s ephemerals) or a thread
+- ``GET /sandbox/ui/conversation?as=U&channel=C[&thread=TS]`` messages (with ``U``'s ephemerals) or a thread;
+  ``{"gone": reason}`` when it is no longer there for ``U``
 - ``GET /sandbox/ui/events``                    server-sent events: ``change`` whenever the workspace changes
 - ``POST /sandbox/ui/command|message|action|submit|close|read|dm|home|reset``  what a person does
 
