@@ -16,7 +16,6 @@ Run: `make bench-load` (or `python -m bench.load`). Prints a table and writes be
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import tempfile
@@ -317,11 +316,7 @@ def main() -> None:
     parser.add_argument("--out", default="bench/results/load.json")
     args = parser.parse_args()
     result = run(args.quick, args.pg_url, args.no_pg)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(table(result))
-    print(f"\nwritten: {out}")
+    report_bench.write_result(result, args.out, table(result))
 
 
 if __name__ == "__main__":

@@ -150,6 +150,15 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def write_result(result: dict[str, Any], out: str, shown: str) -> None:
+    """Save a run's figures as JSON (the README's tables come from these files) and print its table."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(shown)
+    print(f"\nwritten: {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=30)
@@ -157,11 +166,7 @@ def main() -> None:
     parser.add_argument("--out", default="bench/results/report.json")
     args = parser.parse_args()
     result = run(args.incidents, args.database_url)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(table(result))
-    print(f"\nwritten: {out}")
+    write_result(result, args.out, table(result))
 
 
 if __name__ == "__main__":
