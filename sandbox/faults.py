@@ -113,7 +113,7 @@ class Faults:
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
-        self._monotonic = monotonic
+        self._monotonic = self._default_clock = monotonic
         self.rate_limiting = False
         self.compression = 1.0
         self._limited_methods: set[str] | None = None
@@ -163,11 +163,22 @@ class Faults:
             self._tier_overrides = dict(tiers or {})
             self._buckets.clear()
 
+    def use_clock(self, monotonic: Callable[[], float] | None = None) -> None:
+        """Read the rate-limit buckets' time from ``monotonic`` (the constructor's clock when called without one).
+
+        Tests hold a clock still so that a burst of calls is a burst however slow the machine is, and move it on
+        themselves; the buckets start full again.
+        """
+        with self._lock:
+            self._monotonic = monotonic or self._default_clock
+            self._buckets.clear()
+
     def clear(self) -> None:
-        """Switch every fault off."""
+        """Switch every fault off, and go back to the constructor's clock."""
         with self._lock:
             self._rules.clear()
             self.rate_limiting = False
+            self._monotonic = self._default_clock
             self._buckets.clear()
 
     def describe(self) -> dict[str, Any]:
