@@ -765,8 +765,18 @@ function knownNames() {
   return [...S.channels, ...S.dms].map((c) => [c.id, c.name]);
 }
 
+/** True when the person moved (another channel or person) while a read was in flight: its answer is stale. */
+function movedSince(asked) {
+  if (S.me === asked.me && S.channel === asked.channel) return false;
+  again = true;
+  return true;
+}
+
 async function refreshOnce() {
+  const asked = { me: S.me, channel: S.channel };
   const state = await get("state", { as: S.me });
+  // A click during the read must win over the state read before it (which may not list the new channel yet).
+  if (movedSince(asked)) return;
   S.channels = state.channels;
   S.dms = state.dms;
   S.botDm = state.bot_dm;
@@ -803,7 +813,9 @@ async function refreshOnce() {
     }
   } else {
     S.homeKey = null;
+    const reading = { me: S.me, channel: S.channel };
     const conversation = await get("conversation", { as: S.me, channel: S.channel });
+    if (movedSince(reading)) return;
     if (conversation.gone) {
       // the channel went (a reset, or removed) after the state was read: read the state again
       S.channel = null;

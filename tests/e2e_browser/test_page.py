@@ -289,6 +289,36 @@ def test_a_channel_link_shows_the_name_once_the_person_is_invited(sandbox: Sandb
     page.wait_for_selector("#channel-title:has-text('inc-2026-0010-smoke')")
 
 
+def test_a_click_while_the_page_is_reading_wins_over_the_older_answer(sandbox: Sandbox, scripted: ScriptedBot,
+                                                                      page) -> None:
+    ui = SandboxPage(page, sandbox.server.base_url).open("U0000INS1")
+    held: list[tuple[Any, Any]] = []
+    holding = [True]
+
+    def slow_network(route: Any) -> None:
+        # Answered now, delivered later: the answer predates the click below.
+        if holding[0]:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route("**/sandbox/ui/state?*", slow_network)
+    sandbox.client().chat_postMessage(channel="C0GENERAL", text="新訊息 a new message")  # the page reads its state
+    for _ in range(300):
+        if held:
+            break
+        page.wait_for_timeout(50)  # lets Playwright run the route handler
+    assert held, "the page did not read its state after the message"
+    holding[0] = False
+    ui.sidebar("crisisbot").click()  # the bot DM does not exist yet: the click opens it
+    page.wait_for_function("() => (location.hash.split('/')[2] || '').startsWith('D')")
+    route, answer = held[0]
+    route.fulfill(response=answer)  # the state read before the DM existed
+
+    expect(page.locator("#channel-title")).to_contain_text("crisisbot")
+    assert page.evaluate("location.hash.split('/')[2]").startswith("D")
+
+
 def test_phone_width_collapses_the_channel_list(sandbox: Sandbox, scripted: ScriptedBot, phone) -> None:
     ui = SandboxPage(phone, sandbox.server.base_url).open("U0000EXEC")
     sidebar = phone.locator("#sidebar")
