@@ -51,10 +51,14 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(incidents: int, database_url: str | None) -> dict[str, Any]:
+def run(incidents: int, database_url: str | None, *, slack_deadlines: bool = True) -> dict[str, Any]:
+    """Report `incidents` crises and time each ack beside the bare Bolt app's. `slack_deadlines=False` (the test
+    of the parts) gives the bot more than Slack's 3 s, so a loaded CI machine does not fail it."""
     workdir = Path(tempfile.mkdtemp(prefix="crisisbot-bench-"))
     url = database_url or f"sqlite:///{workdir}/bench.db"
     sandbox = Sandbox.start(bot_token=TOKEN)
+    if not slack_deadlines:
+        sandbox.relax_deadlines()
     sandbox.subscribe_manifest(Path(__file__).parents[1] / "manifests" / "http.yaml")
     settings = Settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=sandbox.api_url,  # type: ignore[call-arg]
                         DATABASE_URL=url, CRISISBOT_TICK_SECONDS=1)

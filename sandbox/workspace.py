@@ -247,6 +247,7 @@ class Workspace:
     ) -> None:
         self.clock = clock
         self.bot_token = bot_token
+        self.trigger_lifetime = TRIGGER_LIFETIME_SECONDS  # Slack's; Sandbox.relax_deadlines() lengthens it
         self._cond = threading.Condition(threading.RLock())
         self.version = 0
         self._counter = itertools.count(1)
@@ -545,7 +546,7 @@ class Workspace:
                 raise SlackError("invalid_trigger_id")
             if trigger.used:
                 raise SlackError("exchanged_trigger_id")
-            if self.clock() - trigger.issued > TRIGGER_LIFETIME_SECONDS:
+            if self.clock() - trigger.issued > self.trigger_lifetime:
                 raise SlackError("expired_trigger_id")
             trigger.used = True
             return trigger

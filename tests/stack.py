@@ -46,7 +46,7 @@ class Stack:
         self.http: HttpServer
 
     def start(self) -> Stack:
-        self.sandbox = Sandbox.start(bot_token=TOKEN)
+        self.sandbox = Sandbox.start(bot_token=TOKEN).relax_deadlines()
         self.sandbox.subscribe_manifest(Path(__file__).parents[1] / "manifests" / "http.yaml")
         self.boot()
         return self

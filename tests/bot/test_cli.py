@@ -65,7 +65,7 @@ def test_bad_setting_stops_with_the_key(monkeypatch, capsys, tmp_path):
 def test_serve_answers_a_signed_help_from_a_slack_compatible_server(tmp_path):
     token, secret = "xoxb-cli-test", "cli-secret"
     port = free_port()
-    with Sandbox.start(bot_token=token) as sandbox:
+    with Sandbox.start(bot_token=token).relax_deadlines() as sandbox:
         env = clean_env(tmp_path, SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret,
                         SLACK_API_URL=sandbox.api_url, DATABASE_URL=f"sqlite:///{tmp_path}/serve.db")
         proc = subprocess.Popen([*CRISISBOT, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,

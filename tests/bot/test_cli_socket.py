@@ -16,7 +16,7 @@ APP_TOKEN = "xapp-1-A0000CRIS-socket-test"
 
 
 def test_socket_mode_answers_help_as_a_process(tmp_path):
-    with Sandbox.start(bot_token=TOKEN, app_token=APP_TOKEN, socket_mode=True) as sandbox:
+    with Sandbox.start(bot_token=TOKEN, app_token=APP_TOKEN, socket_mode=True).relax_deadlines() as sandbox:
         env = clean_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=sandbox.api_url,
                         DATABASE_URL=f"sqlite:///{tmp_path}/socket.db")
         proc = subprocess.Popen([*CRISISBOT, "socket"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -72,6 +72,7 @@ class SandboxPage:
 
     def close_modal(self) -> None:
         self.page.locator("#modal-layer .modal-close").click()
+        self.settle()  # the close's view_closed reaches the bot before the page's request is answered
         self.page.wait_for_selector("#modal-layer", state="hidden")
 
     def click_action(self, action_id: str, within: Any = None) -> None:

@@ -184,12 +184,13 @@ def seed_reminders(database_url: str, count: int, *, last_month: bool = False) -
 
 
 def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout: float = 10,
-           resubmits: int = 0) -> bool:
+           resubmit_for: float = 0.0) -> bool:
     """One person reports a crisis through the sandbox: `/crisis report`, fill, submit. True when acked.
 
-    A submission that got no answer (the bot died) is pressed again on the same modal up to ``resubmits``
-    times, as Slack keeps the modal open with an error: the bot must recognise the same view and hash and not
-    open a second incident. Otherwise False, and the modal is closed so the person can start again.
+    A submission that got no answer (the bot died) is pressed again on the same modal for up to ``resubmit_for``
+    seconds, as Slack keeps the modal open with an error: the bot must recognise the same view and hash and not
+    open a second incident. Otherwise False, and the modal is closed so the person can start again. (Seconds,
+    not tries: a restart on a slow machine can outlast many quick failed tries.)
     """
     from bot import ids
 
@@ -202,14 +203,14 @@ def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout
                                   where=lambda v: any(b.get("type") == "input" for b in v.blocks))
         modal.fill({ids.F_SUBTYPE: "force_majeure", ids.F_TITLE: title,
                     ids.F_DESCRIPTION: "港區積水，貨櫃場停止作業。", ids.F_LEVEL: level})
-        for attempt in range(resubmits + 1):
+        deadline = time.monotonic() + resubmit_for
+        while True:
             outcome = modal.submit()
             if outcome.ok and not outcome.errors:
                 return True
-            if outcome.errors or not modal.is_open or attempt == resubmits:
+            if outcome.errors or not modal.is_open or time.monotonic() >= deadline:
                 return False
             time.sleep(0.3)
-        return False
     except Exception:  # the driver's timeouts and refusals all mean "not acked"
         return False
     finally:

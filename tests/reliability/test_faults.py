@@ -139,11 +139,20 @@ def _report_outcome(stack: Stack, title: str) -> dict[str, Any]:
     person = stack.person(HEAD)
     shown = person.slash("/crisis", "report")
     assert shown.ok and shown.reply.status == 200
-    try:
-        modal = person.wait_modal(ids.REPORT_VIEW, where=lambda v: any(
-            b.get("type") == "input" for b in v.blocks), timeout=5)
-    except TimeoutError:
-        said = person.wait_ephemeral(lambda m: "error" in m.text.lower() or "錯誤" in m.text)
+
+    def form() -> Any:
+        view = person.modal()
+        return view if view is not None and view.callback_id == ids.REPORT_VIEW and any(
+            b.get("type") == "input" for b in view.blocks) else None
+
+    def error() -> Any:
+        return next((m for m in person.ephemerals() if "error" in m.text.lower() or "錯誤" in m.text), None)
+
+    # one wait for whichever comes: a slow modal is not mistaken for a missing one
+    stack.sandbox.workspace.wait_for(lambda: form() or error(), timeout=30)
+    modal = form()
+    if modal is None:
+        said = error()
         stack.sandbox.workspace.close_modal(HEAD, clear=True)
         return {"status": 200, "said": said.text}
     modal.fill({ids.F_SUBTYPE: "force_majeure", ids.F_TITLE: title, ids.F_DESCRIPTION: "x", ids.F_LEVEL: "high"})

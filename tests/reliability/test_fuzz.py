@@ -88,8 +88,8 @@ def test_slash_text(fuzz_stack: Stack, failures: Failures, text: str) -> None:
     person = fuzz_stack.person("U0000INS1")
     shown = person.slash("/crisis", text[:4000])
     assert shown.reply.status == 200, (text, shown.reply.status, shown.reply.text)
+    assert fuzz_stack.bot.listeners.wait_idle()  # the listener's work after the ack (it may open a modal)
     fuzz_stack.sandbox.workspace.close_modal(person.id, clear=True)
-    time.sleep(0.02)  # a listener's work after the ack
     _no_crash(failures)
 
 
@@ -190,7 +190,7 @@ def test_raw_interactive_payloads(fuzz_stack: Stack, failures: Failures, payload
     assert response.status_code in (200, 400, 404), (response.status_code, response.text, text[:200])
     if response.status_code == 400:
         assert response.json()["error"]
-    time.sleep(0.02)
+    assert fuzz_stack.bot.listeners.wait_idle()  # the listeners' work after the ack
     _no_crash(failures)
 
 
@@ -205,7 +205,7 @@ def test_raw_commands_and_events(fuzz_stack: Stack, failures: Failures, fields: 
                        "event": event, "event_id": "Ev1", "event_time": 1}).encode()
     response = _post(fuzz_stack, body, "application/json")
     assert response.status_code in (200, 400, 404), (response.status_code, response.text)
-    time.sleep(0.02)
+    assert fuzz_stack.bot.listeners.wait_idle()  # the listeners' work after the ack
     _no_crash(failures)
 
 

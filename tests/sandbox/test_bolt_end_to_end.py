@@ -103,7 +103,12 @@ def test_bot_invite_delivers_member_joined_channel(sandbox: Sandbox, bot: BoltBo
 
     client.conversations_invite(channel=channel, users="U0000INS1")
 
-    sandbox.wait_for(lambda: any("member_joined_channel" in s for s in bot.seen))
+    # bot.seen is not workspace state (a workspace wait would not wake for it), and Bolt acks an event before its
+    # listener runs: poll until the listener has run.
+    deadline = time.monotonic() + 15
+    while not any("member_joined_channel" in s for s in bot.seen):
+        assert time.monotonic() < deadline, "member_joined_channel did not reach the bot"
+        time.sleep(0.01)
     event = next(s["member_joined_channel"] for s in bot.seen if "member_joined_channel" in s)
     assert event["user"] == "U0000INS1" and event["channel"] == channel
 

@@ -42,9 +42,9 @@ def test_raw_websocket_hello_envelope_ack_and_single_use_ticket(sandbox: Sandbox
 
     url = WebClient(base_url=sandbox.api_url).apps_connections_open(app_token=APP_TOKEN)["url"]
     with connect(url) as ws:
-        hello = json.loads(ws.recv(timeout=5))
+        hello = json.loads(ws.recv(timeout=15))
         assert hello["type"] == "hello" and hello["connection_info"]["app_id"] == sandbox.workspace.app_id
-        ws.ping().wait(5)  # the server answers pings
+        assert ws.ping().wait(15)  # the server answers pings
 
         import threading
 
@@ -52,12 +52,12 @@ def test_raw_websocket_hello_envelope_ack_and_single_use_ticket(sandbox: Sandbox
         person = sandbox.as_user("U0000EXEC")
         worker = threading.Thread(target=lambda: result.update(outcome=person.slash("/crisis", "help")))
         worker.start()
-        envelope = json.loads(ws.recv(timeout=5))
+        envelope = json.loads(ws.recv(timeout=15))
         assert envelope["type"] == "slash_commands" and envelope["accepts_response_payload"] is True
         assert envelope["payload"]["command"] == "/crisis" and envelope["payload"]["user_id"] == "U0000EXEC"
         ws.send(json.dumps({"envelope_id": envelope["envelope_id"], "payload": {"text": "說明 help"}}))
-        worker.join(5)
-        assert result["outcome"].ok and result["outcome"].text == "說明 help"
+        worker.join(15)
+        assert not worker.is_alive() and result["outcome"].ok and result["outcome"].text == "說明 help"
     with pytest.raises((InvalidStatus, WebSocketException, OSError)):  # the ticket was used
         with connect(url, open_timeout=3) as again:
             again.recv(timeout=3)

@@ -67,8 +67,9 @@ def test_state_lists_member_channels_dms_and_unread_counts(sandbox: Sandbox, htt
     # someone not invited does not see the private room, nor its messages
     assert [c["id"] for c in http.get("/sandbox/ui/state", params={"as": "U0000INS2"}).json()["channels"]] == [
         "C0GENERAL"]
-    assert http.get("/sandbox/ui/conversation", params={"as": "U0000INS2", "channel": room}).json() == {
-        "version": sandbox.workspace.version, "gone": "not_in_channel"}
+    hidden = http.get("/sandbox/ui/conversation", params={"as": "U0000INS2", "channel": room}).json()
+    # (the version may move on meanwhile: the invite's event is delivered on a background thread)
+    assert set(hidden) == {"version", "gone"} and hidden["gone"] == "not_in_channel"
     assert http.post("/sandbox/ui/read", json={"as": "U0000INS1", "channel": room}).json()["ok"]
     state = http.get("/sandbox/ui/state", params={"as": "U0000INS1"}).json()
     assert state["channels"][1]["unread"] == 0
