@@ -236,3 +236,12 @@ def test_a_late_ack_is_ignored_like_slack_does(sandbox: Sandbox, scripted: Scrip
     outcome = modal.submit()
 
     assert not outcome.ok and modal.is_open
+
+
+def test_relaxed_deadlines_accept_a_slow_ack(sandbox: Sandbox, scripted: ScriptedBot) -> None:
+    person = sandbox.as_user("U0000INS1")
+    modal = open_modal(sandbox, person)
+    sandbox.relax_deadlines()
+    scripted.answer = lambda d: BotReply(200, duration=3.5)
+
+    assert modal.submit().ok and not modal.is_open

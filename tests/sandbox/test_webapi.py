@@ -256,6 +256,17 @@ def test_trigger_single_use_and_expiry(client: WebClient, sandbox: Sandbox, cloc
     assert error_of(client.views_open, trigger_id="1.2.nope", view=modal())["error"] == "invalid_trigger_id"
 
 
+def test_relaxed_deadlines_keep_a_trigger_for_30_seconds(client: WebClient, sandbox: Sandbox,
+                                                          clock: SettableClock) -> None:
+    sandbox.relax_deadlines()
+    slow = sandbox.workspace.new_trigger("U0000INS1").id
+    stale = sandbox.workspace.new_trigger("U0000INS1").id
+    clock.advance(29)
+    assert client.views_open(trigger_id=slow, view=modal())["ok"]
+    clock.advance(2)
+    assert error_of(client.views_open, trigger_id=stale, view=modal())["error"] == "expired_trigger_id"
+
+
 @pytest.mark.parametrize(
     "view",
     [
