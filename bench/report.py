@@ -22,10 +22,10 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import ids
-from bot.runtime import HttpServer, build_bot
-from bot.settings import Settings
-from bot.slack_adapter import make_client
+from bot.blockkit import ids
+from bot.platform.settings import Settings
+from bot.platform.slack import make_client
+from bot.runtime.compose import HttpServer, build_bot
 from handlers.http import build_asgi
 from sandbox.driver import Sandbox
 

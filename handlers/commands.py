@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import commands
-from bot.i18n import t
-from bot.services import Services
-from bot.text import clip, escape
-from bot.views.help import help_message
+from bot.overview.views import help_message
+from bot.platform.services import Services
+from bot.procedure import commands
+from bot.procedure.i18n import t
+from bot.procedure.text import clip, escape
 from handlers import drills, handling, overview, report, roster
 
 

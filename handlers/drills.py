@@ -12,15 +12,20 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import drills as service
-from bot import forms, ids
-from bot.authz import Who
-from bot.i18n import Lang, t
-from bot.incidents import InvalidInput, NotAllowed
-from bot.services import Services
-from bot.views import drills as views
-from bot.views.drills import DrillState
+from bot.blockkit import forms, ids
+from bot.drills import forms as service_forms
+from bot.drills import service, views
+from bot.drills import state as service_state
+from bot.drills import state as views_state
+from bot.drills import views as service_views
+from bot.drills.state import DrillState
+from bot.platform.services import Services
+from bot.procedure import errors as service_errors
+from bot.procedure.errors import InvalidInput, NotAllowed
+from bot.procedure.i18n import Lang, t
+from bot.procedure.who import Who
 from handlers.replies import ephemeral, refusal
+from storage import drills as service_drills
 from storage.models import Drill, DrillEvaluation
 
 
@@ -79,13 +84,13 @@ def on_command(services: Services, client: WebClient, respond: Respond, user: st
                 return ephemeral(respond, t("drill.verify.usage", lang))
             with services.sessions() as session:
                 result = service.verify(session, _int(args[0]))
-            return ephemeral(respond, service.verification_text(result, config, lang))
+            return ephemeral(respond, service_views.verification_text(result, config, lang))
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, lang))
     except service.AlreadyDrawn as exc:
         return ephemeral(respond, t("drill.already_drawn", lang, period=exc.period, id=exc.drill_id,
                                      unit=views.unit_name(config, exc.unit_id, lang)))
-    except service.NotFound:
+    except service_errors.NotFound:
         return ephemeral(respond, t("drill.not_found", lang))
     raise LookupError(f"no handler for sub-command {key}")  # pragma: no cover - registry bug
 
@@ -100,7 +105,7 @@ def open_report(services: Services, client: WebClient, respond: Respond, user: s
             return ephemeral(respond, t("drill.none_open" if drill_id is None else "drill.not_found", lang))
         allowed = service.may_report(who, drill.unit_id)
         state = DrillState.of(drill)
-        latest = service.latest_report(session, drill.id)
+        latest = service_drills.latest_report(session, drill.id)
         data = dict(latest.data) if latest else None
     if not allowed:
         return ephemeral(respond, refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
@@ -136,7 +141,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-            previous = service.previous_of(session, drill)
+            previous = service_drills.previous_of(session, drill)
             return views.plan_modal(DrillState.of(drill), services.config, lang,
                                     may_move_due=service.may_approve(who),
                                     previous_category=previous.category if previous else None,
@@ -151,11 +156,11 @@ def register(app: App, services: Services) -> None:
         meta, lang = _meta(view, services, user)
         who = services.who(user)
         try:
-            plan = service.parse_plan(services.config, view["state"]["values"], lang)
+            plan = service_forms.parse_plan(services.config, view["state"]["values"], lang)
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 service.set_plan(session, services.config, who, drill, plan, now, lang)
-        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack()
         services.kick()
@@ -175,9 +180,9 @@ def register(app: App, services: Services) -> None:
         try:
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
-                data = service.parse_report(services.config, drill, view["state"]["values"], now, lang)
+                data = service_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
                 filed = service.file_report(session, services.config, who, drill, data, now, lang)
-        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.report_done_view(filed.version, lang))
         services.kick()
@@ -189,8 +194,8 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-            report = service.latest_report(session, drill.id)
-            evaluation = service.latest_evaluation(session, drill.id)
+            report = service_drills.latest_report(session, drill.id)
+            evaluation = service_drills.latest_evaluation(session, drill.id)
             return views.evaluation_modal(DrillState.of(drill), services.config, lang,
                                           dict(evaluation.data) if evaluation else None,
                                           dict(report.data) if report else None)
@@ -204,11 +209,11 @@ def register(app: App, services: Services) -> None:
         meta, lang = _meta(view, services, user)
         who = services.who(user)
         try:
-            data = service.parse_evaluation(view["state"]["values"], lang)
+            data = service_forms.parse_evaluation(view["state"]["values"], lang)
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 version = service.submit_evaluation(session, who, drill, data, now, lang).version
-        except (InvalidInput, NotAllowed, service.NotFound) as exc:
+        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
                                                             t("drill.eval.done", lang, version=version), lang))
@@ -224,12 +229,12 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 evaluation = session.get(DrillEvaluation, _int(action.get("value")))
                 if evaluation is None:
-                    raise service.NotFound("evaluation")
+                    raise service_errors.NotFound("evaluation")
                 fresh = service.decide(session, who, evaluation, True, "", now)
                 state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
         except NotAllowed as exc:
             return ephemeral(respond, refusal(exc, lang))
-        except service.NotFound:
+        except service_errors.NotFound:
             return ephemeral(respond, t("drill.not_found", lang))
         if not fresh:
             return ephemeral(respond, t("drill.eval.already", lang))
@@ -247,7 +252,7 @@ def register(app: App, services: Services) -> None:
             return ephemeral(respond, refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
         with services.sessions() as session:
             evaluation = session.get(DrillEvaluation, _int(action.get("value")))
-            pending = evaluation is not None and evaluation.status == service.SUBMITTED
+            pending = evaluation is not None and evaluation.status == service_state.SUBMITTED
         if not pending:
             return ephemeral(respond, t("drill.eval.already", lang))
         client.views_open(trigger_id=body["trigger_id"], view=views.return_modal(_int(action.get("value")), lang))
@@ -258,7 +263,7 @@ def register(app: App, services: Services) -> None:
         user, now = body["user"]["id"], services.clock()
         meta, lang = _meta(view, services, user)
         errors: dict[str, str] = {}
-        comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views.TEXT_MAX, True, errors, lang)
+        comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views_state.TEXT_MAX, True, errors, lang)
         if errors:
             return ack(response_action="errors", errors=errors)
         who = services.who(user)
@@ -266,11 +271,11 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 evaluation = session.get(DrillEvaluation, _int(meta.get("evaluation")))
                 if evaluation is None:
-                    raise service.NotFound("evaluation")
+                    raise service_errors.NotFound("evaluation")
                 fresh = service.decide(session, who, evaluation, False, comment, now)
         except NotAllowed as exc:
             return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
-        except service.NotFound:
+        except service_errors.NotFound:
             return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
         if not fresh:
             return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.eval.already", lang)})

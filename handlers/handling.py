@@ -13,17 +13,20 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import handling as service
-from bot import ids
-from bot.authz import Who
-from bot.i18n import Lang, t
-from bot.incidents import InvalidInput, NotAllowed
-from bot.services import Services
-from bot.text import clean
-from bot.views import handling as views
-from bot.views.card import role_name
+from bot.blockkit import ids
+from bot.blockkit.names import role_name
+from bot.handling import service, views
+from bot.handling import state as service_state
+from bot.platform.services import Services
+from bot.procedure import errors as service_errors
+from bot.procedure import status as service_status
+from bot.procedure.errors import InvalidInput, NotAllowed
+from bot.procedure.i18n import Lang, t
+from bot.procedure.text import clean
+from bot.procedure.who import Who
 from handlers.replies import ephemeral, refusal
 from storage import audit
+from storage import incidents as service_incidents
 from storage.models import Incident
 
 Build = Callable[[Session, Incident, Lang], dict[str, Any]]
@@ -63,7 +66,7 @@ def register(app: App, services: Services) -> None:
             incident = session.get(Incident, incident_id)
             if incident is None:
                 answer = t("incident.not_found", lang)
-            elif active and incident.status not in service.ACTIVE:
+            elif active and incident.status not in service_status.ACTIVE:
                 answer = t("handling.closed", lang)
             else:
                 try:
@@ -72,7 +75,7 @@ def register(app: App, services: Services) -> None:
                     view = build(session, incident, lang)
                 except NotAllowed as exc:
                     answer = refusal(exc, lang, services.config)
-                except service.Closed as exc:
+                except service_errors.Closed as exc:
                     answer = t(exc.reason, lang)
         if answer is not None or view is None:
             return ephemeral(respond, answer or t("incident.not_found", lang))
@@ -102,7 +105,7 @@ def register(app: App, services: Services) -> None:
                                                          for k, v in exc.errors.items()})
         except NotAllowed as exc:
             return ack(response_action="errors", errors={first: refusal(exc, lang, services.config)})
-        except service.Closed as exc:
+        except service_errors.Closed as exc:
             return ack(response_action="errors", errors={first: t(exc.reason, lang)})
         ack()
         services.kick()
@@ -122,7 +125,7 @@ def register(app: App, services: Services) -> None:
                     answer = run(session, who, incident, now)
         except NotAllowed as exc:
             return ephemeral(respond, refusal(exc, services.lang_of(user), services.config))
-        except service.Closed as exc:
+        except service_errors.Closed as exc:
             answer = exc.reason
         services.kick()
         if answer:
@@ -148,7 +151,7 @@ def register(app: App, services: Services) -> None:
 
         def build(session: Session, incident: Incident, lang: Lang) -> dict[str, Any]:
             if step is None:
-                raise service.Closed("step.unknown")
+                raise service_errors.Closed("step.unknown")
             if not service.may_do_step(who, step, incident):
                 raise NotAllowed("action.skip_step", f"allowed.step.{step.id}")
             return views.skip_modal(incident.id, incident.number, incident.title, step.id, step.name(lang), lang)
@@ -211,7 +214,7 @@ def register(app: App, services: Services) -> None:
             return open_view(body, client, respond, incident_id, "convene", build)
         if what == "legal_answer":
             return open_view(body, client, respond, incident_id, "legal_answer", lambda s, inc, lang: (
-                views.legal_answer_modal(inc.id, inc.number, inc.title, service.legal_question(s, inc.id), lang)),
+                views.legal_answer_modal(inc.id, inc.number, inc.title, service_state.legal_question(s, inc.id), lang)),
                 active=False)
         builders: dict[str, Build] = {
             "notes": lambda s, inc, lang: views.notes_modal(inc.id, inc.number, inc.title, lang),
@@ -291,11 +294,11 @@ def register(app: App, services: Services) -> None:
         incident_id, statement = _ids(value)
 
         def build(session: Session, inc: Incident, lang: Lang) -> dict[str, Any]:
-            found = service.statements(audit.timeline(session, inc.id)).get(int(statement or 0))
+            found = service_state.statements(audit.timeline(session, inc.id)).get(int(statement or 0))
             if found is None:
-                raise service.Closed("media.not_found")
+                raise service_errors.Closed("media.not_found")
             if found["status"] != "pending":
-                raise service.Closed("media.already")
+                raise service_errors.Closed("media.already")
             if edit:
                 return views.media_edit_modal(inc.id, found["id"], inc.number, inc.title, found["text"], lang)
             return views.media_reject_modal(inc.id, found["id"], inc.number, inc.title, lang)
@@ -343,7 +346,7 @@ def register(app: App, services: Services) -> None:
                              respond: Respond) -> None:
         ack()
         open_view(body, client, respond, _ids(action.get("value"))[0], "legal_answer", lambda s, inc, lang: (
-            views.legal_answer_modal(inc.id, inc.number, inc.title, service.legal_question(s, inc.id), lang)),
+            views.legal_answer_modal(inc.id, inc.number, inc.title, service_state.legal_question(s, inc.id), lang)),
             active=False)
 
     @app.view(ids.LEGAL_ANSWER_VIEW)
@@ -378,8 +381,8 @@ def register(app: App, services: Services) -> None:
 
         def build(session: Session, inc: Incident, lang: Lang) -> dict[str, Any]:
             if inc.status not in ("resolved", "closed"):
-                raise service.Closed("casefile.not_resolved")
-            latest = service.latest_case_file(session, inc.id)
+                raise service_errors.Closed("casefile.not_resolved")
+            latest = service_incidents.latest_case_file(session, inc.id)
             return views.case_file_modal(inc.id, inc.number, inc.title, dict(latest.data) if latest else {},
                                          latest.version if latest else None, lang)
 
@@ -389,7 +392,7 @@ def register(app: App, services: Services) -> None:
     def on_case_file(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         def run(session: Session, who: Who, incident: Incident, meta: dict[str, Any], lang: Lang,
                 now: datetime) -> None:
-            blocks = [f"{ids.CF_PREFIX}{f}" for f in service.CASE_FIELDS]
+            blocks = [f"{ids.CF_PREFIX}{f}" for f in service_state.CASE_FIELDS]
             found = _required(meta["values"], blocks, lang, (f"{ids.CF_PREFIX}followups",))
             service.submit_case_file(session, services.config, who, incident,
                                      {b.removeprefix(ids.CF_PREFIX): v for b, v in found.items()}, now)
@@ -408,10 +411,10 @@ def on_update_command(services: Services, client: WebClient, respond: Respond, u
     lang, who = services.lang_of(user), services.who(user)
     answer = view = None
     with services.sessions() as session:
-        incident = service.by_channel(session, channel)
+        incident = service_incidents.by_channel(session, channel)
         if incident is None:
             answer = t("update.not_war_room", lang)
-        elif incident.status not in service.ACTIVE:
+        elif incident.status not in service_status.ACTIVE:
             answer = t("handling.closed", lang)
         elif not service.may(who, "update", incident, services.config):
             answer = t("refusal", lang, action=t("action.update", lang), allowed=t("allowed.update", lang))

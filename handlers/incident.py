@@ -8,14 +8,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids, paging
-from bot import incidents as service
-from bot.config import Level
-from bot.i18n import t
-from bot.services import Services
-from bot.views.card import ACTIVE, triage_modal
-from bot.views.handling import legal_request_modal
-from bot.warroom import card_state
+from bot.blockkit import ids
+from bot.handling.views import legal_request_modal
+from bot.incidents import service
+from bot.incidents.views import triage_modal
+from bot.paging import service as paging
+from bot.platform.services import Services
+from bot.procedure import errors as service_errors
+from bot.procedure.config import Level
+from bot.procedure.i18n import t
+from bot.procedure.status import ACTIVE
+from bot.warroom.state import card_state
 from handlers.overview import publish_home
 from handlers.replies import ephemeral, refusal
 from storage import audit
@@ -24,7 +27,7 @@ from storage.models import Incident, Page
 
 
 def _refuse(respond: Respond, services: Services, user: str, action: str, allowed: str) -> None:
-    ephemeral(respond, refusal(service.NotAllowed(action, allowed), services.lang_of(user)))
+    ephemeral(respond, refusal(service_errors.NotAllowed(action, allowed), services.lang_of(user)))
 
 
 def _dm_reply(client: WebClient, user: str) -> Any:
@@ -115,7 +118,7 @@ def register(app: App, services: Services) -> None:
                               now, {"incident": incident.id, "key": "triage.note", "user": user}, incident.id)
                 audit.record(session, user, "view.submitted", "view", submission, at=now,
                              data={"callback": ids.TRIAGE_VIEW, "incident": incident.id})
-        except service.NotAllowed as exc:
+        except service_errors.NotAllowed as exc:
             return ack(response_action="errors", errors={
                 ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
         ack()
@@ -150,7 +153,7 @@ def register(app: App, services: Services) -> None:
                 if incident is None:
                     return None
                 service.mark_handled(session, services.config, who, incident, now)
-        except service.NotAllowed as exc:
+        except service_errors.NotAllowed as exc:
             return _refuse(respond, services, user, exc.action, exc.allowed)
         services.kick()
         return None

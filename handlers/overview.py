@@ -7,13 +7,13 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import commands
-from bot import overview as service
-from bot.i18n import t
-from bot.incidents import NotAllowed
-from bot.services import Services
-from bot.text import clip, escape
-from bot.views.home import home_view, list_message, status_message
+from bot.overview import service
+from bot.overview.views import home_view, list_message, status_message
+from bot.platform.services import Services
+from bot.procedure import commands
+from bot.procedure.errors import NotAllowed
+from bot.procedure.i18n import t
+from bot.procedure.text import clip, escape
 from handlers.replies import ephemeral
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt import Respond
 
-from bot.config import OrgConfig
-from bot.i18n import Lang, t
-from bot.incidents import NotAllowed
+from bot.procedure.config import OrgConfig
+from bot.procedure.errors import NotAllowed
+from bot.procedure.i18n import Lang, t
 
 
 def ephemeral(respond: Respond, text: str, **extra: Any) -> None:
@@ -19,7 +19,7 @@ def ephemeral(respond: Respond, text: str, **extra: Any) -> None:
 def refusal(exc: NotAllowed, lang: Lang, config: OrgConfig | None = None) -> str:
     """"Sorry: under the crisis procedure, X is for Y only"; a step's responsible roles come from the config."""
     if exc.allowed.startswith("allowed.step.") and config is not None:
-        from bot.views.handling import responsible_names
+        from bot.handling.views import responsible_names
 
         allowed = responsible_names(config, exc.allowed.removeprefix("allowed.step."), lang)
     else:

@@ -10,10 +10,13 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
-from bot import incidents as service
-from bot.services import Services
-from bot.views.report import error_view, loading_view, report_done_view, report_modal
+from bot.blockkit import ids
+from bot.blockkit.blocks import error_view, loading_view
+from bot.incidents import forms as service_forms
+from bot.incidents import service
+from bot.incidents.views import report_done_view, report_modal
+from bot.platform.services import Services
+from bot.procedure.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,8 @@ def register(app: App, services: Services) -> None:
         lang = json.loads(view.get("private_metadata") or "{}").get("lang") or services.lang_of(user)
         now = services.clock()
         try:
-            data = service.parse_report(services.config, view["state"]["values"], now, lang)
-        except service.InvalidInput as exc:
+            data = service_forms.parse_report(services.config, view["state"]["values"], now, lang)
+        except InvalidInput as exc:
             ack(response_action="errors", errors=exc.errors)
             return
         who = services.who(user)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from slack_bolt import Respond
 
-from bot import handover as service
-from bot.i18n import t
-from bot.services import Services
-from bot.text import clip, escape
-from bot.views.roster import handed_text, roster_message
+from bot.platform.services import Services
+from bot.procedure.i18n import t
+from bot.procedure.text import clip, escape
+from bot.roster import service
+from bot.roster.views import handed_text, roster_message
 from handlers.replies import ephemeral
+from storage import roster
 
 
 def on_command(services: Services, respond: Respond, user: str, key: str, args: list[str]) -> None:
@@ -30,7 +31,7 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     seat = service.seat_name(target, config, lang)
     if not service.may_hand_over(who, target):  # the service checks again; this spares a users.info call
         with services.sessions() as session:
-            holder = service.roster.holders(session, target.role, target.unit_id)
+            holder = roster.holders(session, target.role, target.unit_id)
         current = holder.primary if target.seat == "primary" else holder.deputy
         return ephemeral(respond, t("handover.refused", lang, seat=seat, holder=f"<@{current}>" if current else "—"))
     try:

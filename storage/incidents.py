@@ -2,16 +2,16 @@
 
 Numbers are ``YYYY-NNNN``, counted per year without duplicates or gaps. The counter row for the year is bumped
 with one upsert, which holds its row lock (PostgreSQL) or the write lock (SQLite) until the transaction ends: a
-concurrent report waits rather than reads a stale value, and a rolled-back report gives its number back.
-"""
+concurrent report waits rather than reads a stale value, and a rolled-back report gives its number back."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import Incident, IncidentCounter
+from storage.models import CaseFile, Incident, IncidentCounter
 
 
 def format_number(year: int, seq: int) -> str:
@@ -47,6 +47,14 @@ def by_submission_key(session: Session, key: str) -> Incident | None:
     return session.scalar(select(Incident).where(Incident.submission_key == key))
 
 
-def by_channel(session: Session, channel_id: str) -> Incident | None:
+def latest_case_file(session: Session, incident_id: int) -> CaseFile | None:
+    """The newest version of an incident's case file, if any."""
+    return session.scalar(sa.select(CaseFile).where(CaseFile.incident_id == incident_id)
+                          .order_by(CaseFile.version.desc()).limit(1))
+
+
+def by_channel(session: Session, channel_id: str | None) -> Incident | None:
     """The incident whose war room is ``channel_id``."""
-    return session.scalar(select(Incident).where(Incident.channel_id == channel_id))
+    if not channel_id:
+        return None
+    return session.scalar(sa.select(Incident).where(Incident.channel_id == channel_id))

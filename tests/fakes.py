@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.ports import ChatError
+from bot.platform.chat import ChatError
 
 
 class RecordingChat:

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import OrgConfig
-from bot.runtime import Bot, HttpServer, build_bot
-from bot.settings import Settings
+from bot.platform.settings import Settings
+from bot.procedure.config import OrgConfig
+from bot.runtime.compose import Bot, HttpServer, build_bot
 from sandbox.driver import Person, Sandbox
 
 TOKEN = "xoxb-sandbox-e2e"

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.cli import main
+from bot.runtime.cli import main
 from sandbox.driver import Sandbox
 
-CRISISBOT = [sys.executable, "-m", "bot.cli"]
+CRISISBOT = [sys.executable, "-m", "bot.runtime.cli"]
 
 
 def free_port() -> int:
@@ -116,7 +116,7 @@ def test_db_upgrade(argv, monkeypatch, tmp_path, capsys):
 def test_config_reload_prints_and_records_the_changes(database_url, monkeypatch, tmp_path, capsys):
     import yaml
 
-    from bot.config import EXAMPLE_CONFIG
+    from bot.procedure.config import EXAMPLE_CONFIG
     from storage import audit
     from storage.db import create_engine, session_factory
 

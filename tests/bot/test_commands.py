@@ -1,6 +1,6 @@
-from bot.authz import Who, who_from_config
-from bot.commands import COMMANDS, available, parse
-from bot.config import Role, load_config
+from bot.procedure.commands import COMMANDS, available, parse
+from bot.procedure.config import Role, load_config
+from bot.procedure.who import Who, who_from_config
 
 
 def test_bare_command_is_help():
@@ -21,7 +21,7 @@ def test_unknown_words_keep_their_text():
 
 
 def test_every_command_has_bilingual_description_and_alias():
-    from bot.i18n import MESSAGES
+    from bot.procedure.i18n import MESSAGES
 
     for cmd in COMMANDS:
         assert set(MESSAGES[f"cmd.{cmd.key}"]) == {"zh-TW", "en"}

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import EXAMPLE_CONFIG, ConfigError, Level, Role, load_config, parse_config
+from bot.procedure.config import EXAMPLE_CONFIG, ConfigError, Level, Role, load_config, parse_config
 
 
 def example() -> dict:

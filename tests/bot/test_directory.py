@@ -1,9 +1,9 @@
 import pytest
 import yaml
 
-from bot.config import EXAMPLE_CONFIG, ConfigError, parse_config
-from bot.directory import resolve_people
-from bot.ports import ChatError
+from bot.platform.chat import ChatError
+from bot.platform.directory import resolve_people
+from bot.procedure.config import EXAMPLE_CONFIG, ConfigError, parse_config
 from tests.fakes import RecordingChat
 
 
@@ -33,7 +33,7 @@ def test_unknown_addresses_stop_the_start_by_name():
 
 def test_a_config_of_ids_makes_no_calls():
     chat = RecordingChat()
-    from bot.config import load_config
+    from bot.procedure.config import load_config
 
     config = load_config()
     assert resolve_people(config, chat) is config and chat.calls == []

@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot import drills
-from bot.authz import who_from_config
-from bot.config import load_config
-from bot.incidents import InvalidInput, NotAllowed
-from bot.roster import sync_roster
+from bot.drills import service as drills
+from bot.drills import state as drills_state
+from bot.drills import views as drills_views
+from bot.procedure.config import load_config
+from bot.procedure.errors import InvalidInput, NotAllowed
+from bot.procedure.who import who_from_config
+from bot.roster.sync import sync_roster
+from storage import drills as storage_drills
 from storage import work as queue
 from storage.db import create_engine, session_factory
 from storage.models import Drill, DueWork
@@ -64,10 +67,10 @@ def test_draws_chain_and_verify(db):
     for d in made:
         result = drills.verify(db, d.drill_id)
         assert result.ok, [c for c in result.checks if not c.ok]
-    rows = drills.history(db)
+    rows = storage_drills.history(db)
     # each record commits to the nonce the next one reveals; only the newest keeps an unrevealed nonce
     assert [r.next_nonce is None for r in rows] == [False] + [True] * 7
-    text = drills.verification_text(drills.verify(db, made[3].drill_id), CONFIG, "en")
+    text = drills_views.verification_text(drills.verify(db, made[3].drill_id), CONFIG, "en")
     assert "Verified" in text and "commitment" in text
 
 
@@ -110,11 +113,11 @@ def test_plan_validation_and_authorization(db):
     with db.begin():
         drill = db.get(Drill, second.drill_id)
         previous = db.get(Drill, first.drill_id).category
-        same = drills.Plan(previous, "案由", None, None, None)
+        same = drills_state.Plan(previous, "案由", None, None, None)
         with pytest.raises(InvalidInput) as bad:
             drills.set_plan(db, CONFIG, planner, drill, same, month(1), "zh-TW")
         assert "不同類別" in bad.value.errors["drill_category"]
-        later = drills.Plan(drill.category, "案由", None, None, drills.local_date(drill.due_at, CONFIG)
+        later = drills_state.Plan(drill.category, "案由", None, None, drills.local_date(drill.due_at, CONFIG)
                             + timedelta(days=3))
         with pytest.raises(InvalidInput) as due:
             drills.set_plan(db, CONFIG, planner, drill, later, month(1), "en")
@@ -122,7 +125,7 @@ def test_plan_validation_and_authorization(db):
         with pytest.raises(NotAllowed):
             drills.set_plan(db, CONFIG, who_from_config(CONFIG, "U0000INSH"), drill, later, month(1), "en")
         changes = drills.set_plan(db, CONFIG, executive, drill, later, month(1), "en")
-        assert "due_at" in changes and drill.status == drills.PLANNED
+        assert "due_at" in changes and drill.status == drills_state.PLANNED
     pending = [w for w in queue.pending(db, subject_id=f"drill:{second.drill_id}") if w.kind == "drill.remind"]
     db.commit()
     assert len(pending) == 4 and all(w.due_at.day in (11, 15, 17, 18) for w in pending)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from docx import Document
 
-from bot import drills
-from bot.authz import who_from_config
-from bot.cli import main
-from bot.config import load_config
-from bot.roster import sync_roster
+from bot.drills import service as drills
+from bot.procedure.config import load_config
+from bot.procedure.who import who_from_config
+from bot.roster.sync import sync_roster
+from bot.runtime.cli import main
 from storage.db import create_engine, session_factory
 
 CONFIG = load_config()

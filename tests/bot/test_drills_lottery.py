@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot import lottery
+from bot.drills import lottery
 
 UNITS = [f"unit{i:02d}" for i in range(10)]
 

@@ -7,13 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import drill_work, drills, messaging
-from bot.authz import who_from_config
-from bot.config import load_config
-from bot.roster import sync_roster
-from bot.services import Services
-from bot.settings import Settings
-from bot.work import Job
+from bot.delivery import post as messaging
+from bot.delivery.job import Job
+from bot.drills import service as drills
+from bot.drills import work as drill_work
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.procedure.config import load_config
+from bot.procedure.who import who_from_config
+from bot.roster.sync import sync_roster
 from storage.db import session_factory
 from tests.fakes import RecordingChat
 

@@ -13,12 +13,16 @@ from docx import Document
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import case_file, handling, ids
-from bot.authz import who_from_config
-from bot.config import load_config
-from bot.i18n import LANGS
-from bot.views import handling as views
-from bot.views.card import CardState, incident_card
+from bot.blockkit import ids
+from bot.handling import casefile as case_file
+from bot.handling import service as handling
+from bot.handling import state as handling_state
+from bot.handling import views
+from bot.procedure.config import load_config
+from bot.procedure.i18n import LANGS
+from bot.procedure.who import who_from_config
+from bot.warroom.state import CardState
+from bot.warroom.views import incident_card
 
 CONFIG = load_config()
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
@@ -79,7 +83,7 @@ def test_resolve_and_case_file_authority():
 def test_step_lines_follow_the_audit_trail():
     events = [Event("step.completed", "U0000INSH", {"step": "identify"}),
               Event("step.skipped", "U0000EXEC", {"step": "assess", "reason": "r"})]
-    lines, current = handling.step_lines(CONFIG, events)  # type: ignore[arg-type]
+    lines, current = handling_state.step_lines(CONFIG, events)  # type: ignore[arg-type]
     assert current == "handle"
     assert [line.state for line in lines] == ["done", "skipped", "current", "pending", "pending", "pending"]
     assert lines[1].reason == "r" and lines[0].by == "U0000INSH"
@@ -89,14 +93,14 @@ def test_statements_track_their_decision():
     events = [Event("media.drafted", "U0000PRPR", {"kind": "statement", "text": "a"}, id=5),
               Event("media.drafted", "U0000PRPR", {"kind": "clarification", "text": "b"}, id=6),
               Event("media.released", "U0000CMDR", {"statement": 5, "text": "a2"}, id=7)]
-    found = handling.statements(events)  # type: ignore[arg-type]
+    found = handling_state.statements(events)  # type: ignore[arg-type]
     assert found[5]["status"] == "released" and found[5]["released_text"] == "a2"
     assert found[6]["status"] == "pending"
 
 
-def _state(**kw: Any) -> handling.HandlingState:
-    lines, current = handling.step_lines(CONFIG, [])
-    return handling.HandlingState(lines, current, **kw)
+def _state(**kw: Any) -> handling_state.HandlingState:
+    lines, current = handling_state.step_lines(CONFIG, [])
+    return handling_state.HandlingState(lines, current, **kw)
 
 
 @pytest.mark.parametrize("lang", LANGS)

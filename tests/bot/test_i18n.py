@@ -2,7 +2,7 @@ import string
 
 import pytest
 
-from bot.i18n import LANGS, MESSAGES, language_of
+from bot.procedure.i18n import LANGS, MESSAGES, language_of
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

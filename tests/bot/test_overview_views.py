@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
-from bot.authz import who_from_config
-from bot.commands import available
-from bot.config import EXAMPLE_CONFIG, load_config, parse_config
-from bot.handover import RosterData, UnitRow
-from bot.overview import IncidentLine, Overview, PageWaiting, Task, parse_number
-from bot.roster import Holders, UnitPosts
-from bot.views.home import home_view, list_message
-from bot.views.roster import roster_message
+from bot.overview.service import IncidentLine, Overview, PageWaiting, Task, parse_number
+from bot.overview.views import home_view, list_message
+from bot.procedure.commands import available
+from bot.procedure.config import EXAMPLE_CONFIG, load_config, parse_config
+from bot.procedure.who import who_from_config
+from bot.roster.state import RosterData, UnitRow
+from bot.roster.views import roster_message
 from sandbox.rules import block_messages, view_messages
+from storage.roster import Holders, UnitPosts
 
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 

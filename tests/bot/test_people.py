@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from bot.people import People
+from bot.platform.people import People
 from storage import db
 from tests.fakes import RecordingChat
 

@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from bot.config import EXAMPLE_CONFIG, Role, parse_config
-from bot.roster import Holders, Post, UnitPosts, history, holders, roles_of, sync_roster, unit_posts
+from bot.procedure.config import EXAMPLE_CONFIG, Role, parse_config
+from bot.roster.sync import sync_roster
 from storage import audit
 from storage.db import session_factory
 from storage.models import AuditEvent, Unit
+from storage.roster import Holders, Post, UnitPosts, history, holders, roles_of, unit_posts
 
 
 @pytest.fixture
@@ -176,8 +177,8 @@ def test_replicas_loading_together_record_once(engine, raw, now):
 
 
 def _hand_over(session, config, by: str, text: str, at):
-    from bot import handover
-    from bot.authz import who_from_assignments
+    from bot.procedure.who import who_from_assignments
+    from bot.roster import service as handover
 
     target, to_user = handover.parse(text)
     who = who_from_assignments(by, ((p.role, p.unit_id, p.name if p.unit_id else p.seat)
@@ -231,7 +232,7 @@ def test_a_reload_of_an_unchanged_config_keeps_a_slack_handover(session, raw, no
 
 
 def test_handover_rules(session, raw, now):
-    from bot import handover
+    from bot.roster import service as handover
 
     config = _config(raw)
     sync_roster(session, config, actor="config", now=now)
@@ -273,7 +274,7 @@ def test_handover_rules(session, raw, now):
     ("策劃組 primary <@U0000AAAA>", ("planning", None, "primary")),
 ])
 def test_handover_parsing(text, seat):
-    from bot import handover
+    from bot.roster import service as handover
 
     target, user = handover.parse(text)
     assert (target.role, target.unit_id, target.seat) == seat and user == "U0000AAAA"
@@ -283,7 +284,7 @@ def test_handover_parsing(text, seat):
                                   "commander <@U0000AAAA> <@U0000BBBB>", "commander boss <@U0000AAAA>",
                                   "head: <@U0000AAAA>", "boss:inspection <@U0000AAAA>", "commander @wang"])
 def test_handover_usage(text):
-    from bot import handover
+    from bot.roster import service as handover
 
     with pytest.raises(handover.Usage):
         handover.parse(text)

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.platform.settings import SettingsError, load_settings
 
 KEYS = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL",
         "CRISISBOT_CONFIG", "CRISISBOT_TICK_SECONDS"]

@@ -1,5 +1,5 @@
-from bot.logs import RedactTokens
-from bot.text import clip, escape
+from bot.platform.logs import RedactTokens
+from bot.procedure.text import clip, escape
 
 
 def test_escape_defuses_mentions_and_links():

@@ -2,11 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot import work
-from bot.config import load_config
-from bot.ports import ChatError, RateLimited, Unavailable
-from bot.services import Services
-from bot.settings import Settings
+from bot.platform.chat import ChatError, RateLimited, Unavailable
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.procedure.config import load_config
+from scheduler import tick as work_tick
 from storage import audit, db
 from storage import work as queue
 from tests.fakes import RecordingChat
@@ -35,8 +35,8 @@ def test_due_work_runs_once_and_keeps_its_result(services, now):
         ran.append(job.payload["text"])
         return {"ts": "1.0"}
 
-    assert work.tick(services, now, {"post": post}) == 1
-    assert work.tick(services, now, {"post": post}) == 0
+    assert work_tick.tick(services, now, {"post": post}) == 1
+    assert work_tick.tick(services, now, {"post": post}) == 0
     assert ran == ["hi"]
     done = row(services, "a")
     assert done.done_at is not None and done.result == {"ts": "1.0"}
@@ -44,8 +44,8 @@ def test_due_work_runs_once_and_keeps_its_result(services, now):
 
 def test_future_work_waits(services, now):
     enqueue(services, "later", due_at=now + timedelta(minutes=5))
-    assert work.tick(services, now, {"post": lambda *a: None}) == 0
-    assert work.tick(services, now + timedelta(minutes=5), {"post": lambda *a: None}) == 1
+    assert work_tick.tick(services, now, {"post": lambda *a: None}) == 0
+    assert work_tick.tick(services, now + timedelta(minutes=5), {"post": lambda *a: None}) == 1
 
 
 @pytest.mark.parametrize(
@@ -59,24 +59,24 @@ def test_transient_failures_retry_later(services, now, error, retry_in):
     def fail(*args):
         raise error
 
-    work.tick(services, now, {"post": fail})
+    work_tick.tick(services, now, {"post": fail})
     pending = row(services, "k")
     assert pending.done_at is None and pending.cancelled_at is None
     assert pending.due_at == now + retry_in
-    assert work.tick(services, now + retry_in, {"post": lambda *a: {"ok": 1}}) == 1
+    assert work_tick.tick(services, now + retry_in, {"post": lambda *a: {"ok": 1}}) == 1
     assert row(services, "k").done_at is not None
 
 
 def test_backoff_grows_and_is_capped():
-    assert [work.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
-    assert work.backoff(40).total_seconds() == work.MAX_BACKOFF_SECONDS
+    assert [work_tick.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert work_tick.backoff(40).total_seconds() == work_tick.MAX_BACKOFF_SECONDS
 
 
 @pytest.mark.parametrize("executors", [{"post": lambda *a: (_ for _ in ()).throw(ChatError("channel_not_found"))},
                                        {}], ids=["slack-said-no", "unknown-kind"])
 def test_permanent_failures_give_up_with_an_audit_entry(services, now, executors):
     enqueue(services, "dead")
-    work.tick(services, now, executors)
+    work_tick.tick(services, now, executors)
     gone = row(services, "dead")
     assert gone.cancelled_at is not None and gone.last_error
     with services.sessions() as s:
@@ -95,11 +95,11 @@ def test_a_job_whose_lease_ran_out_is_left_to_its_new_holder(services, now):
 
     def slow(svc, job, at):
         ran.append(job.key)
-        later[0] = now + timedelta(seconds=work.LEASE_SECONDS + 5)  # this job took longer than the lease
+        later[0] = now + timedelta(seconds=work_tick.LEASE_SECONDS + 5)  # this job took longer than the lease
         with svc.sessions() as s, s.begin():  # meanwhile another replica claimed what had expired
             q.claim_due(s, later[0], "other-replica", 60, 10)
         return {}
 
-    work.tick(services, now, {"post": slow})
+    work_tick.tick(services, now, {"post": slow})
     assert ran == ["slow-batch-1"]
     assert row(services, "slow-batch-2").claimed_by == "other-replica"

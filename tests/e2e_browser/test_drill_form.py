@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot import ids
+from bot.blockkit import ids
 from storage.models import Drill, DrillReport
 from tests.e2e_browser.conftest import shoot
 from tests.e2e_browser.ui import SandboxPage

@@ -11,7 +11,7 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from bot import ids
+from bot.blockkit import ids
 from storage.models import Incident, Page
 from tests.e2e_browser.conftest import shoot
 from tests.e2e_browser.ui import SandboxPage

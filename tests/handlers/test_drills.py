@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from docx import Document
 
-from bot import ids
+from bot.blockkit import ids
 from storage import work as queue
 from storage.models import AuditEvent, Drill, DrillEvaluation, DrillReport
 
@@ -269,8 +269,8 @@ def test_the_cron_draw_runs_once_per_period_even_twice_at_once(stack):
 
 
 def test_with_an_announcement_channel_the_thread_and_circulation_are_there(database_url):
-    from bot.authz import who_from_config
-    from bot.config import load_config
+    from bot.procedure.config import load_config
+    from bot.procedure.who import who_from_config
     from tests.stack import Stack
 
     base = load_config()
@@ -287,7 +287,7 @@ def test_with_an_announcement_channel_the_thread_and_circulation_are_there(datab
         stack.drain()
         services = stack.bot.services
         with services.sessions() as s, s.begin():
-            from bot import drills as service
+            from bot.drills import service
 
             row = service.get(s, drill.id)
             evaluation = service.submit_evaluation(s, who_from_config(config, PLAN), row,

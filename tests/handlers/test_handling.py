@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from docx import Document
 
-from bot import ids
+from bot.blockkit import ids
 from storage import audit
 from storage import work as queue
 from tests.handlers.test_report import dm_with, incident, report
@@ -338,7 +338,7 @@ def test_low_level_ends_in_a_case_file_too(stack):
 
 
 def test_export_cli_writes_the_case_file_and_the_timeline(stack, tmp_path, monkeypatch, capsys):
-    from bot import cli
+    from bot.runtime import cli
 
     open_high(stack)
     stack.person("U0000CMDR").click(card(stack), ids.RESOLVE)

@@ -1,6 +1,6 @@
 """`/crisis help` and a bare `/crisis`, typed by people in the sandbox, answered over signed HTTP."""
 
-from bot.ids import HELP_COMMANDS
+from bot.blockkit.ids import HELP_COMMANDS
 
 
 def test_bare_command_answers_in_traditional_chinese(stack):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot import ids
+from bot.blockkit import ids
 from storage.models import Page
 from tests.handlers.test_report import incident, report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids
+from bot.blockkit import ids
 from storage import work as queue
 from storage.models import Incident, Page
 
@@ -243,7 +243,7 @@ def test_escalation_due_during_a_restart_still_fires(stack):
 
 
 def test_a_failure_on_submit_keeps_the_form_open_with_an_error_id(stack, monkeypatch):
-    from bot import incidents as service
+    from bot.incidents import service
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -335,9 +335,10 @@ def test_a_repeated_triage_submission_has_no_second_effect(stack):
 
 
 def test_a_resolved_incident_is_not_triaged_again(stack):
-    from bot import incidents as service
-    from bot.authz import who_from_config
-    from bot.config import Level
+    from bot.incidents import service
+    from bot.procedure import errors as service_errors
+    from bot.procedure.config import Level
+    from bot.procedure.who import who_from_config
 
     report(stack, "U0000INSH", "medium")
     stack.drain()
@@ -347,10 +348,10 @@ def test_a_resolved_incident_is_not_triaged_again(stack):
     with stack.bot.services.sessions() as s, s.begin():
         found = s.get(Incident, incident(stack).id)
         executive = who_from_config(stack.bot.services.config, "U0000EXEC")
-        with pytest.raises(service.NotAllowed):
+        with pytest.raises(service_errors.NotAllowed):
             service.set_level(s, stack.bot.services.config, executive, found, Level.HIGH, None, stack.clock())
-    from bot.views.card import incident_card
-    from bot.warroom import card_state
+    from bot.warroom.state import card_state
+    from bot.warroom.views import incident_card
 
     with stack.bot.services.sessions() as s:
         closed = card_state(s, s.get(Incident, incident(stack).id), stack.bot.services.config)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot import ids, roster
-from bot.config import Role
+from bot.blockkit import ids
+from bot.procedure.config import Role
 from storage import audit
+from storage import roster as storage_roster
 from storage.models import Page
 from tests.handlers.test_report import report
 
@@ -15,7 +16,7 @@ EXEC, EXEC_DEPUTY, COMMANDER, COMMANDER_DEPUTY = "U0000EXEC", "U0000EXED", "U000
 
 def holders(stack, role, unit_id=None):
     with stack.bot.services.sessions() as s:
-        return roster.holders(s, role, unit_id)
+        return storage_roster.holders(s, role, unit_id)
 
 
 def handover(stack, user: str, text: str, expect: str):
@@ -55,7 +56,8 @@ def test_handover_by_the_holder_redirects_the_next_page(stack):
         [event] = audit.events(s, kind_prefix="roster.handover")
         assert (event.actor, event.at) == (EXEC, stack.clock.now)
         assert (event.data["from"], event.data["to"], event.data["seat"]) == (EXEC, "U0000SECH", "primary")
-        seats = [(a.user_id, a.ended_at) for a in roster.history(s, Role.EXECUTIVE_SECRETARY) if a.seat == "primary"]
+        seats = [(a.user_id, a.ended_at) for a in storage_roster.history(s, Role.EXECUTIVE_SECRETARY)
+                 if a.seat == "primary"]
         assert seats == [(EXEC, stack.clock.now), ("U0000SECH", None)]
     # the next medium incident pages the new holder
     report(stack, "U0000CL2H", "medium")  # a head reports: the level stands
@@ -115,7 +117,7 @@ def test_nobody_hands_a_seat_to_themselves(stack):
     deputy.slash("/crisis", "handover commander <@U0000EXED|chang.shufen>")
     refusal = deputy.wait_ephemeral(lambda m: "yourself" in m.text or "自己" in m.text)
     assert refusal
-    from bot import roster
+    from storage import roster as storage_roster
 
     with stack.bot.services.sessions() as s:
-        assert roster.holders(s, "commander").primary == "U0000CMDR"
+        assert storage_roster.holders(s, "commander").primary == "U0000CMDR"

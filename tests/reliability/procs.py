@@ -58,7 +58,7 @@ class BotProcess:
     def start(self, timeout: float = 60) -> BotProcess:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "bot.runtime.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.starts += 1
         deadline = time.monotonic() + timeout
@@ -157,9 +157,9 @@ def seed_reminders(database_url: str, count: int, *, last_month: bool = False) -
     import random
     from datetime import UTC, datetime, timedelta
 
-    from bot import drills
-    from bot.config import load_config
-    from bot.runtime import prepare_database
+    from bot.drills import service as drills
+    from bot.procedure.config import load_config
+    from bot.runtime.compose import prepare_database
     from storage import db
     from storage import work as queue
 
@@ -192,7 +192,7 @@ def report(sandbox: Sandbox, user: str, title: str, level: str = "high", timeout
     open a second incident. Otherwise False, and the modal is closed so the person can start again. (Seconds,
     not tries: a restart on a slow machine can outlast many quick failed tries.)
     """
-    from bot import ids
+    from bot.blockkit import ids
 
     person = sandbox.as_user(user)
     try:

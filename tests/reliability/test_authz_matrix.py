@@ -19,13 +19,21 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from bot import drills, handling, handover, incidents, paging
-from bot.authz import Who, who_from_assignments
-from bot.config import Level, load_config
-from bot.roster import roles_of, sync_roster
+from bot.drills import service as drills
+from bot.handling import service as handling
+from bot.incidents import service as incidents
+from bot.paging import service as paging
+from bot.procedure import errors as incidents_errors
+from bot.procedure.config import Level, load_config
+from bot.procedure.who import Who, who_from_assignments
+from bot.roster import service as handover
+from bot.roster import state as handover_state
+from bot.roster.sync import sync_roster
 from storage import audit
+from storage import drills as storage_drills
 from storage.incidents import allocate_incident_number
 from storage.models import Incident, Page
+from storage.roster import roles_of
 
 pytestmark = pytest.mark.reliability
 
@@ -188,40 +196,40 @@ def _handling(session: Session, action: str, person: Who) -> None:
         raise KeyError(action)
 
 
-SEATS = {"hand over commander": handover.Target("commander", None, "primary"),
-         "hand over unit head": handover.Target("head", UNIT, "primary"),
-         "hand over unit deputy": handover.Target("head", UNIT, "deputy")}
+SEATS = {"hand over commander": handover_state.Target("commander", None, "primary"),
+         "hand over unit head": handover_state.Target("head", UNIT, "primary"),
+         "hand over unit deputy": handover_state.Target("head", UNIT, "deputy")}
 
 
 def allowed(session: Session, action: str, person: Who) -> bool:
     if action in SEATS:
         try:
             handover.hand_over(session, person, SEATS[action], "U0000NEWP", NOW)
-        except incidents.NotAllowed:
+        except incidents_errors.NotAllowed:
             return False
         return True
     if action == "roster view":
         try:
             handover.roster_data(session, person)
-        except incidents.NotAllowed:
+        except incidents_errors.NotAllowed:
             return False
         return True
     if action not in LEGACY:
         try:
             _handling(session, action, person)
-        except incidents.NotAllowed:
+        except incidents_errors.NotAllowed:
             return False
         return True
     if action == "set level":
         try:
             incidents.set_level(session, CONFIG, person, _incident(session, None), Level.MEDIUM, None, NOW)
-        except incidents.NotAllowed:
+        except incidents_errors.NotAllowed:
             return False
         return True
     if action == "mark handled":
         try:
             incidents.mark_handled(session, CONFIG, person, _incident(session, "low"), NOW)
-        except incidents.NotAllowed:
+        except incidents_errors.NotAllowed:
             return False
         return True
     if action == "acknowledge a page":
@@ -292,6 +300,6 @@ def test_handling_and_roster_matrix(roster: Session, group: str) -> None:
 def test_the_refused_draw_changes_nothing(roster: Session) -> None:
     import random
 
-    with pytest.raises(incidents.NotAllowed):
+    with pytest.raises(incidents_errors.NotAllowed):
         drills.draw(roster, CONFIG, "U0000INS1", NOW, random.Random(1), who=who(roster, "U0000INS1"))
-    assert drills.by_period(roster, drills.period_of(NOW, CONFIG)) is None
+    assert storage_drills.by_period(roster, drills.period_of(NOW, CONFIG)) is None

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot import ids
+from bot.blockkit import ids
 from sandbox.driver import Sandbox
 from storage import work as queue
 from storage.models import Incident

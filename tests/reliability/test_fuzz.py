@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import ids
+from bot.blockkit import ids
 from sandbox.transport import sign
 from tests.reliability.procs import scale
 from tests.stack import SECRET, Stack

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.messaging import post_once
-from bot.work import Job
+from bot.delivery.job import Job
+from bot.delivery.post import post_once
 from tests.fakes import RecordingChat
 
 pytestmark = pytest.mark.reliability

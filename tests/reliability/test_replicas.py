@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from bot.config import load_config
-from bot.drill_work import schedule_fired
+from bot.drills.work import schedule_fired
+from bot.procedure.config import load_config
 from sandbox.driver import Sandbox
 from storage.db import create_engine
 from storage.models import AuditEvent, Drill, DueWork

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.cron import cron_trigger
+from bot.procedure.cron import cron_trigger
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 

@@ -1,6 +1,6 @@
 import threading
 
-from scheduler.runner import Ticker
+from scheduler.ticker import Ticker
 
 
 def test_kick_runs_a_sweep_now_and_drains():

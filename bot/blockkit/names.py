@@ -1,0 +1,22 @@
+"""Display names in the reader's language: roles, levels, categories and sub-types."""
+
+from __future__ import annotations
+
+from bot.procedure.config import OrgConfig
+from bot.procedure.i18n import MESSAGES, Lang, t
+
+
+def level_name(config: OrgConfig, level: str | None, lang: Lang) -> str:
+    return config.levels.of(level).name(lang) if level else "—"
+
+
+def category_name(config: OrgConfig, category: str, subtype: str | None, lang: Lang) -> str:
+    cat = config.category(category)
+    if cat is None:
+        return category
+    sub = next((s for s in cat.subtypes if s.id == subtype), None)
+    return f"{cat.name(lang)} / {sub.name(lang)}" if sub else cat.name(lang)
+
+
+def role_name(role: str, lang: Lang) -> str:
+    return t(f"role.{role}", lang) if f"role.{role}" in MESSAGES else role

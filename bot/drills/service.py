@@ -1,0 +1,407 @@
+"""Drills (procedure §7, annex 2): the monthly draw, the plan, the drill report form and its evaluation.
+
+Services take the session, the config, the clock's ``now`` and an ``rng`` as arguments; they check who may act
+(``NotAllowed``), validate input (``InvalidInput``, block id → message), write the state, its audit events and
+every Slack side effect as due work in the caller's transaction. The executors in ``bot.drill_work`` send them.
+
+A drill's life: ``drawn`` (unit drawn, category proposed) → ``planned`` (the planning group confirmed the
+category, wrote the simulated case and the window) → ``reported`` (the unit filed annex 2) → ``evaluating``
+(an evaluation awaits the executive secretary) → ``closed`` (approved and circulated). A returned evaluation
+puts the drill back to ``reported``."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.blockkit import ids
+from bot.delivery.kinds import WorkKind
+from bot.drills import lottery
+from bot.drills.state import (
+    APPROVED,
+    CLOSED,
+    DRAWN,
+    EVALUATING,
+    OPEN_FOR_REPORT,
+    PLANNED,
+    REPORTED,
+    RETURNED,
+    SUBMITTED,
+    Drawn,
+    Filed,
+    Plan,
+    Verification,
+)
+from bot.procedure.config import OrgConfig, Role
+from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
+from bot.procedure.i18n import Lang, t
+from bot.procedure.who import Who
+from storage import audit, roster
+from storage import work as queue
+from storage.drills import by_period, history, history_before, latest_evaluation, latest_report, previous_of
+from storage.models import Drill, DrillEvaluation, DrillReport
+from storage.types import as_utc
+
+REMINDER_HOUR = 9  # reminders go out at 09:00 in the organisation's time zone
+
+
+class AlreadyDrawn(Exception):
+    """This period has its draw already (one draw per period, whatever the restarts or replicas)."""
+
+    def __init__(self, drill_id: int, period: str, unit_id: str) -> None:
+        super().__init__(f"{period} was drawn already: {unit_id} (drill {drill_id})")
+        self.drill_id, self.period, self.unit_id = drill_id, period, unit_id
+
+
+def may_draw(who: Who) -> bool:
+    """§7.1: the executive secretary (or the deputy) draws the unit by lot."""
+    return who.holds(Role.EXECUTIVE_SECRETARY)
+
+
+def may_plan(who: Who) -> bool:
+    """§7.2: the planning group picks the category on the executive secretary's instruction; both may adjust."""
+    return who.holds(Role.PLANNING) or who.holds(Role.EXECUTIVE_SECRETARY)
+
+
+def may_report(who: Who, unit_id: str) -> bool:
+    """The drilled unit (head, deputy or members) fills in annex 2."""
+    return who.member_of(unit_id)
+
+
+def may_evaluate(who: Who) -> bool:
+    """§7.3: the planning group drafts the evaluation."""
+    return who.holds(Role.PLANNING)
+
+
+def may_approve(who: Who) -> bool:
+    return who.holds(Role.EXECUTIVE_SECRETARY)
+
+
+def may_view(who: Who) -> bool:
+    return who.known
+
+
+def period_of(now: datetime, config: OrgConfig) -> str:
+    """The drill period (a month, e.g. ``2026-12``) in the organisation's time zone."""
+    return now.astimezone(config.organisation.tz).strftime("%Y-%m")
+
+
+def local_date(at: datetime, config: OrgConfig) -> date:
+    return at.astimezone(config.organisation.tz).date()
+
+
+def end_of_day(day: date, config: OrgConfig) -> datetime:
+    """23:59 of ``day`` in the organisation's time zone, as UTC: a deadline is the whole of its day."""
+    return as_utc(datetime.combine(day, time(23, 59), tzinfo=config.organisation.tz))
+
+
+def due_for(now: datetime, config: OrgConfig) -> datetime:
+    return end_of_day(local_date(now, config) + timedelta(days=config.drills.report_due_days), config)
+
+
+def _at_hour(day: date, config: OrgConfig) -> datetime:
+    return as_utc(datetime.combine(day, time(REMINDER_HOUR), tzinfo=config.organisation.tz))
+
+
+def get(session: Session, drill_id: int) -> Drill:
+    drill = session.get(Drill, drill_id)
+    if drill is None:
+        raise NotFound(f"drill {drill_id}")
+    return drill
+
+
+def category_last_use(session: Session, config: OrgConfig) -> dict[str, str | None]:
+    """Each category's last drill period (None: never drilled)."""
+    used = dict(session.execute(sa.select(Drill.category, sa.func.max(Drill.period)).group_by(Drill.category)).all())
+    return {c.id: used.get(c.id) for c in config.categories}
+
+
+def unit_last_drill(session: Session, config: OrgConfig) -> dict[str, str | None]:
+    used = dict(session.execute(sa.select(Drill.unit_id, sa.func.max(Drill.period)).group_by(Drill.unit_id)).all())
+    return {u.id: used.get(u.id) for u in config.units}
+
+
+def propose_category(session: Session, config: OrgConfig, before: str | None = None) -> str:
+    """The least recently drilled category (never drilled first, then config order); never the last one used."""
+    query = sa.select(Drill.category, sa.func.max(Drill.period)).group_by(Drill.category)
+    if before is not None:
+        query = query.where(Drill.period < before)
+    used = dict(session.execute(query).all())
+    order = {c.id: i for i, c in enumerate(config.categories)}
+    return min((c.id for c in config.categories), key=lambda c: (used.get(c) or "", order[c]))
+
+
+def _nonce(rng: Any) -> str:
+    """32 random bytes as hex: from the services' rng (SystemRandom in production, seeded in tests)."""
+    if rng is None:
+        return secrets.token_hex(32)
+    return f"{rng.getrandbits(256):064x}"
+
+
+def draw(session: Session, config: OrgConfig, actor: str, now: datetime, rng: Any, *,
+         who: Who | None = None) -> Drawn:
+    """Draw this period's drill unit by lot (one draw per period; a second call raises AlreadyDrawn).
+
+    ``who`` is the person for a manual draw (checked: the executive secretary or deputy); None for the cron job.
+    """
+    if who is not None and not may_draw(who):
+        raise NotAllowed("action.drill_draw", "allowed.drill_draw")
+    period = period_of(now, config)
+    existing = by_period(session, period)
+    if existing is not None:
+        raise AlreadyDrawn(existing.id, existing.period, existing.unit_id)
+    previous = session.scalar(sa.select(Drill).where(Drill.period < period).order_by(Drill.period.desc()).limit(1))
+    nonce = previous.next_nonce if previous is not None and previous.next_nonce else _nonce(rng)
+    eligible = [u.id for u in config.units if u.drill_eligible]
+    record = lottery.build_record(
+        period=period, eligible=eligible, history=history_before(session, period),
+        exclusion_draws=config.drills.exclusion_draws, previous=dict(previous.draw) if previous else None,
+        nonce=nonce, next_nonce=(next_nonce := _nonce(rng)), drawn_by=actor, drawn_at=as_utc(now).isoformat(),
+    )
+    category = propose_category(session, config, before=period)
+    drill = Drill(period=period, unit_id=record["unit"], category=category, draw=record, due_at=due_for(now, config),
+                  status=DRAWN, drawn_by=actor, drawn_at=now, next_nonce=next_nonce, created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(drill)
+            session.flush()
+    except IntegrityError:
+        # Another replica (or a double tap) drew this period a moment ago: its draw is the one that counts.
+        winner = by_period(session, period)
+        if winner is None:
+            raise
+        raise AlreadyDrawn(winner.id, winner.period, winner.unit_id) from None
+    if previous is not None:
+        previous.next_nonce = None  # revealed in this record now
+    audit.record(session, actor, "drill.drawn", "drill", drill.id, at=now,
+                 data={"period": period, "unit": drill.unit_id, "category": category,
+                       "record_hash": record["record_hash"], "seed": record["seed"]})
+    key = f"drill:{drill.id}"
+    queue.enqueue(session, WorkKind.DRILL_THREAD, f"{key}:thread", now, {"drill": drill.id}, key)
+    people = [roster.holders(session, Role.PLANNING).primary, roster.holders(session, Role.PLANNING).deputy]
+    if config.drills.announcement_channel:
+        people.insert(0, roster.holders(session, Role.EXECUTIVE_SECRETARY).primary)
+    for user in dict.fromkeys(u for u in people if u):
+        queue.enqueue(session, WorkKind.DRILL_NOTIFY_TEAM, f"{key}:team:{user}", now, {"drill": drill.id, "user": user},
+                      key)
+    posts = roster.unit_posts(session, drill.unit_id)
+    for user in dict.fromkeys(u for u in (posts.head, posts.deputy) if u):
+        queue.enqueue(session, WorkKind.DRILL_NOTIFY_UNIT, f"{key}:unit:{user}", now, {"drill": drill.id, "user": user},
+                      key)
+    schedule_reminders(session, config, drill, now)
+    return Drawn(drill.id, period, drill.unit_id, category, drill.due_at, True)
+
+
+def schedule_reminders(session: Session, config: OrgConfig, drill: Drill, now: datetime) -> int:
+    """(Re)schedule the reminders (``reminder_days`` before, and on the day) and the overdue escalation.
+
+    Pending ones for an older deadline are cancelled; the keys carry the deadline and when it was set, so a new
+    deadline gets fresh rows while a reminder already sent is never sent again for the same deadline.
+    """
+    key = f"drill:{drill.id}"
+    queue.cancel(session, now, key_prefix=f"{key}:remind:")
+    queue.cancel(session, now, key_prefix=f"{key}:overdue:")
+    due_day = local_date(drill.due_at, config)
+    tag = f"{due_day.isoformat()}@{int(as_utc(now).timestamp())}"
+    added = 0
+    for days in sorted({*config.drills.reminder_days, 0}, reverse=True):
+        at = _at_hour(due_day - timedelta(days=days), config)
+        if at <= now or at > as_utc(drill.due_at):
+            continue
+        added += queue.enqueue(session, WorkKind.DRILL_REMIND, f"{key}:remind:{tag}:{days}", at,
+                               {"drill": drill.id, "days": days}, key)
+    queue.enqueue(session, WorkKind.DRILL_OVERDUE, f"{key}:overdue:{tag}", as_utc(drill.due_at) + timedelta(minutes=1),
+                  {"drill": drill.id}, key)
+    return added
+
+
+def stop_reminders(session: Session, drill: Drill, now: datetime) -> int:
+    key = f"drill:{drill.id}"
+    return queue.cancel(session, now, key_prefix=f"{key}:remind:") + queue.cancel(
+        session, now, key_prefix=f"{key}:overdue:")
+
+
+def verify(session: Session, drill_id: int) -> Verification:
+    """Recompute a stored draw from its record, the previous draw's record and the drills in the database."""
+    drill = get(session, drill_id)
+    previous = previous_of(session, drill)
+    checks = lottery.verify(dict(drill.draw), dict(previous.draw) if previous else None,
+                            history_before(session, drill.period))
+    checks.append(lottery.Check("stored", drill.unit_id == drill.draw.get("unit"),
+                                f"the drill's unit {drill.unit_id} is the draw's result"))
+    return Verification(drill.id, drill.period, drill.unit_id, checks)
+
+
+def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: Plan, now: datetime,
+             lang: Lang) -> dict[str, Any]:
+    """Confirm or change the category, write the simulated case and the window (planning or executive
+    secretary); the executive secretary may also move the deadline. Returns what changed."""
+    if not may_plan(who):
+        raise NotAllowed("action.drill_plan", "allowed.drill_plan")
+    errors: dict[str, str] = {}
+    previous = previous_of(session, drill)
+    if previous is not None and plan.category == previous.category and len(config.categories) > 1:
+        errors[ids.D_CATEGORY] = t("drill.error.same_category", lang)
+    new_due = end_of_day(plan.due_day, config) if plan.due_day else as_utc(drill.due_at)
+    if new_due != as_utc(drill.due_at):
+        if not may_approve(who):
+            errors[ids.D_DUE] = t("drill.error.due_es_only", lang)
+        elif new_due < now:
+            errors[ids.D_DUE] = t("error.past", lang)
+    if errors:
+        raise InvalidInput(errors)
+    changes: dict[str, Any] = {}
+    for field, value in (("category", plan.category), ("scenario", plan.scenario),
+                         ("window_start", plan.window_start), ("window_end", plan.window_end)):
+        old = getattr(drill, field)
+        if (as_utc(old) if isinstance(old, datetime) else old) != value:
+            changes[field] = value.isoformat() if isinstance(value, datetime) else value
+            setattr(drill, field, value)
+    if new_due != as_utc(drill.due_at):
+        changes["due_at"] = new_due.isoformat()
+        drill.due_at = new_due
+        if drill.status in OPEN_FOR_REPORT:
+            schedule_reminders(session, config, drill, now)
+    if drill.status == DRAWN:
+        drill.status = PLANNED
+        changes["status"] = PLANNED
+    drill.updated_at = now
+    if changes:
+        audit.record(session, who.user, "drill.planned", "drill", drill.id, at=now, data=changes)
+        key = f"drill:{drill.id}"
+        stamp = int(as_utc(now).timestamp() * 1000)
+        queue.enqueue(session, WorkKind.DRILL_NOTE, f"{key}:note:plan:{stamp}", now,
+                      {"drill": drill.id, "key": "drill.note.planned", "user": who.user}, key)
+        if drill.status in OPEN_FOR_REPORT:
+            posts = roster.unit_posts(session, drill.unit_id)
+            for user in dict.fromkeys(u for u in (posts.head, posts.deputy) if u):
+                queue.enqueue(session, WorkKind.DRILL_NOTIFY_UNIT, f"{key}:unit:{user}:plan:{stamp}", now,
+                              {"drill": drill.id, "user": user, "update": True}, key)
+    return changes
+
+
+def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, data: dict[str, Any],
+                now: datetime, lang: Lang = "zh-TW") -> Filed:
+    """Store the form as a new version; send it to the commander and the executive secretary; stop the
+    reminders. The same content submitted again (a retried submission) makes no new version."""
+    if not may_report(who, drill.unit_id):
+        raise NotAllowed("action.drill_report", "allowed.drill_report")
+    if drill.status == CLOSED:
+        raise InvalidInput({ids.R_SUMMARY: t("drill.error.closed", lang)})
+    latest = latest_report(session, drill.id)
+    if latest is not None and latest.data == data and latest.submitted_by == who.user:
+        return Filed(latest.id, latest.version, False)
+    version = (latest.version if latest else 0) + 1
+    report = DrillReport(drill_id=drill.id, version=version, data=data, submitted_by=who.user, submitted_at=now)
+    session.add(report)
+    session.flush()
+    if drill.status in OPEN_FOR_REPORT:
+        drill.status = REPORTED
+    drill.updated_at = now
+    stop_reminders(session, drill, now)
+    audit.record(session, who.user, "drill.reported" if version == 1 else "drill.report_revised", "drill", drill.id,
+                 at=now, data={"version": version, "report": report.id})
+    key = f"drill:{drill.id}"
+    payload = {"drill": drill.id, "report": report.id, "version": version}
+    readers = [roster.holders(session, Role.COMMANDER).primary,
+               roster.holders(session, Role.EXECUTIVE_SECRETARY).primary]
+    for user in dict.fromkeys(u for u in readers if u):
+        queue.enqueue(session, WorkKind.DRILL_REPORT_SENT, f"{key}:report:{version}:to:{user}", now,
+                      {**payload, "user": user}, key)
+    for user in dict.fromkeys(u for u in (roster.holders(session, Role.PLANNING).primary,
+                                          roster.holders(session, Role.PLANNING).deputy) if u):
+        queue.enqueue(session, WorkKind.DRILL_REPORT_SENT, f"{key}:report:{version}:planning:{user}", now,
+                      {**payload, "user": user, "evaluate": True}, key)
+    queue.enqueue(session, WorkKind.DRILL_UPLOAD, f"{key}:upload:report:{version}", now,
+                  {"drill": drill.id, "doc": "report", "id": report.id, "version": version}, key)
+    return Filed(report.id, version, True)
+
+
+def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, Any], now: datetime,
+                      lang: Lang) -> DrillEvaluation:
+    """The planning group's evaluation, sent to the executive secretary for approval (a new version each time)."""
+    if not may_evaluate(who):
+        raise NotAllowed("action.drill_evaluate", "allowed.drill_evaluate")
+    report = latest_report(session, drill.id)
+    if report is None:
+        raise InvalidInput({ids.E_ASSESSMENT: t("drill.error.no_report", lang)})
+    latest = latest_evaluation(session, drill.id)
+    if latest is not None and latest.status == APPROVED:
+        raise InvalidInput({ids.E_ASSESSMENT: t("drill.error.approved", lang)})
+    if latest is not None and latest.status == SUBMITTED and latest.data == data:
+        return latest
+    evaluation = DrillEvaluation(drill_id=drill.id, version=(latest.version if latest else 0) + 1, report_id=report.id,
+                                 data=data, status=SUBMITTED, drafted_by=who.user, drafted_at=now)
+    session.add(evaluation)
+    session.flush()
+    drill.status, drill.updated_at = EVALUATING, now
+    audit.record(session, who.user, "drill.evaluation_submitted", "drill", drill.id, at=now,
+                 data={"evaluation": evaluation.id, "version": evaluation.version, "report_version": report.version})
+    key = f"drill:{drill.id}"
+    executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+    if executive:
+        queue.enqueue(session, WorkKind.DRILL_APPROVAL, f"{key}:evaluation:{evaluation.id}:approval", now,
+                      {"drill": drill.id, "evaluation": evaluation.id, "user": executive}, key)
+    return evaluation
+
+
+def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: bool, comment: str,
+           now: datetime) -> bool:
+    """The executive secretary approves the evaluation (circulated to every unit) or returns it with a comment.
+    False when it was decided already."""
+    if not may_approve(who):
+        raise NotAllowed("action.drill_approve", "allowed.drill_approve")
+    if evaluation.status != SUBMITTED:
+        return False
+    drill = get(session, evaluation.drill_id)
+    key = f"drill:{drill.id}"
+    if approve:
+        evaluation.status, evaluation.approved_by, evaluation.approved_at = APPROVED, who.user, now
+        drill.status, drill.updated_at = CLOSED, now
+        audit.record(session, who.user, "drill.evaluation_approved", "drill", drill.id, at=now,
+                     data={"evaluation": evaluation.id, "version": evaluation.version})
+        queue.enqueue(session, WorkKind.DRILL_CIRCULATE, f"{key}:evaluation:{evaluation.id}:circulate", now,
+                      {"drill": drill.id, "evaluation": evaluation.id}, key)
+        queue.enqueue(session, WorkKind.DRILL_UPLOAD, f"{key}:upload:evaluation:{evaluation.id}", now,
+                      {"drill": drill.id, "doc": "evaluation", "id": evaluation.id, "version": evaluation.version},
+                      key)
+    else:
+        evaluation.status = RETURNED
+        evaluation.data = {**evaluation.data, "return_comment": comment, "returned_by": who.user,
+                           "returned_at": as_utc(now).isoformat()}
+        drill.status, drill.updated_at = REPORTED, now
+        audit.record(session, who.user, "drill.evaluation_returned", "drill", drill.id, at=now,
+                     data={"evaluation": evaluation.id, "version": evaluation.version, "comment": comment})
+    for user in dict.fromkeys(u for u in (evaluation.drafted_by, roster.holders(session, Role.PLANNING).primary)
+                              if u):
+        queue.enqueue(session, WorkKind.DRILL_DECIDED, f"{key}:evaluation:{evaluation.id}:decided:{user}", now,
+                      {"drill": drill.id, "evaluation": evaluation.id, "user": user}, key)
+    return True
+
+
+def status(session: Session, config: OrgConfig, who: Who) -> Any:
+    """What `/crisis drill status` shows (team members and unit staff)."""
+    from bot.drills.state import DrillState, StatusData
+
+    if not may_view(who):
+        raise NotAllowed("action.drill_status", "allowed.drill_status")
+    drills = history(session)
+    now_drill = drills[0] if drills else None
+    report = latest_report(session, now_drill.id) if now_drill else None
+    evaluation = latest_evaluation(session, now_drill.id) if now_drill else None
+    return StatusData(DrillState.of(now_drill) if now_drill else None, report.version if report else None,
+                      evaluation.status if evaluation else None, [DrillState.of(d) for d in drills],
+                      unit_last_drill(session, config), category_last_use(session, config))
+
+
+def open_drill_for(session: Session, who: Who) -> Drill | None:
+    """The most recent drill of a unit the person belongs to that still takes (or may revise) its form."""
+    for drill in history(session)[:3]:
+        if who.member_of(drill.unit_id) and drill.status != CLOSED:
+            return drill
+    return None

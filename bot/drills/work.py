@@ -1,0 +1,294 @@
+"""The drills' Slack side effects, run by the tick as due work: the drill's thread, the notices, reminders and the
+overdue escalation, the filed form and the evaluation by DM, circulation, and DOCX uploads (files upload v2).
+
+Each executor reads what it needs in a short session, closes it, then calls Slack, and records what Slack gave
+in a new short transaction. Posts go through post_once/dm, so a retried job never posts twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.delivery.job import GiveUp, Job, NotReady, subject
+from bot.delivery.kinds import WorkKind
+from bot.delivery.post import dm, post_once, upload_once
+from bot.drills import docs as drill_docs
+from bot.drills import service as drills
+from bot.drills import state as drills_state
+from bot.drills import views
+from bot.drills.state import DrillState
+from bot.platform.chat import ChatError
+from bot.procedure import errors as drills_errors
+from bot.procedure.config import Role
+from bot.procedure.cron import cron_trigger
+from bot.procedure.i18n import t
+from storage import audit, roster
+from storage.models import Drill, DrillEvaluation, DrillReport, Unit
+
+if TYPE_CHECKING:
+    from bot.platform.services import Services
+
+
+def _drill(session: Session, job: Job) -> Drill:
+    try:
+        return drills.get(session, int(job.payload["drill"]))
+    except drills_errors.NotFound:
+        raise GiveUp(f"drill {job.payload['drill']} does not exist") from None
+
+
+def _state(services: Services, job: Job) -> DrillState:
+    with services.sessions() as session:
+        return DrillState.of(_drill(session, job))
+
+
+def post_thread(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The drill's thread: the card in the announcement channel, or in the executive secretary's DM."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if drill.thread_ts:
+            return {"channel": drill.thread_channel, "ts": drill.thread_ts, "already": True}
+        state = DrillState.of(drill)
+        executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+    channel = services.config.drills.announcement_channel
+    if channel:
+        message = views.drill_card(state, services.config, services.config.organisation.language)
+        try:
+            posted = post_once(services, job, channel, message)
+        except ChatError as exc:
+            if exc.code != "not_in_channel":
+                raise
+            services.chat.call("conversations.join", channel=channel)
+            posted = post_once(services, job, channel, message)
+    else:
+        if executive is None:
+            raise GiveUp("no executive secretary holds the role")
+        posted = dm(services, job, executive, views.drill_card(state, services.config, services.lang_of(executive)))
+    with services.sessions() as session, session.begin():
+        drill = _drill(session, job)
+        if drill.thread_ts is None:
+            drill.thread_channel, drill.thread_ts = posted["channel"], posted["ts"]
+    services.kick()
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def notify_team(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    state, user = _state(services, job), str(job.payload["user"])
+    posted = dm(services, job, user, views.team_notice(state, services.config, services.lang_of(user)))
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def notify_unit(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    state, user = _state(services, job), str(job.payload["user"])
+    message = views.unit_notice(state, services.config, services.lang_of(user), update=bool(job.payload.get("update")))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def _unit_people(services: Services, unit_id: str) -> list[str]:
+    with services.sessions() as session:
+        posts = roster.unit_posts(session, unit_id)
+    return list(dict.fromkeys(u for u in (posts.head, posts.deputy) if u))
+
+
+def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A reminder before the deadline (or on the day) to the unit's head and deputy; none once the form is in."""
+    state = _state(services, job)
+    if state.status not in drills_state.OPEN_FOR_REPORT:
+        return {"skipped": f"drill is {state.status}"}
+    sent = {}
+    for user in _unit_people(services, state.unit_id):
+        message = views.reminder(state, services.config, services.lang_of(user), int(job.payload["days"]))
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
+    return {"sent": sent}
+
+
+def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The deadline passed with no form: tell the executive secretary (and deputy) and the unit."""
+    state = _state(services, job)
+    if state.status not in drills_state.OPEN_FOR_REPORT:
+        return {"skipped": f"drill is {state.status}"}
+    with services.sessions() as session, session.begin():
+        holders = roster.holders(session, Role.EXECUTIVE_SECRETARY)
+        if not job.attempts > 1:
+            audit.record(session, "crisisbot", "drill.overdue", "drill", state.id, at=now,
+                         data={"due_at": state.due_at.isoformat(), "unit": state.unit_id})
+    sent = {}
+    for user in dict.fromkeys(u for u in holders if u):
+        message = views.overdue(state, services.config, services.lang_of(user), to_unit=False)
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
+    for user in _unit_people(services, state.unit_id):
+        message = views.overdue(state, services.config, services.lang_of(user), to_unit=True)
+        sent[user] = dm(services, job.per(user), user, message)["ts"]
+    return {"sent": sent}
+
+
+def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A line in the drill's thread about something a person did (no scenario text: the thread may be public)."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if not drill.thread_ts:
+            raise NotReady("the drill's thread is not posted yet")
+        channel, ts, state = drill.thread_channel, drill.thread_ts, DrillState.of(drill)
+    lang = services.config.organisation.language
+    text = t(str(job.payload["key"]), lang, user=job.payload.get("user", ""),
+             category=views.drill_item(services.config, state.category, lang),
+             due=views.day(state.due_at, services.config))
+    return post_once(services, job, channel or "", views.note(text), thread_ts=ts)
+
+
+def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        report = subject(session, DrillReport, job, "report")
+        data, version, by = dict(report.data), report.version, report.submitted_by
+    user = str(job.payload["user"])
+    message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
+                                evaluate=bool(job.payload.get("evaluate")))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        if evaluation.status != drills_state.SUBMITTED:
+            return {"skipped": f"evaluation is {evaluation.status}"}
+        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
+    user = str(job.payload["user"])
+    message = views.approval_request(state, eid, version, data, by, services.config, services.lang_of(user))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def _evaluation(session: Session, job: Job) -> DrillEvaluation:
+    return subject(session, DrillEvaluation, job, "evaluation")
+
+
+def decided(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        approved = evaluation.status == drills_state.APPROVED
+        data, version = dict(evaluation.data), evaluation.version
+        by = evaluation.approved_by if approved else str(data.get("returned_by", ""))
+    user = str(job.payload["user"])
+    message = views.decided(state, version, data, approved, by or "", services.config, services.lang_of(user))
+    posted = dm(services, job, user, message)
+    return {"channel": posted["channel"], "ts": posted["ts"]}
+
+
+def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """§7.3: the approved evaluation to every unit: the announcement channel, or a DM to every unit's head."""
+    with services.sessions() as session:
+        state = DrillState.of(_drill(session, job))
+        evaluation = _evaluation(session, job)
+        report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
+        data, by = dict(evaluation.data), evaluation.approved_by or ""
+        report_data = dict(report.data) if report else None
+        heads = [roster.unit_posts(session, u.id).head
+                 for u in session.scalars(sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.id))]
+    channel = services.config.drills.announcement_channel
+    sent: dict[str, Any] = {}
+    if channel:
+        message = views.circulation(state, data, report_data, by, services.config,
+                                    services.config.organisation.language)
+        sent[channel] = post_once(services, job, channel, message)["ts"]
+    else:
+        for user in dict.fromkeys(u for u in heads if u):
+            message = views.circulation(state, data, report_data, by, services.config, services.lang_of(user))
+            sent[user] = dm(services, job.per(user), user, message)["ts"]
+    with services.sessions() as session, session.begin():
+        evaluation = _evaluation(session, job)
+        if evaluation.circulated_at is None:
+            evaluation.circulated_at = now
+            audit.record(session, "crisisbot", "drill.evaluation_circulated", "drill", state.id, at=now,
+                         data={"evaluation": evaluation.id, "to": sorted(sent)})
+    return {"sent": sent}
+
+
+def drill_dict(drill: Drill) -> dict[str, Any]:
+    return {"id": drill.id, "period": drill.period, "unit_id": drill.unit_id, "category": drill.category}
+
+
+def render(session: Session, services_config: Any, doc: str, row_id: int) -> tuple[str, str, bytes]:
+    """(filename, title, bytes) of a stored drill report version or evaluation."""
+    if doc == "report":
+        report = session.get(DrillReport, row_id)
+        if report is None:
+            raise drills_errors.NotFound(f"drill report {row_id}")
+        drill = drills.get(session, report.drill_id)
+        content = drill_docs.report_docx(services_config, drill_dict(drill), dict(report.data), report.version,
+                                         report.submitted_by, report.submitted_at)
+        name = drill_docs.report_filename(drill.period, report.version)
+        return name, f"{drill_docs.ANNEX_TITLE[0]} {drill.period} v{report.version}", content
+    evaluation = session.get(DrillEvaluation, row_id)
+    if evaluation is None:
+        raise drills_errors.NotFound(f"drill evaluation {row_id}")
+    drill = drills.get(session, evaluation.drill_id)
+    report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
+    content = drill_docs.evaluation_docx(services_config, drill_dict(drill), {
+        "data": dict(evaluation.data), "version": evaluation.version, "drafted_by": evaluation.drafted_by,
+        "drafted_at": evaluation.drafted_at, "approved_by": evaluation.approved_by,
+        "approved_at": evaluation.approved_at}, report.version if report else None)
+    name = drill_docs.evaluation_filename(drill.period, evaluation.version)
+    return name, f"{drill_docs.EVALUATION_TITLE[0]} {drill.period} v{evaluation.version}", content
+
+
+def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Slack's file upload v2: files.getUploadURLExternal → POST the bytes → files.completeUploadExternal into the
+    drill's thread. A retry first looks in the thread for the file, so it is never shared twice."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        if not drill.thread_ts:
+            raise NotReady("the drill's thread is not posted yet")
+        channel, ts = drill.thread_channel or "", drill.thread_ts
+        name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]))
+    lang = services.config.organisation.language
+    comment = t(f"drill.upload.{job.payload['doc']}", lang, version=job.payload.get("version", ""))
+    return upload_once(services, job, channel, name, title, content, thread_ts=ts, comment=comment)
+
+
+EXECUTORS = {
+    WorkKind.DRILL_THREAD: post_thread,
+    WorkKind.DRILL_NOTIFY_TEAM: notify_team,
+    WorkKind.DRILL_NOTIFY_UNIT: notify_unit,
+    WorkKind.DRILL_REMIND: remind,
+    WorkKind.DRILL_OVERDUE: escalate_overdue,
+    WorkKind.DRILL_NOTE: thread_note,
+    WorkKind.DRILL_REPORT_SENT: report_sent,
+    WorkKind.DRILL_APPROVAL: approval,
+    WorkKind.DRILL_DECIDED: decided,
+    WorkKind.DRILL_CIRCULATE: circulate,
+    WorkKind.DRILL_UPLOAD: upload,
+}
+
+
+def schedule_fired(services: Services, now: datetime) -> bool:
+    """Whether the draw's cron schedule has fired in the current period by ``now`` (for catching up at start)."""
+
+    tz = services.config.organisation.tz
+    local = now.astimezone(tz)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    trigger = cron_trigger(services.config.drills.schedule, tz)
+    fire = trigger.get_next_fire_time(None, start)
+    return fire is not None and fire <= now
+
+
+def scheduled_draw(services: Services, now: datetime | None = None, *,
+                   catch_up: bool = False) -> drills_state.Drawn | None:
+    """The monthly cron job (and, with ``catch_up``, the start-up check for a draw missed while the bot was
+    down). Any number of replicas may run it: the unique period lets one draw count; the others get None."""
+    now = now or services.clock()
+    if catch_up and not schedule_fired(services, now):
+        return None
+    try:
+        with services.sessions() as session, session.begin():
+            drawn = drills.draw(session, services.config, "scheduler", now, services.rng)
+    except drills.AlreadyDrawn:
+        return None
+    services.kick()
+    return drawn

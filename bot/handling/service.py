@@ -1,0 +1,439 @@
+"""Handling the crisis in the war room (procedure §6, steps 1–6): the step tracker, the assessment and the
+handling plan, status updates and their reminders, media statements, legal advice, coordination, and the
+aftermath: resolve → case file (案例檔案) → close → archive.
+
+The audit trail is the record: every action here writes one audit event (who, when, what), and the state the
+card shows is read back from those events. Slack side effects are due work in the same transaction. These
+functions never commit and never call Slack; the handlers own the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.blockkit import ids
+from bot.delivery.kinds import WorkKind
+from bot.handling.state import CASE_FIELDS, _events, _step, plans, statements, step_lines
+from bot.procedure.config import Level, OrgConfig, Role, Step
+from bot.procedure.errors import Closed, InvalidInput, NotAllowed
+from bot.procedure.status import ACTIVE
+from bot.procedure.text import escape
+from bot.procedure.who import Who
+from bot.warroom.service import refresh_card
+from storage import audit, roster
+from storage import work as queue
+from storage.models import AuditEvent, CaseFile, Incident
+
+REMINDER_KINDS = (WorkKind.UPDATE_REMIND, WorkKind.CASEFILE_REMIND, WorkKind.OBSERVE_REMIND, WorkKind.TRIAGE_TIMEOUT,
+                  WorkKind.PAGE_ESCALATE)
+
+
+STATEMENT_KINDS = ("statement", "clarification")
+
+
+def _standing(who: Who, *roles: Role) -> bool:
+    return any(who.holds(r) for r in roles)
+
+
+def on_incident_team(who: Who, incident: Incident) -> bool:
+    """The team for an incident: anyone holding a standing role, or the unit's head or deputy."""
+    return bool(who.roles) or who.heads(incident.unit_id)
+
+
+def may_do_step(who: Who, step: Step, incident: Incident) -> bool:
+    """The step's responsible roles (config `steps`): handling = the unit's head or deputy; team = the incident's
+    team; a standing role = its holder or deputy."""
+    for responsible in step.responsible:
+        if responsible == "handling" and who.heads(incident.unit_id):
+            return True
+        if responsible == "team" and on_incident_team(who, incident):
+            return True
+        if responsible not in ("handling", "team") and who.holds(Role(responsible)):
+            return True
+    return False
+
+
+def plan_confirmer(level: str | None) -> Role | None:
+    """§5/§6: the commander confirms a high-level plan, the executive secretary a medium one; low: the unit head."""
+    return {Level.HIGH.value: Role.COMMANDER, Level.MEDIUM.value: Role.EXECUTIVE_SECRETARY}.get(level or "")
+
+
+def may(who: Who, action: str, incident: Incident, config: OrgConfig) -> bool:
+    """Who may do what (the service decides; the card only offers)."""
+    if action in ("convene", "notes", "plan"):
+        step = _step(config, "assess")
+        return may_do_step(who, step, incident) if step else on_incident_team(who, incident)
+    if action == "confirm_plan":
+        role = plan_confirmer(incident.level)
+        return who.holds(role) if role else who.heads(incident.unit_id)
+    if action == "update":
+        return on_incident_team(who, incident) or who.member_of(incident.unit_id)
+    if action == "draft":  # §6 step 4: the written material is prepared by the spokesperson or the PR group
+        return _standing(who, Role.COMMANDER, Role.PUBLIC_RELATIONS)
+    if action == "opinion":  # §3: the PR group gathers public opinion
+        return who.holds(Role.PUBLIC_RELATIONS)
+    if action == "decide":
+        return who.holds(Role.COMMANDER)
+    if action == "legal_answer":
+        return who.holds(Role.LEGAL)
+    if action == "coordinate":
+        return who.holds(Role.EXECUTIVE_SECRETARY)
+    if action == "resolve":
+        return _standing(who, Role.COMMANDER, Role.EXECUTIVE_SECRETARY) or (
+            incident.level == Level.LOW.value and who.heads(incident.unit_id))
+    if action == "case_file":
+        return who.heads(incident.unit_id)
+    raise ValueError(f"unknown action {action!r}")
+
+
+ALLOWED = {
+    "convene": "allowed.assess", "notes": "allowed.assess", "plan": "allowed.assess",
+    "update": "allowed.update", "draft": "allowed.media", "opinion": "allowed.pr", "decide": "allowed.spokesperson",
+    "legal_answer": "allowed.legal_answer", "coordinate": "allowed.coordinate", "resolve": "allowed.resolve",
+    "case_file": "allowed.case_file",
+}
+
+
+def require(who: Who, action: str, incident: Incident, config: OrgConfig) -> None:
+    if not may(who, action, incident, config):
+        allowed = ALLOWED.get(action, "allowed.step")
+        if action == "confirm_plan":
+            role = plan_confirmer(incident.level)
+            allowed = f"allowed.confirm_plan.{role.value if role else 'unit'}"
+        raise NotAllowed(f"action.{action}", allowed)
+
+
+def _active(incident: Incident) -> None:
+    if incident.status not in ACTIVE:
+        raise Closed("handling.closed")
+
+
+def _refresh(session: Session, incident: Incident, now: datetime, why: str) -> None:
+    refresh_card(session, incident.id, now, why)
+
+
+def _post(session: Session, incident: Incident, now: datetime, key: str, values: dict[str, Any], tag: str,
+          buttons: list[list[str]] | None = None) -> None:
+    """A war-room post in the organisation's language (values already escaped)."""
+    queue.enqueue(session, WorkKind.HANDLING_POST, f"incident:{incident.id}:post:{tag}:{now.timestamp()}", now,
+                  {"incident": incident.id, "key": key, "values": values, "buttons": buttons or []}, incident.id)
+
+
+def _dm(session: Session, incident: Incident, now: datetime, user: str, key: str, values: dict[str, Any], tag: str,
+        buttons: list[list[str]] | None = None) -> None:
+    """A DM in the reader's language (values already escaped)."""
+    queue.enqueue(session, WorkKind.HANDLING_DM, f"incident:{incident.id}:dm:{tag}:{user}:{now.timestamp()}", now,
+                  {"incident": incident.id, "user": user, "key": key, "values": values, "buttons": buttons or []},
+                  incident.id)
+
+
+def _record(session: Session, who: Who, incident: Incident, kind: str, now: datetime,
+            data: dict[str, Any] | None = None) -> AuditEvent:
+    incident.updated_at = now
+    return audit.record(session, who.user, kind, "incident", incident.id, incident_id=incident.id, at=now,
+                        data=data or {})
+
+
+def when(at: datetime, config: OrgConfig) -> str:
+    return at.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def complete_step(session: Session, config: OrgConfig, who: Who, incident: Incident, step_id: str, now: datetime,
+                  *, skip_reason: str | None = None) -> str | None:
+    """Complete (or, with a reason, skip) the current step. Returns the next current step id."""
+    _active(incident)
+    step = _step(config, step_id)
+    if step is None:
+        raise Closed("step.unknown")
+    if not may_do_step(who, step, incident):
+        raise NotAllowed("action.skip_step" if skip_reason is not None else "action.complete_step",
+                         f"allowed.step.{step.id}")
+    _, current = step_lines(config, _events(session, incident.id))
+    if current != step_id:
+        raise Closed("step.not_current")
+    skipped = skip_reason is not None
+    _record(session, who, incident, "step.skipped" if skipped else "step.completed", now,
+            {"step": step_id, **({"reason": skip_reason} if skipped else {})})
+    _, after = step_lines(config, _events(session, incident.id))
+    incident.step = after or "done"
+    _post(session, incident, now, "step.skipped_note" if skipped else "step.done_note",
+          {"user": who.user, "step": step_id, "reason": escape(skip_reason or "")}, f"step:{step_id}")
+    _refresh(session, incident, now, f"step:{step_id}")
+    return after
+
+
+def team_for_level(session: Session, config: OrgConfig, incident: Incident) -> list[str]:
+    """The people a meeting call goes to: the unit's head and deputy and the roles the level brings in."""
+    people: list[str | None] = []
+    if incident.unit_id:
+        posts = roster.unit_posts(session, incident.unit_id)
+        people += [posts.head, posts.deputy]
+    level = Level(incident.level or incident.proposed_level or Level.MEDIUM)
+    roles: list[Role] = list(config.routing.levels[level].invite)
+    route = config.routing.levels[level].page
+    if route:
+        roles.append(route)
+    category = config.routing.categories.get(incident.category)
+    if category:
+        roles += category.invite
+    if level == Level.HIGH:
+        roles += [Role.LEGAL]
+    for role in dict.fromkeys(roles):
+        holders = roster.holders(session, role)
+        people += [holders.primary, holders.deputy]
+    return list(dict.fromkeys(u for u in people if u))
+
+
+def convene(session: Session, config: OrgConfig, who: Who, incident: Incident, at: datetime, place: str,
+            now: datetime) -> list[str]:
+    """Call the crisis team to a meeting (§6 step 2): a DM to each member the level needs, and a war-room post."""
+    _active(incident)
+    require(who, "convene", incident, config)
+    members = team_for_level(session, config, incident)
+    _record(session, who, incident, "team.convened", now, {"at": at.isoformat(), "place": place, "members": members})
+    values = {"user": who.user, "when": when(at, config), "place": escape(place) or "—", "number": incident.number,
+              "title": escape(incident.title), "room": f"<#{incident.channel_id}>" if incident.channel_id else "—"}
+    for member in members:
+        _dm(session, incident, now, member, "convene.dm", values, "convene")
+    _post(session, incident, now, "convene.room", {**values, "people": " ".join(f"<@{m}>" for m in members)},
+          "convene")
+    _refresh(session, incident, now, "convene")
+    return members
+
+
+def record_notes(session: Session, config: OrgConfig, who: Who, incident: Incident, information: str,
+                 diagnosis: str, now: datetime) -> None:
+    _active(incident)
+    require(who, "notes", incident, config)
+    _record(session, who, incident, "assess.notes", now, {"information": information, "diagnosis": diagnosis})
+    _post(session, incident, now, "notes.room", {"user": who.user, "information": escape(information) or "—",
+                                                 "diagnosis": escape(diagnosis) or "—"}, "notes")
+
+
+def propose_plan(session: Session, config: OrgConfig, who: Who, incident: Incident, plan: str,
+                 now: datetime) -> int:
+    _active(incident)
+    require(who, "plan", incident, config)
+    event = _record(session, who, incident, "plan.proposed", now, {"plan": plan})
+    queue.enqueue(session, WorkKind.PLAN_POST, f"incident:{incident.id}:plan:{event.id}", now,
+                  {"incident": incident.id, "plan": event.id}, incident.id)
+    _refresh(session, incident, now, f"plan:{event.id}")
+    return event.id
+
+
+def confirm_plan(session: Session, config: OrgConfig, who: Who, incident: Incident, plan_id: int | None,
+                 now: datetime) -> int:
+    """The commander (high) or the executive secretary (medium) confirms the handling plan."""
+    _active(incident)
+    require(who, "confirm_plan", incident, config)
+    found = plans(_events(session, incident.id))
+    if not found:
+        raise Closed("plan.none")
+    plan = found.get(plan_id or 0) or found[max(found)]
+    if plan.get("confirmed_by"):
+        raise Closed("plan.already")
+    _record(session, who, incident, "plan.confirmed", now, {"plan": plan["id"]})
+    queue.enqueue(session, WorkKind.PLAN_REFRESH, f"incident:{incident.id}:plan:{plan['id']}:confirmed", now,
+                  {"incident": incident.id, "plan": plan["id"]}, incident.id)
+    _post(session, incident, now, "plan.confirmed_room", {"user": who.user}, f"plan-confirmed:{plan['id']}")
+    _refresh(session, incident, now, f"plan-confirmed:{plan['id']}")
+    return int(plan["id"])
+
+
+def update_interval(config: OrgConfig, incident: Incident) -> timedelta:
+    return timedelta(minutes=config.routing.update_interval(incident.level or incident.proposed_level))
+
+
+def arm_update_reminder(session: Session, config: OrgConfig, incident: Incident, now: datetime,
+                        delay: timedelta | None = None) -> None:
+    """(Re)start the status-update timer: the unit head is reminded if no update comes in for an interval."""
+    queue.cancel(session, now, key_prefix=f"incident:{incident.id}:update-remind:")
+    if incident.status != "open":
+        return
+    due = now + (delay or update_interval(config, incident))
+    # A fresh key each time: the cancelled timer's key must not swallow the new one (enqueue ignores a known key).
+    queue.enqueue(session, WorkKind.UPDATE_REMIND,
+                  f"incident:{incident.id}:update-remind:{int(due.timestamp())}:{uuid.uuid4().hex[:8]}", due,
+                  {"incident": incident.id}, incident.id)
+
+
+def post_update(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str,
+                now: datetime) -> None:
+    _active(incident)
+    require(who, "update", incident, config)
+    event = _record(session, who, incident, "update.posted", now, {"text": text})
+    _post(session, incident, now, "update.room", {"user": who.user, "text": escape(text)}, f"update:{event.id}")
+    arm_update_reminder(session, config, incident, now)
+    _refresh(session, incident, now, f"update:{event.id}")
+
+
+def snooze(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> datetime:
+    """Put the next reminder off by one interval (the incident's lead or anyone who may post updates)."""
+    _active(incident)
+    require(who, "update", incident, config)
+    interval = update_interval(config, incident)
+    _record(session, who, incident, "update.snoozed", now, {"until": (now + interval).isoformat()})
+    arm_update_reminder(session, config, incident, now, interval)
+    return now + interval
+
+
+def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Incident, kind: str, text: str,
+                    now: datetime) -> int:
+    _active(incident)
+    require(who, "draft", incident, config)
+    if kind not in STATEMENT_KINDS:
+        raise InvalidInput({ids.H_KIND: "error.unknown_choice"})
+    event = _record(session, who, incident, "media.drafted", now, {"kind": kind, "text": text})
+    queue.enqueue(session, WorkKind.MEDIA_POST, f"incident:{incident.id}:media:{event.id}", now,
+                  {"incident": incident.id, "statement": event.id}, incident.id)
+    commander = roster.holders(session, Role.COMMANDER)
+    for user in dict.fromkeys(u for u in (commander.primary, commander.deputy) if u):
+        _dm(session, incident, now, user, "media.approval_dm",
+            {"user": who.user, "number": incident.number, "title": escape(incident.title),
+             "room": f"<#{incident.channel_id}>" if incident.channel_id else "—"}, f"media:{event.id}")
+    _refresh(session, incident, now, f"media:{event.id}")
+    return event.id
+
+
+def decide_statement(session: Session, config: OrgConfig, who: Who, incident: Incident, statement_id: int,
+                     decision: str, now: datetime, *, text: str | None = None, reason: str = "") -> dict[str, Any]:
+    """The spokesperson releases (as drafted or edited) or rejects a draft. Released words are logged with time."""
+    require(who, "decide", incident, config)
+    found = statements(_events(session, incident.id)).get(statement_id)
+    if found is None:
+        raise Closed("media.not_found")
+    if found["status"] != "pending":
+        raise Closed("media.already")
+    if decision == "reject":
+        _record(session, who, incident, "media.rejected", now, {"statement": statement_id, "reason": reason})
+        _post(session, incident, now, "media.rejected_room", {"user": who.user, "reason": escape(reason) or "—"},
+              f"media-rejected:{statement_id}")
+    else:
+        released = text if text is not None else found["text"]
+        _record(session, who, incident, "media.released", now,
+                {"statement": statement_id, "kind": found["kind"], "text": released,
+                 "edited": released != found["text"], "released_at": now.isoformat()})
+        _post(session, incident, now, "media.released_room",
+              {"user": who.user, "when": when(now, config), "text": escape(released)}, f"media-released:{statement_id}")
+    queue.enqueue(session, WorkKind.MEDIA_REFRESH, f"incident:{incident.id}:media:{statement_id}:decided", now,
+                  {"incident": incident.id, "statement": statement_id}, incident.id)
+    _refresh(session, incident, now, f"media-decided:{statement_id}")
+    return found
+
+
+def note_opinion(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str,
+                 now: datetime) -> None:
+    _active(incident)
+    require(who, "opinion", incident, config)
+    event = _record(session, who, incident, "opinion.noted", now, {"text": text})
+    _post(session, incident, now, "opinion.room", {"user": who.user, "text": escape(text)}, f"opinion:{event.id}")
+
+
+def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, question: str,
+                  now: datetime) -> None:
+    """Invite and page the legal group (primary, then deputy) with the question as the page's context."""
+    from bot.incidents import service as incidents
+    from bot.paging import service as paging
+
+    if not who.known:
+        raise NotAllowed("action.legal", "allowed.legal")
+    if incident.status == "closed":
+        raise Closed("handling.closed")
+    _record(session, who, incident, "legal.requested", now, {"question": question})
+    incidents.invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
+    paging.page_role(session, config, incident, Role.LEGAL, incident.level or incident.proposed_level, now,
+                     again=True)  # each question deserves its own page, even after an earlier one was answered
+    queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
+                  {"incident": incident.id, "key": "legal.requested", "user": who.user}, incident.id)
+    _post(session, incident, now, "legal.question_room", {"question": escape(question)}, "legal-question")
+    _refresh(session, incident, now, "legal-request")
+
+
+def answer_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str,
+                 now: datetime) -> None:
+    require(who, "legal_answer", incident, config)
+    if incident.status == "closed":
+        raise Closed("handling.closed")
+    event = _record(session, who, incident, "legal.answered", now, {"text": text})
+    _post(session, incident, now, "legal.answer_room", {"user": who.user, "text": escape(text)}, f"legal:{event.id}")
+    _refresh(session, incident, now, f"legal:{event.id}")
+
+
+def log_coordination(session: Session, config: OrgConfig, who: Who, incident: Incident, action: str, outcome: str,
+                     now: datetime) -> None:
+    _active(incident)
+    require(who, "coordinate", incident, config)
+    event = _record(session, who, incident, "coordination.logged", now, {"action": action, "outcome": outcome})
+    _post(session, incident, now, "coordination.room",
+          {"user": who.user, "action": escape(action), "outcome": escape(outcome) or "—"}, f"coord:{event.id}")
+    _refresh(session, incident, now, f"coord:{event.id}")
+
+
+def cancel_reminders(session: Session, incident: Incident, now: datetime,
+                     kinds: Sequence[str] = REMINDER_KINDS) -> int:
+    return sum(queue.cancel(session, now, subject_id=incident.id, kind=kind) for kind in kinds)
+
+
+def _ask_for_case_file(session: Session, incident: Incident, now: datetime, tag: str, key: str) -> None:
+    if not incident.unit_id:
+        return
+    posts = roster.unit_posts(session, incident.unit_id)
+    for user in dict.fromkeys(u for u in (posts.head, posts.deputy) if u):
+        _dm(session, incident, now, user, key, {"number": incident.number, "title": escape(incident.title)}, tag,
+            [[ids.CASEFILE_OPEN, "button.case_file", str(incident.id), "primary"]])
+
+
+def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
+    """The crisis is over: stop the update reminders and ask the unit for the case file, daily until it is in."""
+    require(who, "resolve", incident, config)
+    _active(incident)
+    previous = incident.status
+    incident.status = "resolved"
+    _record(session, who, incident, "incident.resolved", now, {"previous": previous})
+    cancel_reminders(session, incident, now, (WorkKind.UPDATE_REMIND, WorkKind.OBSERVE_REMIND, WorkKind.TRIAGE_TIMEOUT,
+                                            WorkKind.PAGE_ESCALATE))
+    _ask_for_case_file(session, incident, now, "casefile-request", "casefile.request")
+    due = now + timedelta(hours=config.routing.case_file_reminder_hours)
+    queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:1", due,
+                  {"incident": incident.id, "n": 1}, incident.id)
+    _post(session, incident, now, "resolved.room", {"user": who.user}, "resolved")
+    _refresh(session, incident, now, "resolved")
+
+
+def parse_case_file(values: dict[str, str]) -> dict[str, str]:
+    return {k: values.get(k, "") for k in CASE_FIELDS}
+
+
+def submit_case_file(session: Session, config: OrgConfig, who: Who, incident: Incident, data: dict[str, str],
+                     now: datetime) -> CaseFile:
+    """A new version of the case file. The first one closes the incident: every reminder stops, the compiled file
+    is posted to the war room, and the room is archived after `routing.archive_after_hours`."""
+    require(who, "case_file", incident, config)
+    if incident.status not in ("resolved", "closed"):
+        raise Closed("casefile.not_resolved")
+    version = (session.scalar(sa.select(sa.func.max(CaseFile.version)).where(CaseFile.incident_id == incident.id))
+               or 0) + 1
+    row = CaseFile(incident_id=incident.id, version=version, data=parse_case_file(data), submitted_by=who.user,
+                   submitted_at=now)
+    session.add(row)
+    session.flush()
+    _record(session, who, incident, "casefile.submitted", now, {"version": version})
+    if incident.status == "resolved":
+        incident.status, incident.closed_at, incident.step = "closed", now, "done"
+        audit.record(session, "crisisbot", "incident.closed", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"case_file_version": version})
+        cancel_reminders(session, incident, now)
+        queue.enqueue(session, WorkKind.INCIDENT_ARCHIVE, f"incident:{incident.id}:archive",
+                      now + timedelta(hours=config.routing.archive_after_hours), {"incident": incident.id},
+                      incident.id)
+    for fmt in ("md", "docx"):
+        queue.enqueue(session, WorkKind.CASEFILE_UPLOAD, f"incident:{incident.id}:casefile:{version}:{fmt}", now,
+                      {"incident": incident.id, "version": version, "format": fmt}, incident.id)
+    _post(session, incident, now, "casefile.room", {"user": who.user, "version": version}, f"casefile:{version}")
+    _refresh(session, incident, now, f"casefile:{version}")
+    return row

@@ -1,0 +1,218 @@
+"""The handling steps' Slack side effects and timers, run by the tick as due work: war-room posts and DMs, the plan
+and media-statement messages and their updates, the status-update and case-file reminders, the case file's
+upload (files upload v2) and the war room's archiving. Each is idempotent (post_once / dm, or looks first)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.blockkit import ids
+from bot.blockkit.blocks import simple_message
+from bot.blockkit.names import role_name
+from bot.delivery.job import Job, NotReady
+from bot.delivery.kinds import WorkKind
+from bot.delivery.post import dm, post_once, upload_once
+from bot.handling import service as handling
+from bot.handling import state as handling_state
+from bot.handling.casefile import render
+from bot.handling.views import plan_message, statement_message
+from bot.platform.chat import ChatError
+from bot.procedure.config import Role
+from bot.procedure.i18n import t
+from bot.procedure.text import escape
+from bot.warroom.work import incident_of, room_of
+from storage import audit, roster
+from storage import work as queue
+
+if TYPE_CHECKING:
+    from bot.platform.services import Services
+
+
+def _values(services: Services, payload: dict[str, Any], lang: str) -> dict[str, Any]:
+    values = dict(payload.get("values") or {})
+    if "step" in values:
+        step = next((s for s in services.config.steps if s.id == values["step"]), None)
+        values["step"] = step.name(lang) if step else values["step"]  # type: ignore[arg-type]
+    return values
+
+
+def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = room_of(services, job)
+    lang = services.config.organisation.language
+    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    return post_once(services, job, channel, simple_message(text, job.payload.get("buttons") or [], lang))
+
+
+def direct(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    user = str(job.payload["user"])
+    lang = services.lang_of(user)
+    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    return dm(services, job, user, simple_message(text, job.payload.get("buttons") or [], lang))
+
+
+def _confirmer_name(level: str | None, lang: Any) -> str:
+    role = handling.plan_confirmer(level)
+    return role_name(role.value, lang) if role else t("plan.confirmer_unit", lang)
+
+
+def _plan(services: Services, job: Job) -> tuple[dict[str, Any], str | None, int]:
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        found = handling_state.plans(audit.timeline(session, incident.id)).get(int(job.payload["plan"]))
+        if found is None:
+            raise NotReady("plan not recorded")
+        return found, incident.level, incident.id
+
+
+def plan_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = room_of(services, job)
+    plan, level, incident_id = _plan(services, job)
+    lang = services.config.organisation.language
+    return post_once(services, job, channel, plan_message(plan, incident_id, _confirmer_name(level, lang),
+                                                           services.config, lang))
+
+
+def _posted(services: Services, key: str) -> dict[str, Any]:
+    with services.sessions() as session:
+        row = queue.get(session, key)
+        if row is None or row.done_at is None or not row.result:
+            raise NotReady(f"{key} is not posted yet")
+        return dict(row.result)
+
+
+def plan_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    plan, level, incident_id = _plan(services, job)
+    posted = _posted(services, f"incident:{incident_id}:plan:{plan['id']}")
+    lang = services.config.organisation.language
+    message = plan_message(plan, incident_id, _confirmer_name(level, lang), services.config, lang)
+    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
+                       blocks=message["blocks"])
+    return {"ts": posted["ts"]}
+
+
+def _statement(services: Services, job: Job) -> tuple[dict[str, Any], int]:
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        found = handling_state.statements(audit.timeline(session, incident.id)).get(int(job.payload["statement"]))
+        if found is None:
+            raise NotReady("statement not recorded")
+        return found, incident.id
+
+
+def media_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = room_of(services, job)
+    statement, incident_id = _statement(services, job)
+    lang = services.config.organisation.language
+    return post_once(services, job, channel, statement_message(statement, incident_id, services.config, lang))
+
+
+def media_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    statement, incident_id = _statement(services, job)
+    posted = _posted(services, f"incident:{incident_id}:media:{statement['id']}")
+    message = statement_message(statement, incident_id, services.config, services.config.organisation.language)
+    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
+                       blocks=message["blocks"])
+    return {"ts": posted["ts"]}
+
+
+def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """No status update for an interval: remind the incident's lead (the unit head), then arm the next one."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        if incident.status != "open":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        lead = (posts.head or posts.deputy) if posts else roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        number, title, room = incident.number, incident.title, incident.channel_id
+        minutes = int(handling.update_interval(services.config, incident).total_seconds() // 60)
+    if lead is None:
+        return {"skipped": "no lead"}
+    lang = services.lang_of(lead)
+    text = t("update.reminder", lang, number=number, title=escape(title), minutes=minutes,
+             room=f"<#{room}>" if room else "—")
+    posted = dm(services, job, lead, simple_message(text, [
+        [ids.UPDATE_OPEN, "button.update", str(job.payload["incident"]), "primary"],
+        [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang))
+    with services.sessions() as session, session.begin():
+        incident = incident_of(session, job)
+        audit.record(session, "crisisbot", "update.reminded", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"target": lead})
+        this = queue.get(session, job.key)
+        # An update or a snooze while this DM was in flight cancelled this timer and armed its own: do not double.
+        if incident.status == "open" and this is not None and this.cancelled_at is None:
+            interval = handling.update_interval(services.config, incident)
+            # after downtime, one reminder now and the next a full interval later, not a burst to catch up
+            due = max(job.due_at, now) + interval
+            queue.enqueue(session, WorkKind.UPDATE_REMIND,
+                          f"incident:{incident.id}:update-remind:{int(due.timestamp())}",
+                          due, {"incident": incident.id}, incident.id)
+    return {"target": lead, "ts": posted["ts"]}
+
+
+def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Daily until the case file is in: DM the unit's head and deputy with the button."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        if incident.status != "resolved":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        number, title, incident_id = incident.number, incident.title, incident.id
+    sent = {}
+    for user in dict.fromkeys(u for u in ((posts.head, posts.deputy) if posts else ()) if u):
+        lang = services.lang_of(user)
+        sub = job.per(user)
+        text = t("casefile.reminder", lang, number=number, title=escape(title), n=job.payload.get("n", 1))
+        sent[user] = dm(services, sub, user, simple_message(
+            text, [[ids.CASEFILE_OPEN, "button.case_file", str(incident_id), "primary"]], lang))["ts"]
+    n = int(job.payload.get("n", 1)) + 1
+    with services.sessions() as session, session.begin():
+        incident = incident_of(session, job)
+        if incident.status == "resolved":
+            queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:{n}",
+                          max(job.due_at, now) + timedelta(hours=services.config.routing.case_file_reminder_hours),
+                          {"incident": incident.id, "n": n}, incident.id)
+    return {"sent": sent}
+
+
+def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Files upload v2 into the war room; a retry first looks for the file in the channel's history."""
+    channel = room_of(services, job)
+    fmt, version = str(job.payload["format"]), int(job.payload["version"])
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        name, content = render(session, services.config, incident, version, fmt)
+        number = incident.number
+    comment = None
+    if fmt == "md":
+        comment = t("casefile.upload", services.config.organisation.language, number=number, version=version)
+    return upload_once(services, job, channel, name, name, content, comment=comment)
+
+
+def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Archive the war room after the configured delay; nothing to do if it is already archived."""
+    channel = room_of(services, job)
+    try:
+        services.chat.call("conversations.archive", channel=channel)
+    except ChatError as exc:
+        if exc.code != "already_archived":
+            raise
+    with services.sessions() as session, session.begin():
+        incident = incident_of(session, job)
+        audit.record(session, "crisisbot", "incident.archived", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"channel": channel})
+    return {"channel": channel}
+
+
+EXECUTORS = {
+    WorkKind.HANDLING_POST: post,
+    WorkKind.HANDLING_DM: direct,
+    WorkKind.PLAN_POST: plan_post,
+    WorkKind.PLAN_REFRESH: plan_refresh,
+    WorkKind.MEDIA_POST: media_post,
+    WorkKind.MEDIA_REFRESH: media_refresh,
+    WorkKind.UPDATE_REMIND: update_reminder,
+    WorkKind.CASEFILE_REMIND: case_file_reminder,
+    WorkKind.CASEFILE_UPLOAD: upload,
+    WorkKind.INCIDENT_ARCHIVE: archive,
+}

@@ -1,0 +1,145 @@
+"""Reporting and triage (procedure §4–§6 steps 1–2): validate a report, store it with its audit event and all of
+its pending work in one transaction, and route it to the tier its level needs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.delivery.kinds import WorkKind
+from bot.incidents.state import LEVEL_ORDER, Report, Reported
+from bot.paging import service as paging
+from bot.procedure.config import Level, OrgConfig, Role
+from bot.procedure.errors import NotAllowed
+from bot.procedure.status import ACTIVE
+from bot.procedure.who import Who
+from bot.warroom.service import refresh_card
+from storage import audit, incidents, roster
+from storage import work as queue
+from storage.models import Incident
+
+
+def can_set_level(who: Who, unit_id: str | None) -> bool:
+    """§5: the handling group judges; the executive secretary and the commander may too."""
+    return (unit_id is not None and who.heads(unit_id)) or who.holds(Role.EXECUTIVE_SECRETARY) \
+        or who.holds(Role.COMMANDER)
+
+
+def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submission_key: str,
+           now: datetime) -> Reported:
+    """Store the incident, its audit event and its pending work in the caller's transaction.
+
+    A second submission with the same key (Slack retried, or a double tap) returns the first incident.
+    """
+    existing = incidents.by_submission_key(session, submission_key)
+    if existing is not None:
+        return Reported(existing.id, existing.number, existing.title, False)
+    year = now.astimezone(config.organisation.tz).year
+    seq, number = incidents.allocate_incident_number(session, year)
+    triaged = who.heads(data.unit_id)
+    incident = Incident(
+        number=number, year=year, seq=seq, category=data.category, subtype=data.subtype,
+        level=data.proposed_level.value if triaged else None, proposed_level=data.proposed_level.value,
+        status="open", step="identify", unit_id=data.unit_id, reporter=who.user, title=data.title,
+        description=data.description, occurred_at=data.occurred_at, location=data.location or None,
+        impact=data.impact or None, flags=data.flags, submission_key=submission_key,
+        triaged_at=now if triaged else None, triaged_by=who.user if triaged else None, created_at=now,
+        updated_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    audit.record(session, who.user, "incident.reported", "incident", incident.id, incident_id=incident.id, at=now,
+                 data={"number": number, "category": data.category, "subtype": data.subtype,
+                       "proposed_level": data.proposed_level.value, "unit": data.unit_id, "flags": data.flags})
+    key = f"incident:{incident.id}"
+    queue.enqueue(session, WorkKind.WARROOM_OPEN, f"{key}:warroom", now, {"incident": incident.id}, incident.id)
+    queue.enqueue(session, WorkKind.WARROOM_CARD, f"{key}:card", now, {"incident": incident.id}, incident.id)
+    queue.enqueue(session, WorkKind.REPORTER_NOTIFY, f"{key}:reporter", now, {"incident": incident.id}, incident.id)
+    posts = roster.unit_posts(session, data.unit_id)
+    first = [who.user, posts.head, posts.deputy]
+    if triaged:
+        audit.record(session, who.user, "incident.triaged", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"level": data.proposed_level.value, "by": "reporter is the unit's head"})
+        # One invite for everyone, and no card refresh: the card is posted later with all of this on it.
+        route(session, config, incident, data.proposed_level, None, now, also_invite=first, refresh=False)
+    else:
+        invite(session, incident, first, now)
+        queue.enqueue(session, WorkKind.TRIAGE_REQUEST, f"{key}:triage-request", now, {"incident": incident.id},
+                      incident.id)
+        queue.enqueue(session, WorkKind.TRIAGE_TIMEOUT, f"{key}:triage-timeout",
+                      now + timedelta(seconds=config.routing.untriaged_timeout_seconds), {"incident": incident.id},
+                      incident.id)
+    return Reported(incident.id, number, incident.title, True)
+
+
+def invite(session: Session, incident: Incident, users: list[str | None], now: datetime) -> None:
+    """Invite people to the war room in one call (the work key names the group, so it is sent once)."""
+    people = sorted(dict.fromkeys(u for u in users if u))
+    if people:
+        queue.enqueue(session, WorkKind.WARROOM_INVITE, f"incident:{incident.id}:invite:{'+'.join(people)}"[:300], now,
+                      {"incident": incident.id, "users": people}, incident.id)
+
+
+def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,
+          now: datetime, *, also_invite: list[str | None] | None = None, refresh: bool = True) -> None:
+    """Bring in the team the level (and category) needs, and page the tier when the level asks for one."""
+    route_spec = config.routing.levels[level]
+    roles: list[Role] = list(route_spec.invite)
+    category_route = config.routing.categories.get(incident.category)
+    if category_route:
+        roles += category_route.invite
+    invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles)], now)
+    from bot.handling import service as handling
+
+    handling.arm_update_reminder(session, config, incident, now)
+    raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
+    if route_spec.page is not None and raised:
+        paging.page_role(session, config, incident, route_spec.page, level, now)
+    if not refresh:
+        return
+    refresh_card(session, incident.id, now, f"level-{level.value}")
+
+
+def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident, level: Level,
+              subtype: str | None, now: datetime) -> None:
+    """Triage (§5): confirm or change the level and category; a raised level pages the new tier."""
+    if not can_set_level(who, incident.unit_id):
+        raise NotAllowed("action.set_level", "allowed.set_level")
+    if incident.status not in ACTIVE:
+        raise NotAllowed("action.set_level", "allowed.active_incident")
+    previous = Level(incident.level) if incident.level else None
+    changes: dict[str, Any] = {"level": level.value, "previous": previous.value if previous else None}
+    if subtype and subtype != incident.subtype:
+        category = next((c.id for c in config.categories for s in c.subtypes if s.id == subtype), None)
+        if category:
+            changes.update(subtype=subtype, category=category, previous_subtype=incident.subtype)
+            incident.subtype, incident.category = subtype, category
+    incident.level = level.value
+    incident.updated_at = now
+    if incident.triaged_at is None:
+        incident.triaged_at, incident.triaged_by = now, who.user
+        queue.cancel(session, now, key_prefix=f"incident:{incident.id}:triage-timeout")
+    audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
+                 data=changes)
+    route(session, config, incident, level, previous, now)
+
+
+def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
+    """§5 low level: the unit handled it. Report to the executive secretary, then remind the unit to observe."""
+    if incident.level != Level.LOW.value or incident.status != "open" or not who.heads(incident.unit_id):
+        raise NotAllowed("action.handled", "allowed.handled")
+    incident.status, incident.updated_at = "observing", now
+    audit.record(session, who.user, "incident.handled", "incident", incident.id, incident_id=incident.id, at=now)
+    key = f"incident:{incident.id}"
+    payload = {"incident": incident.id, "user": who.user}
+    queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, f"{key}:handled-report", now, payload, incident.id)
+    queue.enqueue(session, WorkKind.WARROOM_NOTE, f"{key}:note:handled", now, {**payload, "key": "handled.note"},
+                  incident.id)
+    observation = config.routing.observation
+    for n in range(1, observation.count + 1):
+        queue.enqueue(session, WorkKind.OBSERVE_REMIND, f"{key}:observe:{n}",
+                      now + timedelta(hours=observation.interval_hours * n),
+                      {"incident": incident.id, "n": n, "total": observation.count}, incident.id)
+    refresh_card(session, incident.id, now, "handled")

@@ -1,0 +1,105 @@
+"""The report's and triage's due work: the reporter's receipt, the triage request to the unit's head and deputy,
+the untriaged timeout, the low-level report to the executive secretary, and the observation reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.blockkit.blocks import text_message
+from bot.blockkit.names import category_name
+from bot.delivery.job import GiveUp, Job
+from bot.delivery.kinds import WorkKind
+from bot.delivery.post import dm, post_once
+from bot.incidents.views import triage_request
+from bot.paging import service as paging
+from bot.procedure.config import Level, Role
+from bot.procedure.i18n import t
+from bot.procedure.text import escape
+from bot.warroom.service import refresh_card
+from bot.warroom.state import card_state
+from bot.warroom.work import incident_of, room_of
+from storage import audit, roster
+
+if TYPE_CHECKING:
+    from bot.platform.services import Services
+
+
+def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    channel = room_of(services, job)
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        reporter, number, title = incident.reporter, incident.number, incident.title
+    lang = services.lang_of(reporter)
+    text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
+    return dm(services, job, reporter, text_message(text))
+
+
+def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        if incident.triaged_at:
+            return {"skipped": "already triaged"}
+        state = card_state(session, incident)
+        head, deputy = state.holders.get("unit", (None, None))
+    sent = {}
+    for user in dict.fromkeys(u for u in (head, deputy) if u):
+        sub = job.per(user)
+        sent[user] = dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
+    return {"sent": sent}
+
+
+def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Nothing may sit unseen: an untriaged incident pages the executive secretary."""
+    with services.sessions() as session, session.begin():
+        incident = incident_of(session, job)
+        if incident.triaged_at:
+            return {"skipped": "triaged"}
+        audit.record(session, "crisisbot", "incident.untriaged", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"after_seconds": services.config.routing.untriaged_timeout_seconds})
+        page = paging.page_role(session, services.config, incident, Role.EXECUTIVE_SECRETARY,
+                                incident.proposed_level or Level.MEDIUM, now)
+        refresh_card(session, incident.id, now, "untriaged")
+    services.kick()
+    return {"page": page.id if page else None}
+
+
+def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The low-level report to the executive secretary (§5: handle it, then notify the executive secretary)."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        target = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        unit = services.config.unit(incident.unit_id or "")
+        number, title, category, subtype, room = (incident.number, incident.title, incident.category,
+                                                   incident.subtype, incident.channel_id)
+    if target is None:
+        raise GiveUp("no executive secretary on the roster")
+    lang = services.lang_of(target)
+    text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
+             title=escape(title), category=category_name(services.config, category, subtype, lang),
+             user=job.payload["user"], room=f"<#{room}>" if room else "—")
+    return dm(services, job, target, text_message(text))
+
+
+def observation_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Remind the unit to post how a handled low-level incident develops; none once it has moved on."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        if incident.status != "observing":
+            return {"skipped": incident.status}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        number = incident.number
+    channel = room_of(services, job)
+    people = " ".join(f"<@{u}>" for u in (posts.head, posts.deputy) if u) if posts else "—"
+    lang = services.config.organisation.language
+    text = t("observe.remind", lang, n=job.payload["n"], total=job.payload["total"], people=people, number=number)
+    return post_once(services, job, channel, text_message(text))
+
+
+EXECUTORS = {
+    WorkKind.REPORTER_NOTIFY: notify_reporter,
+    WorkKind.TRIAGE_REQUEST: request_triage,
+    WorkKind.TRIAGE_TIMEOUT: triage_timeout,
+    WorkKind.LOWLEVEL_REPORT: report_handled,
+    WorkKind.OBSERVE_REMIND: observation_reminder,
+}

@@ -1,0 +1,188 @@
+"""The overview a person sees on the App Home tab and with `/crisis list` and `/crisis status <number>`.
+
+Read-only: open incidents, the pages waiting on this person, their tasks (triage for the units they head, the
+drill's steps that are theirs), the current drill and the deadlines coming up. Who sees what is decided here:
+incidents are for the crisis team and unit staff (``who.known``); everyone sees their own pages and tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.drills import service as drills
+from bot.drills import state as drills_state
+from bot.drills.state import DrillState
+from bot.paging import service as paging
+from bot.procedure.config import OrgConfig, Role
+from bot.procedure.errors import NotAllowed
+from bot.procedure.status import IncidentStatus, PageStatus
+from bot.procedure.who import Who
+from bot.warroom.state import CardState, card_state
+from storage import drills as storage_drills
+from storage import incidents as numbers
+from storage.models import Incident, Page
+from storage.types import as_utc
+
+MAX_INCIDENTS = 25
+
+
+MAX_ITEMS = 15
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    id: int
+    number: str
+    title: str
+    level: str | None
+    proposed_level: str | None
+    status: str
+    step: str | None
+    unit_id: str | None
+    channel_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PageWaiting:
+    """An unacknowledged page to this person, and when it escalates if nobody answers."""
+
+    page_id: int
+    role: str
+    attempt: str
+    paged_at: datetime
+    escalates_at: datetime
+    incident: IncidentLine
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something the procedure waits on this person for. ``kind``: triage, drill_plan, drill_report,
+    drill_evaluate, drill_approve. ``ref`` is the incident, drill or evaluation id the button needs."""
+
+    kind: str
+    ref: int
+    incident: IncidentLine | None = None
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # page_escalates, triage_timeout, drill_window, drill_due
+    at: datetime
+    label: str  # an incident number or a drill period
+
+
+@dataclass(frozen=True)
+class Overview:
+    who: Who
+    incidents: tuple[IncidentLine, ...]
+    more_incidents: int
+    pages: tuple[PageWaiting, ...]
+    tasks: tuple[Task, ...]
+    drill: DrillState | None
+    deadlines: tuple[Deadline, ...]
+
+
+def may_view(who: Who) -> bool:
+    return who.known
+
+
+def _line(incident: Incident) -> IncidentLine:
+    return IncidentLine(incident.id, incident.number, incident.title, incident.level, incident.proposed_level,
+                        incident.status, incident.step, incident.unit_id, incident.channel_id,
+                        as_utc(incident.created_at))
+
+
+def _open_query() -> sa.Select[tuple[Incident]]:
+    return sa.select(Incident).where(Incident.closed_at.is_(None), Incident.status != IncidentStatus.CLOSED)
+
+
+def open_incidents(session: Session, limit: int = MAX_INCIDENTS) -> tuple[list[IncidentLine], int]:
+    """Open incidents, newest first, and how many more there are beyond ``limit``."""
+    rows = session.scalars(_open_query().order_by(Incident.created_at.desc(), Incident.id.desc())
+                           .limit(limit + 1)).all()
+    total = len(rows)
+    if total > limit:
+        total = session.scalar(sa.select(sa.func.count()).select_from(_open_query().subquery())) or 0
+    return [_line(i) for i in rows[:limit]], max(0, total - limit)
+
+
+def pages_waiting(session: Session, config: OrgConfig, user: str) -> list[PageWaiting]:
+    rows = session.execute(sa.select(Page, Incident).join(Incident, Incident.id == Page.incident_id)
+                           .where(Page.target_user == user, Page.status == PageStatus.PAGING)
+                           .order_by(Page.paged_at, Page.id).limit(MAX_ITEMS)).all()
+    return [PageWaiting(p.id, p.role, p.attempt, as_utc(p.paged_at),
+                        as_utc(p.paged_at) + paging.ack_timeout(config, i.level or i.proposed_level), _line(i))
+            for p, i in rows]
+
+
+def tasks_for(session: Session, config: OrgConfig, who: Who) -> list[Task]:
+    """Triage for the units the person heads (or deputises), and the current drill's step if it is theirs."""
+    tasks: list[Task] = []
+    units = sorted({u for u, post in who.unit_posts if post in ("head", "deputy")})
+    if units:
+        untriaged = session.scalars(_open_query().where(Incident.level.is_(None), Incident.unit_id.in_(units))
+                                    .order_by(Incident.created_at, Incident.id).limit(MAX_ITEMS)).all()
+        timeout = timedelta(seconds=config.routing.untriaged_timeout_seconds)
+        tasks += [Task("triage", i.id, _line(i), as_utc(i.created_at) + timeout) for i in untriaged]
+    drill = storage_drills.current(session)
+    if drill is not None and drill.status != drills_state.CLOSED:
+        if drill.status == drills_state.DRAWN and drills.may_plan(who):
+            tasks.append(Task("drill_plan", drill.id, due_at=as_utc(drill.due_at)))
+        if drill.status in drills_state.OPEN_FOR_REPORT and drills.may_report(who, drill.unit_id):
+            tasks.append(Task("drill_report", drill.id, due_at=as_utc(drill.due_at)))
+        if drill.status == drills_state.REPORTED and drills.may_evaluate(who):
+            tasks.append(Task("drill_evaluate", drill.id))
+        evaluation = storage_drills.latest_evaluation(session, drill.id)
+        if (evaluation is not None and evaluation.status == drills_state.SUBMITTED
+                and who.holds(Role.EXECUTIVE_SECRETARY)):
+            tasks.append(Task("drill_approve", evaluation.id))
+    return tasks
+
+
+def overview(session: Session, config: OrgConfig, who: Who, now: datetime) -> Overview:
+    """Everything the App Home tab shows for this person."""
+    lines, more = open_incidents(session) if may_view(who) else ([], 0)
+    pages = pages_waiting(session, config, who.user)
+    tasks = tasks_for(session, config, who)
+    current = storage_drills.current(session)
+    drill = DrillState.of(current) if current is not None and (may_view(who) or who.member_of()) else None
+    deadlines: list[Deadline] = [Deadline("page_escalates", p.escalates_at, p.incident.number) for p in pages]
+    deadlines += [Deadline("triage_timeout", task.due_at, task.incident.number) for task in tasks
+                  if task.kind == "triage" and task.due_at and task.incident]
+    if drill is not None and drill.status != drills_state.CLOSED:
+        if drill.window_start is not None:
+            deadlines.append(Deadline("drill_window", as_utc(drill.window_start), drill.period))
+        if drill.status in drills_state.OPEN_FOR_REPORT:
+            deadlines.append(Deadline("drill_due", as_utc(drill.due_at), drill.period))
+    upcoming = sorted((d for d in deadlines if d.at >= now), key=lambda d: d.at)[:MAX_ITEMS]
+    return Overview(who, tuple(lines), more, tuple(pages), tuple(tasks), drill, tuple(upcoming))
+
+
+class NoSuchIncident(Exception):
+    """No incident has that number."""
+
+
+def parse_number(text: str, now: datetime, config: OrgConfig) -> str | None:
+    """``2026-0007``, or ``7`` / ``0007`` / ``#7`` for this year (in the organisation's time zone)."""
+    raw = text.strip().lstrip("#")
+    if raw.isdigit() and 0 < int(raw) < 100000:
+        return numbers.format_number(now.astimezone(config.organisation.tz).year, int(raw))
+    year, dash, seq = raw.partition("-")
+    if dash and year.isdigit() and seq.isdigit() and len(year) == 4:
+        return numbers.format_number(int(year), int(seq))
+    return None
+
+
+def incident_status(session: Session, who: Who, number: str) -> CardState:
+    """One incident's card details: level, category, step, status, who holds each role, pages and acks."""
+    if not may_view(who):
+        raise NotAllowed("action.incident_status", "allowed.team")
+    incident = numbers.by_number(session, number)
+    if incident is None:
+        raise NoSuchIncident(number)
+    return card_state(session, incident)

@@ -1,0 +1,223 @@
+"""The App Home tab, `/crisis list` and `/crisis status`: pure Block Kit from an Overview and the reader's language.
+
+Home: the pages waiting on the person (each with an Acknowledge button handled by the page listener), their
+tasks, the open incidents with their war rooms, the current drill and the deadlines coming up, then the help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blockkit import ids
+from bot.blockkit.names import category_name, level_name, role_name
+from bot.drills.views import drill_item, status_name, unit_name, when
+from bot.overview.service import IncidentLine, Overview, PageWaiting, Task
+from bot.procedure.commands import Command
+from bot.procedure.config import OrgConfig
+from bot.procedure.i18n import MESSAGES, Lang, t
+from bot.procedure.text import clip, escape
+from bot.procedure.who import Who
+from bot.warroom.state import CardState
+
+MAX_BLOCKS = 100  # a home tab's limit
+
+
+SECTION_MAX = 3000
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def _section(text: str, block_id: str | None = None, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_MAX)}}
+    if block_id:
+        block["block_id"] = block_id
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def _button(action_id: str, label: str, value: int | str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {"type": "button", "action_id": action_id, "text": _plain(label), "value": str(value)}
+    if style:
+        button["style"] = style
+    return button
+
+
+def status_label(status: str, lang: Lang) -> str:
+    key = f"card.status.{status}"
+    return t(key, lang) if key in MESSAGES else status
+
+
+def _level(line: IncidentLine | CardState, config: OrgConfig, lang: Lang) -> str:
+    if line.level:
+        return level_name(config, line.level, lang)
+    return t("overview.untriaged", lang, level=level_name(config, line.proposed_level, lang))
+
+
+def incident_line(line: IncidentLine, config: OrgConfig, lang: Lang) -> str:
+    """• *2026-0007* title｜level｜status｜#war-room"""
+    room = f"<#{line.channel_id}>" if line.channel_id else t("page.room_pending", lang)
+    sep = "｜" if lang == "zh-TW" else " | "
+    return sep.join([f"• *{line.number}* {escape(clip(line.title, 80))}", _level(line, config, lang),
+                     status_label(line.status, lang), room])
+
+
+def _incidents_text(data: Overview, config: OrgConfig, lang: Lang) -> str:
+    if not data.incidents:
+        return t("overview.incidents.title", lang, n=0) + "\n" + t("overview.incidents.none", lang)
+    lines = [incident_line(i, config, lang) for i in data.incidents]
+    if data.more_incidents:
+        lines.append(t("overview.incidents.more", lang, n=data.more_incidents))
+    return t("overview.incidents.title", lang, n=len(data.incidents) + data.more_incidents) + "\n" + "\n".join(lines)
+
+
+def _page_text(page: PageWaiting, config: OrgConfig, lang: Lang) -> str:
+    return t("overview.page", lang, number=page.incident.number, title=escape(clip(page.incident.title, 80)),
+             role=role_name(page.role, lang), level=_level(page.incident, config, lang),
+             at=when(page.paged_at, config, "%m/%d %H:%M"), escalates=when(page.escalates_at, config, "%H:%M"))
+
+
+def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> tuple[str, dict[str, Any] | None]:
+    due = when(task.due_at, config, "%m/%d %H:%M") if task.due_at else "—"
+    if task.kind == "triage" and task.incident:
+        text = t("overview.task.triage", lang, number=task.incident.number,
+                 title=escape(clip(task.incident.title, 80)), level=level_name(config, task.incident.proposed_level,
+                                                                              lang), due=due)
+        return text, _button(ids.TRIAGE_OPEN, t("button.triage", lang), task.ref, "primary")
+    unit = escape(unit_name(config, drill_unit, lang)) if drill_unit else "—"
+    due_day = when(task.due_at, config, "%Y-%m-%d") if task.due_at else "—"
+    if task.kind == "drill_plan":
+        return (t("overview.task.drill_plan", lang, unit=unit),
+                _button(ids.DRILL_PLAN_OPEN, t("drill.button.plan", lang), task.ref))
+    if task.kind == "drill_report":
+        return (t("overview.task.drill_report", lang, unit=unit, due=due_day),
+                _button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), task.ref, "primary"))
+    if task.kind == "drill_evaluate":
+        return (t("overview.task.drill_evaluate", lang, unit=unit),
+                _button(ids.DRILL_EVAL_OPEN, t("drill.button.evaluate", lang), task.ref))
+    return t("overview.task.drill_approve", lang, unit=unit), None  # the approve buttons live in the DM
+
+
+def _deadline(kind: str, at: datetime, label: str, config: OrgConfig, lang: Lang) -> str:
+    return t(f"overview.deadline.{kind}", lang, label=escape(label), at=when(at, config, "%m/%d %H:%M"))
+
+
+def _drill_text(data: Overview, config: OrgConfig, lang: Lang) -> str:
+    lines = [t("overview.drill.title", lang)]
+    drill = data.drill
+    if drill is None:
+        lines.append(t("drill.status.none", lang))
+    else:
+        lines.append(t("overview.drill", lang, period=drill.period, unit=escape(unit_name(config, drill.unit_id, lang)),
+                       item=escape(drill_item(config, drill.category, lang)), status=status_name(drill.status, lang),
+                       due=when(drill.due_at, config, "%Y-%m-%d")))
+    lines.append(t("overview.deadlines.title", lang))
+    lines += [_deadline(d.kind, d.at, d.label, config, lang) for d in data.deadlines] or [
+        t("overview.deadlines.none", lang)]
+    return "\n".join(lines)
+
+
+def home_view(who: Who, commands: list[Command], config: OrgConfig, lang: Lang, data: Overview | None = None,
+              now: datetime | None = None) -> dict[str, Any]:
+    """The published home view: the overview (when given), then the person's commands."""
+    help_blocks = help_message(who, commands, config, lang)["blocks"]
+    if data is None:
+        return {"type": "home", "blocks": help_blocks}
+    roles = who.describe(config, lang) or t("roles.none", lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "block_id": ids.HOME_HEADER, "text": _plain(t("overview.title", lang), 150)},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t(
+            "overview.as_of", lang, roles=escape(roles), at=when(now, config) if now else "—")}]},
+        _section(t("overview.pages.title", lang, n=len(data.pages))
+                 + ("" if data.pages else "\n" + t("overview.pages.none", lang)), ids.HOME_PAGES),
+    ]
+    for page in data.pages:
+        blocks.append(_section(_page_text(page, config, lang), f"{ids.HOME_PAGE_PREFIX}{page.page_id}",
+                               _button(ids.PAGE_ACK, t("button.ack", lang), page.page_id, "primary")))
+    blocks.append(_section(t("overview.tasks.title", lang, n=len(data.tasks))
+                           + ("" if data.tasks else "\n" + t("overview.tasks.none", lang)), ids.HOME_TASKS))
+    drill_unit = data.drill.unit_id if data.drill else None
+    for n, task in enumerate(data.tasks):
+        text, button = _task(task, config, lang, drill_unit)
+        blocks.append(_section(text, f"{ids.HOME_TASK_PREFIX}{n}", button))
+    blocks += [
+        {"type": "divider"},
+        _section(_incidents_text(data, config, lang), ids.HOME_INCIDENTS),
+        _section(_drill_text(data, config, lang), ids.HOME_DRILL),
+        {"type": "divider"},
+    ]
+    room = MAX_BLOCKS - len(help_blocks)
+    return {"type": "home", "blocks": blocks[:room] + help_blocks}
+
+
+def list_message(data: Overview, config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """`/crisis list`: the open incidents in text, plus the pages waiting on the reader."""
+    text = _incidents_text(data, config, lang)
+    if data.pages:
+        text += "\n\n" + t("overview.pages.title", lang, n=len(data.pages)) + "\n" + "\n".join(
+            _page_text(p, config, lang) for p in data.pages)
+    text += "\n" + t("overview.list.footer", lang)
+    return {"response_type": "ephemeral", "text": clip(text, SECTION_MAX),
+            "blocks": [_section(text, ids.HOME_INCIDENTS)]}
+
+
+def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
+    """Every page of the incident and its acknowledgement, as the card words them."""
+    fmt = "%m/%d %H:%M"
+    lines = []
+    for p in state.pages:
+        values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
+                  "at": when(p.paged_at, config, fmt)}
+        if p.status == "acked":
+            values.update(user=p.acked_by or p.target, at=when(p.acked_at, config, fmt))
+            lines.append(t("card.page_acked", lang, **values))
+        elif p.status == "escalated":
+            values.update(at=when(p.escalated_at, config, fmt))
+            lines.append(t("card.page_escalated", lang, **values))
+        elif p.status == "superseded":
+            lines.append(t("card.page_superseded", lang, **values))
+        else:
+            lines.append(t("card.page_open", lang, **values))
+    return lines
+
+
+def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """`/crisis status <number>`: the incident card's details in text."""
+    unit = config.unit(state.unit_id or "")
+    step = next((s for s in config.steps if s.id == state.step), None)
+    sep = "：" if lang == "zh-TW" else ": "
+    facts = [
+        (t("overview.f.level", lang), _level(state, config, lang)),
+        (t("overview.f.category", lang), escape(category_name(config, state.category, state.subtype, lang))),
+        (t("overview.f.step", lang), escape(step.name(lang)) if step else "—"),
+        (t("overview.f.status", lang), status_label(state.status, lang)),
+        (t("overview.f.unit", lang), escape(unit.name(lang)) if unit else "—"),
+        (t("overview.f.reporter", lang), f"<@{state.reporter}>"),
+        (t("overview.f.room", lang), f"<#{state.channel_id}>" if state.channel_id else t("page.room_pending", lang)),
+    ]
+    pages = page_lines(state, config, lang)
+    lines = [f"*{t('card.number', lang, number=state.number)}｜{escape(clip(state.title, 150))}*",
+             *(f"*{k}*{sep}{v}" for k, v in facts), "", t("card.pages", lang),
+             *(pages[-20:] or [t("card.no_pages", lang)])]
+    text = "\n".join(lines)
+    return {"response_type": "ephemeral", "text": clip(text, SECTION_MAX), "blocks": [_section(text)]}
+
+
+def help_message(who: Who, commands: list[Command], config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """An ephemeral message listing the person's commands, with a plain-text fallback."""
+    roles = who.describe(config, lang) or t("roles.none", lang)
+    intro = t("help.intro", lang, name=escape(config.organisation.name(lang)), roles=escape(roles))
+    lines = []
+    for cmd in commands:
+        alias = f"（`{cmd.alias_usage()}`）" if lang == "zh-TW" and cmd.alias_usage() else ""
+        lines.append(f"• `{cmd.usage()}`{alias} — {t('cmd.' + cmd.key, lang)}")
+    body = "\n".join(lines) or t("help.none_yet", lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "block_id": ids.HELP_HEADER, "text": {"type": "plain_text", "text": t("help.title", lang)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+        {"type": "section", "block_id": ids.HELP_COMMANDS, "text": {"type": "mrkdwn", "text": body}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t("help.footer", lang)}]},
+    ]
+    return {"response_type": "ephemeral", "text": f"{t('help.title', lang)}\n{intro}\n{body}", "blocks": blocks}

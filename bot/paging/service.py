@@ -1,0 +1,128 @@
+"""Paging (procedure §5, §3): reach the role holder, then their deputy (職務代理人), then the next tier up.
+
+A page is a row first; the DM and the war-room mention are due work, and the escalation is a timer row, so a
+page survives restarts and is never sent twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.delivery.kinds import WorkKind
+from bot.procedure.config import Level, OrgConfig, Role
+from bot.procedure.status import PageStatus
+from bot.procedure.who import Who
+from storage import audit, roster
+from storage import work as queue
+from storage.models import Incident, Page
+
+# Who is paged when a tier does not answer: medium goes to the commander; the commander is the top.
+NEXT_TIER: dict[Role, Role | None] = {Role.EXECUTIVE_SECRETARY: Role.COMMANDER, Role.COMMANDER: None}
+
+
+def ack_timeout(config: OrgConfig, level: Level | str | None) -> timedelta:
+    seconds = config.paging.ack_timeout_seconds
+    key = Level(level).value if level else "medium"
+    return timedelta(seconds=seconds.get(key, seconds.get("medium", 900)))  # type: ignore[call-overload]
+
+
+def page_role(session: Session, config: OrgConfig, incident: Incident, role: Role, level: Level | str | None,
+              now: datetime, *, tier: int = 0, attempt: str = "primary", again: bool = False) -> Page | None:
+    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged.
+
+    `again` pages even so: a new question for the legal group deserves its own page.
+    """
+    open_page = session.scalar(sa.select(Page).where(Page.incident_id == incident.id, Page.role == role.value,
+                                                     Page.status.in_([PageStatus.PAGING, PageStatus.ACKED])))
+    if open_page is not None and attempt != "deputy" and not again:
+        return None
+    holders = roster.holders(session, role)
+    target = holders.deputy if attempt == "deputy" else (holders.primary or holders.deputy)
+    if target is None:
+        audit.record(session, "crisisbot", "page.no_holder", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"role": role.value, "attempt": attempt})
+        return None
+    page = Page(incident_id=incident.id, role=role.value, tier=tier, target_user=target, attempt=attempt,
+                status=PageStatus.PAGING, paged_at=now)
+    session.add(page)
+    session.flush()
+    audit.record(session, "crisisbot", "page.sent", "page", page.id, incident_id=incident.id, at=now,
+                 data={"role": role.value, "target": target, "attempt": attempt, "tier": tier,
+                       "level": Level(level).value if level else None})
+    payload = {"incident": incident.id, "page": page.id}
+    queue.enqueue(session, WorkKind.PAGE_SEND, f"page:{page.id}:dm", now, payload, incident.id)
+    queue.enqueue(session, WorkKind.PAGE_MENTION, f"page:{page.id}:mention", now, payload, incident.id)
+    queue.enqueue(session, WorkKind.PAGE_ESCALATE, f"page:{page.id}:escalate", now + ack_timeout(config, level),
+                  payload, incident.id)
+    return page
+
+
+def escalate(session: Session, config: OrgConfig, page: Page, now: datetime) -> Page | None:
+    """The ack timeout ran out: page the deputy, else the next tier. Returns the new page, if any."""
+    if page.status != PageStatus.PAGING:
+        return None
+    incident = session.get(Incident, page.incident_id)
+    assert incident is not None
+    page.status, page.escalated_at = PageStatus.ESCALATED, now
+    role = Role(page.role)
+    audit.record(session, "crisisbot", "page.escalated", "page", page.id, incident_id=incident.id, at=now,
+                 data={"role": role.value, "from": page.target_user, "attempt": page.attempt})
+    if page.attempt != "deputy":
+        deputy = roster.holders(session, role).deputy
+        if deputy and deputy != page.target_user:
+            return page_role(session, config, incident, role, incident.level, now, tier=page.tier, attempt="deputy")
+    up = NEXT_TIER.get(role)
+    if up is None:
+        audit.record(session, "crisisbot", "page.exhausted", "incident", incident.id, incident_id=incident.id,
+                     at=now, data={"role": role.value})
+        queue.enqueue(session, WorkKind.WARROOM_ALERT, f"page:{page.id}:exhausted", now,
+                      {"incident": incident.id, "page": page.id}, incident.id)
+        return None
+    return page_role(session, config, incident, up, incident.level, now, tier=page.tier + 1, attempt="next_tier")
+
+
+def may_acknowledge(who: Who, page: Page) -> bool:
+    """§3: the person paged, or the holder or deputy of the role paged."""
+    if who.user == page.target_user:
+        return True
+    return who.holds(Role(page.role))
+
+
+def _chain_above(role: Role) -> set[str]:
+    """The tiers a role's unanswered page escalates to (executive secretary → commander)."""
+    above: set[str] = set()
+    nxt = NEXT_TIER.get(role)
+    while nxt is not None:
+        above.add(nxt.value)
+        nxt = NEXT_TIER.get(nxt)
+    return above
+
+
+def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
+    """Record the acknowledgement and stop the escalation it answers. False if already acknowledged.
+
+    Stopped: the other open pages of the same role (its primary or deputy), and pages that only exist because this
+    role did not answer (next-tier escalations above it). A page in its own right, like the commander's for a high
+    level or the legal group's, keeps running.
+    """
+    if page.status == PageStatus.ACKED:
+        return False
+    page.status, page.acked_at, page.acked_by = PageStatus.ACKED, now, who.user
+    audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
+                 data={"role": page.role, "target": page.target_user})
+    above = _chain_above(Role(page.role))
+    others = session.scalars(sa.select(Page).where(Page.incident_id == page.incident_id,
+                                                   Page.status == PageStatus.PAGING, Page.id != page.id)).all()
+    for other in others:
+        if other.role != page.role and not (other.attempt != "primary" and other.role in above):
+            continue
+        other.status = PageStatus.SUPERSEDED
+        queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
+        audit.record(session, who.user, "page.superseded", "page", other.id, incident_id=page.incident_id, at=now,
+                     data={"role": other.role, "target": other.target_user, "answered_by_page": page.id})
+    queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
+    queue.enqueue(session, WorkKind.PAGE_ACKED, f"page:{page.id}:acked", now,
+                  {"incident": page.incident_id, "page": page.id}, page.incident_id)
+    return True

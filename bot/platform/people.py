@@ -1,0 +1,90 @@
+"""People as Slack knows them: each reader's language, from `users.info` with `include_locale`, cached in memory
+and in the database (so another replica, or the bot after a restart, does not ask Slack again)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.platform.chat import ChatError, ChatPort
+from bot.procedure.i18n import Lang, language_of
+from storage import users
+
+log = logging.getLogger(__name__)
+
+
+class People:
+    """Language per user. A lookup that fails falls back to the organisation's language and is not cached."""
+
+    def __init__(self, chat: ChatPort, default: Lang, clock: Callable[[], datetime], *,
+                 sessions: sessionmaker[Session] | None = None, reads: sessionmaker[Session] | None = None,
+                 ttl: timedelta = timedelta(hours=6),
+                 lookup_timeout: float = 1.5) -> None:
+        self._chat = chat
+        self._sessions = sessions
+        self._reads = reads or sessions
+        self._default = default
+        self._clock = clock
+        self._ttl = ttl
+        self._timeout = lookup_timeout
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[Lang, datetime]] = {}
+
+    def cached(self, user: str) -> Lang | None:
+        """The language if it is known without asking Slack (so a modal can open at once)."""
+        with self._lock:
+            hit = self._cache.get(user)
+        return hit[0] if hit and self._clock() - hit[1] < self._ttl else None
+
+    def lang_of(self, user: str) -> Lang:
+        now = self._clock()
+        with self._lock:
+            hit = self._cache.get(user)
+        if hit and now - hit[1] < self._ttl:
+            return hit[0]
+        stored = self._stored(user, now)
+        if stored is not None:
+            lang = language_of(stored[0], self._default)
+        else:
+            try:
+                info = self._chat.user_info(user, timeout=self._timeout)
+            except ChatError as exc:
+                log.warning("users.info failed for %s (%s); using the default language", user, exc.code)
+                return self._default
+            lang = language_of(info.get("locale"), self._default)
+            self._store(user, info, now)
+        with self._lock:
+            self._cache[user] = (lang, now)
+        return lang
+
+    def _stored(self, user: str, now: datetime) -> tuple[str | None] | None:
+        if self._reads is None:
+            return None
+        try:
+            with self._reads() as session:
+                return users.cached_locale(session, user, now - self._ttl)
+        except SQLAlchemyError:
+            log.warning("the user cache is unreadable; asking Slack", exc_info=True)
+            return None
+
+    def _store(self, user: str, info: dict[str, Any], now: datetime) -> None:
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                users.save_locale(session, user, info.get("locale"), info.get("tz"), now)
+        except SQLAlchemyError:  # a cache: losing one write costs a users.info call later, nothing more
+            log.warning("could not store the locale of %s", user, exc_info=True)
+
+    def forget(self, user: str | None = None) -> None:
+        with self._lock:
+            if user is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(user, None)

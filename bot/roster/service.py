@@ -1,0 +1,203 @@
+"""The roster in Slack (procedure §3): who holds each seat, and the handover (移交) of a seat to someone else.
+
+Every standing role and every unit's head post has two seats, a primary and a deputy (職務代理人). A handover
+ends the seat's current assignment and starts a new one in the caller's transaction, with a ``roster.handover``
+audit entry and the two DMs (the new and the previous holder) as due work. Paging reads the roster at page time,
+so the next page already reaches the new holder.
+
+Who may hand a seat over: its current holder (the primary hands over the primary seat, the deputy the deputy
+seat) or the executive secretary (holder or deputy). A later config reload leaves the handover alone unless the
+config changes that very seat (see ``bot.roster``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.delivery.kinds import WorkKind
+from bot.platform.chat import ChatError, ChatPort
+from bot.procedure.config import OrgConfig, Role
+from bot.procedure.errors import NotAllowed
+from bot.procedure.i18n import Lang, t
+from bot.procedure.who import Who
+from bot.roster.state import Handed, RosterData, Target, UnitRow
+from storage import audit
+from storage import roster as storage_roster
+from storage import work as queue
+from storage.models import RoleAssignment, Seat, Unit, UnitPost
+
+HANDOVER = "roster.handover"
+
+
+# The words a person may type for a standing role, in English and in the procedure's Chinese.
+ROLE_WORDS: dict[str, Role] = {
+    "commander": Role.COMMANDER, "總指揮": Role.COMMANDER, "總指揮兼發言人": Role.COMMANDER,
+    "發言人": Role.COMMANDER,
+    "executive_secretary": Role.EXECUTIVE_SECRETARY, "executive-secretary": Role.EXECUTIVE_SECRETARY,
+    "secretary": Role.EXECUTIVE_SECRETARY, "執行秘書": Role.EXECUTIVE_SECRETARY, "執秘": Role.EXECUTIVE_SECRETARY,
+    "legal": Role.LEGAL, "法務組": Role.LEGAL, "法務": Role.LEGAL,
+    "public_relations": Role.PUBLIC_RELATIONS, "public-relations": Role.PUBLIC_RELATIONS, "pr": Role.PUBLIC_RELATIONS,
+    "連絡暨公關組": Role.PUBLIC_RELATIONS, "公關組": Role.PUBLIC_RELATIONS, "公關": Role.PUBLIC_RELATIONS,
+    "planning": Role.PLANNING, "策劃組": Role.PLANNING, "策劃": Role.PLANNING,
+}
+
+
+DEPUTY_WORDS = frozenset({"deputy", "代理人", "職務代理人"})
+
+
+PRIMARY_WORDS = frozenset({"primary", "holder", "主要"})
+
+
+UNIT_HEAD_WORDS = frozenset({"head", "主管"})
+
+
+UNIT_DEPUTY_WORDS = frozenset({"deputy", "代理人", "職務代理人", "主管代理人"})
+
+
+# Slack escapes a mention in slash-command text as <@U123|name> (or <@U123>).
+MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
+
+
+class Usage(Exception):
+    """The text does not name a seat and one person; the handler shows the usage."""
+
+
+class UnknownSeat(Exception):
+    """The seat does not exist (an unknown or retired unit)."""
+
+
+class InvalidTarget(Exception):
+    """The person cannot take the seat; ``key`` is the i18n key of the reason."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class NotHolder(NotAllowed):
+    """Only the seat's current holder or the executive secretary may hand it over; ``holder`` names the first."""
+
+    def __init__(self, holder: str | None) -> None:
+        super().__init__("action.handover", "allowed.handover")
+        self.holder = holder
+
+
+def parse(text: str) -> tuple[Target, str]:
+    """``commander @X``, ``執行秘書 deputy @X``, ``head:inspection @X``, ``deputy:inspection @X`` → (seat, user)."""
+    people = MENTION.findall(text)
+    words = [w for w in MENTION.sub(" ", text).replace("\u3000", " ").replace("：", ":").split() if w]
+    if len(people) != 1 or not words:
+        raise Usage(text)
+    first, rest = words[0], [w.lower() for w in words[1:]]
+    if ":" in first:
+        post, _, unit_id = first.partition(":")
+        post = post.lower()
+        if not unit_id or rest or post not in UNIT_HEAD_WORDS | UNIT_DEPUTY_WORDS:
+            raise Usage(text)
+        seat = Seat.PRIMARY if post in UNIT_HEAD_WORDS else Seat.DEPUTY
+        return Target(UnitPost.HEAD.value, unit_id.lower(), seat.value), people[0]
+    role = ROLE_WORDS.get(first.lower())
+    if role is None or len(rest) > 1 or (rest and rest[0] not in DEPUTY_WORDS | PRIMARY_WORDS):
+        raise Usage(text)
+    seat = Seat.DEPUTY if rest and rest[0] in DEPUTY_WORDS else Seat.PRIMARY
+    return Target(role.value, None, seat.value), people[0]
+
+
+def check_person(chat: ChatPort, user: str) -> None:
+    """The person exists in Slack, is active and is not a bot (users.info); InvalidTarget otherwise."""
+    try:
+        info = chat.user_info(user)
+    except ChatError as exc:
+        if exc.code in ("user_not_found", "users_not_found"):
+            raise InvalidTarget("handover.error.unknown_user") from None
+        raise
+    if info.get("deleted") or info.get("is_bot") or info.get("is_app_user"):
+        raise InvalidTarget("handover.error.inactive_user")
+
+
+def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:
+    """The seat in words: 執行秘書職務代理人, Head of Inspection Section…"""
+    if target.unit_id is None:
+        name = t(f"role.{target.role}", lang)
+        key = "post.primary" if target.seat == Seat.PRIMARY else "post.deputy"
+        return t(key, lang, role=name, role_lower=name[0].lower() + name[1:])
+    unit = config.unit(target.unit_id)
+    unit_name = unit.name(lang) if unit else target.unit_id
+    return t("post.head" if target.seat == Seat.PRIMARY else "post.unit_deputy", lang, unit=unit_name)
+
+
+def may_hand_over(who: Who, target: Target) -> bool:
+    """The seat's current holder (primary for the primary seat, deputy for the deputy seat), or the executive
+    secretary (holder or deputy)."""
+    if who.holds(Role.EXECUTIVE_SECRETARY):
+        return True
+    if target.unit_id is None:
+        return (Role(target.role), target.seat) in who.roles
+    post = "head" if target.seat == Seat.PRIMARY else "deputy"
+    return (target.unit_id, post) in who.unit_posts
+
+
+def _current(session: Session, target: Target) -> RoleAssignment | None:
+    query = sa.select(RoleAssignment).where(
+        RoleAssignment.role == target.role,
+        RoleAssignment.seat == target.seat,
+        RoleAssignment.ended_at.is_(None),
+        RoleAssignment.unit_id.is_(None) if target.unit_id is None else RoleAssignment.unit_id == target.unit_id,
+    )
+    return session.scalar(query.with_for_update())
+
+
+def hand_over(session: Session, who: Who, target: Target, to_user: str, now: datetime) -> Handed:
+    """Give the seat to ``to_user``: end the current assignment, start a new one, record ``roster.handover``, and
+    enqueue the DMs to the new and the previous holder. Runs in the caller's transaction."""
+    if target.unit_id is not None:
+        unit = session.get(Unit, target.unit_id)
+        if unit is None or unit.retired_at is not None:
+            raise UnknownSeat(target.unit_id)
+    current = _current(session, target)
+    previous = current.user_id if current else None
+    if not may_hand_over(who, target):
+        raise NotHolder(previous)
+    if to_user == previous:
+        raise InvalidTarget("handover.error.same_person")
+    if to_user == who.user:
+        # the executive secretary (or deputy) may hand any seat over, but not take one: that needs another person
+        raise InvalidTarget("handover.error.self")
+    other = storage_roster.holders(session, target.role, target.unit_id)
+    if to_user == (other.deputy if target.seat == Seat.PRIMARY else other.primary):
+        # §3: every post has a deputy who is someone else; one person in both seats would leave no deputy.
+        raise InvalidTarget("handover.error.other_seat")
+    if current is not None:
+        current.ended_at = now
+        session.flush()  # the "one current holder per seat" unique index sees the end first
+    session.add(RoleAssignment(role=target.role, unit_id=target.unit_id, seat=target.seat, user_id=to_user,
+                               assigned_at=now))
+    session.flush()
+    subject_type, subject_id = target.subject
+    event = audit.record(session, who.user, HANDOVER, subject_type, subject_id, at=now,
+                         data={"role": target.role, "unit": target.unit_id, "seat": target.seat,
+                               "from": previous, "to": to_user, "by": who.user})
+    payload: dict[str, Any] = {"role": target.role, "unit": target.unit_id, "seat": target.seat, "from": previous,
+                               "to": to_user, "by": who.user}
+    key = f"handover:{event.id}"
+    queue.enqueue(session, WorkKind.ROSTER_HANDOVER_NOTIFY, f"{key}:to", now, {**payload, "user": to_user}, key)
+    if previous:
+        queue.enqueue(session, WorkKind.ROSTER_HANDOVER_NOTIFY, f"{key}:from", now, {**payload, "user": previous}, key)
+    return Handed(target, previous, to_user, event.id)
+
+
+def may_view_roster(who: Who) -> bool:
+    """The crisis team and the units' staff (anyone on the roster)."""
+    return who.known
+
+
+def roster_data(session: Session, who: Who) -> RosterData:
+    if not may_view_roster(who):
+        raise NotAllowed("action.roster", "allowed.team")
+    standing = tuple((r.value, storage_roster.holders(session, r)) for r in Role)
+    units = tuple(UnitRow(u.id, storage_roster.unit_posts(session, u.id)) for u in storage_roster.active_units(session))
+    return RosterData(standing, units)

@@ -1,0 +1,36 @@
+"""The roster's due work: the DM to both sides of a handover."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.delivery.job import GiveUp, Job
+from bot.delivery.post import dm
+from bot.procedure.i18n import t
+from bot.roster.service import seat_name
+from bot.roster.state import Target
+
+if TYPE_CHECKING:
+    from bot.platform.services import Services
+
+
+def notify(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """DM the new (or the previous) holder of a seat about the handover, in their language."""
+    p = job.payload
+    user = str(p.get("user") or "")
+    if not user:
+        raise GiveUp("no user to tell")
+    lang = services.lang_of(user)
+    target = Target(str(p["role"]), p.get("unit"), str(p["seat"]))
+    seat = seat_name(target, services.config, lang)
+    key = "handover.dm.new" if user == p.get("to") else "handover.dm.previous"
+    text = t(key, lang, seat=seat, by=p["by"], to=p["to"], previous=p.get("from") or "—")
+    if key == "handover.dm.new" and p.get("from"):
+        text += "\n" + t("handover.dm.from", lang, previous=p["from"])
+    posted = dm(services, job, user, {"text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
+    return {"channel": posted.get("channel"), "ts": posted.get("ts")}
+
+
+EXECUTORS = {"roster.handover.notify": notify}

@@ -1,1 +1,0 @@
-"""Block Kit views as pure functions of state and language: `(state, lang) -> dict`."""

@@ -1,0 +1,71 @@
+"""What the pinned card shows, read back from the database: the incident, who holds each role, its pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.handling import state as handling
+from bot.procedure.config import OrgConfig, Role
+from storage import roster
+from storage.models import Incident, Page
+
+
+@dataclass(frozen=True)
+class PageLine:
+    role: str
+    target: str
+    attempt: str
+    status: str
+    paged_at: datetime
+    acked_at: datetime | None
+    acked_by: str | None
+    escalated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Everything the card shows, read from the database by the war-room service."""
+
+    id: int
+    number: str
+    title: str
+    category: str
+    subtype: str | None
+    level: str | None
+    proposed_level: str | None
+    status: str
+    step: str | None
+    unit_id: str | None
+    reporter: str
+    channel_id: str | None
+    holders: dict[str, tuple[str | None, str | None]]  # role → (primary, deputy); "unit" for the unit head
+    pages: tuple[PageLine, ...]
+    handling: Any = None  # bot.handling.HandlingState: the six steps and what has been done (§6)
+
+
+ROLE_ORDER = (Role.COMMANDER.value, Role.EXECUTIVE_SECRETARY.value, Role.PUBLIC_RELATIONS.value, Role.LEGAL.value)
+
+
+def card_state(session: Session, incident: Incident, config: OrgConfig | None = None) -> CardState:
+    """What the card shows; with the config, the handling steps too (§6)."""
+    holders: dict[str, tuple[str | None, str | None]] = {}
+    if incident.unit_id:
+        posts = roster.unit_posts(session, incident.unit_id)
+        holders["unit"] = (posts.head, posts.deputy)
+    for role in ROLE_ORDER:
+        h = roster.holders(session, role)
+        holders[role] = (h.primary, h.deputy)
+    pages = session.scalars(sa.select(Page).where(Page.incident_id == incident.id).order_by(Page.id)).all()
+    return CardState(
+        incident.id, incident.number, incident.title, incident.category, incident.subtype, incident.level,
+        incident.proposed_level, incident.status, incident.step, incident.unit_id, incident.reporter,
+        incident.channel_id, holders,
+        tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
+                       p.escalated_at) for p in pages),
+        handling.state(session, config, incident) if config is not None else None,
+    )

@@ -1,0 +1,78 @@
+"""The incident card pinned in the war room, the page DM, and the triage request and modal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blockkit import ids
+from bot.blockkit.blocks import plain
+from bot.blockkit.names import category_name, level_name, role_name
+from bot.handling.views import handling_blocks
+from bot.procedure.config import OrgConfig
+from bot.procedure.i18n import MESSAGES, Lang, t
+from bot.procedure.status import ACTIVE
+from bot.procedure.text import clip, escape
+from bot.warroom.state import CardState
+
+
+def _when(at: datetime | None, config: OrgConfig) -> str:
+    return at.astimezone(config.organisation.tz).strftime("%m/%d %H:%M") if at else ""
+
+
+def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """The pinned card: number, category, level, status, step, who holds each role, pages and acks, actions."""
+    unit = config.unit(state.unit_id or "")
+    step = next((s for s in config.steps if s.id == state.step), None)
+    level = level_name(config, state.level, lang) if state.level else t(
+        "card.untriaged", lang, level=level_name(config, state.proposed_level, lang))
+    fields = [
+        (t("card.level", lang), level),
+        (t("card.category", lang), category_name(config, state.category, state.subtype, lang)),
+        (t("card.status", lang), t(f"card.status.{state.status}", lang) if f"card.status.{state.status}" in MESSAGES
+         else state.status),
+        (t("card.step", lang), step.name(lang) if step else "—"),
+        (t("card.unit", lang), unit.name(lang) if unit else "—"),
+        (t("card.reporter", lang), f"<@{state.reporter}>"),
+    ]
+    roles = []
+    for role, (primary, deputy) in state.holders.items():
+        name = t("post.head", lang, unit=unit.name(lang)) if role == "unit" and unit else role_name(role, lang)
+        who = " / ".join(f"<@{u}>" for u in (primary, deputy) if u) or "—"
+        roles.append(f"• {name}：{who}" if lang == "zh-TW" else f"• {name}: {who}")
+    pages = []
+    for p in state.pages:
+        values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
+                  "at": _when(p.paged_at, config)}
+        if p.status == "acked":
+            values.update(user=p.acked_by or p.target, at=_when(p.acked_at, config))
+            pages.append(t("card.page_acked", lang, **values))
+        elif p.status == "escalated":
+            values.update(at=_when(p.escalated_at, config))
+            pages.append(t("card.page_escalated", lang, **values))
+        elif p.status == "superseded":
+            pages.append(t("card.page_superseded", lang, **values))
+        else:
+            pages.append(t("card.page_open", lang, **values))
+    header = clip(f"{t('card.number', lang, number=state.number)}｜{state.title}", 150)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "block_id": ids.CARD_HEADER, "text": plain(header, 150)},
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{escape(v) if '<@' not in v else v}"}
+                                       for k, v in fields]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": t("card.roles", lang) + "\n" + "\n".join(roles)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": t("card.pages", lang) + "\n" + (
+            "\n".join(pages[-15:]) or t("card.no_pages", lang))}},
+        # once resolved, the level and legal buttons go: nothing pages or re-triages a finished case
+        *([{"type": "actions", "block_id": ids.CARD_ACTIONS, "elements": [
+            {"type": "button", "action_id": ids.TRIAGE_OPEN, "text": plain(t("button.triage", lang)),
+             "value": str(state.id)},
+            {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": plain(t("button.legal", lang)),
+             "value": str(state.id)},
+            *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
+                "value": str(state.id)}] if state.level == "low" and state.status == "open" else []),
+        ]}] if state.status in ACTIVE else []),
+        *(handling_blocks(state.id, state.status, state.handling, config, lang) if state.handling else []),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
+    ]
+    text = f"{t('card.number', lang, number=state.number)} {escape(state.title)} — {level}"
+    return {"text": text, "blocks": blocks}

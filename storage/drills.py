@@ -1,0 +1,51 @@
+"""Drill queries: drills by period, the lottery's history, and each drill's report and evaluation versions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import Drill, DrillEvaluation, DrillReport
+
+
+def history(session: Session) -> list[Drill]:
+    """Every drill, most recent period first."""
+    return list(session.scalars(sa.select(Drill).order_by(Drill.period.desc(), Drill.id.desc())))
+
+
+def current(session: Session) -> Drill | None:
+    return session.scalar(sa.select(Drill).order_by(Drill.period.desc(), Drill.id.desc()).limit(1))
+
+
+def by_period(session: Session, period: str) -> Drill | None:
+    return session.scalar(sa.select(Drill).where(Drill.period == period))
+
+
+def previous_of(session: Session, drill: Drill) -> Drill | None:
+    return session.scalar(sa.select(Drill).where(Drill.period < drill.period).order_by(Drill.period.desc()).limit(1))
+
+
+def history_before(session: Session, period: str) -> list[str]:
+    """The units drawn before ``period``, most recent first (the lottery's history)."""
+    return list(session.scalars(sa.select(Drill.unit_id).where(Drill.period < period).order_by(Drill.period.desc())))
+
+
+def latest_report(session: Session, drill_id: int) -> DrillReport | None:
+    return session.scalar(sa.select(DrillReport).where(DrillReport.drill_id == drill_id)
+                          .order_by(DrillReport.version.desc()).limit(1))
+
+
+def latest_evaluation(session: Session, drill_id: int) -> DrillEvaluation | None:
+    return session.scalar(sa.select(DrillEvaluation).where(DrillEvaluation.drill_id == drill_id)
+                          .order_by(DrillEvaluation.version.desc()).limit(1))
+
+
+def reports(session: Session, drill_id: int) -> list[DrillReport]:
+    """Every version of the drill's report form, oldest first."""
+    return list(session.scalars(sa.select(DrillReport).where(DrillReport.drill_id == drill_id)
+                                .order_by(DrillReport.version)))
+
+
+def evaluations(session: Session, drill_id: int) -> list[DrillEvaluation]:
+    return list(session.scalars(sa.select(DrillEvaluation).where(DrillEvaluation.drill_id == drill_id)
+                                .order_by(DrillEvaluation.version)))
