@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blockkit import forms, ids
+from bot.blockkit.forms import inline_errors
 from bot.drills import forms as service_forms
 from bot.drills import service, views
 from bot.drills import state as service_state
@@ -39,7 +40,7 @@ def _int(value: Any) -> int:
 def _errors(view: dict[str, Any], lang: Lang, exc: Exception) -> dict[str, str]:
     """A modal's inline errors for what the drill service refused."""
     if isinstance(exc, InvalidInput):
-        return exc.errors
+        return inline_errors(exc, service_forms.BLOCKS, lang)
     if isinstance(exc, NotAllowed):
         return {_first_block(view): refusal(exc, lang)}
     return {_first_block(view): t("drill.not_found", lang)}
@@ -159,7 +160,7 @@ def register(app: App, services: Services) -> None:
             plan = service_forms.parse_plan(services.config, view["state"]["values"], lang)
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
-                service.set_plan(session, services.config, who, drill, plan, now, lang)
+                service.set_plan(session, services.config, who, drill, plan, now)
         except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack()
@@ -181,7 +182,7 @@ def register(app: App, services: Services) -> None:
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
                 data = service_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
-                filed = service.file_report(session, services.config, who, drill, data, now, lang)
+                filed = service.file_report(session, services.config, who, drill, data, now)
         except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.report_done_view(filed.version, lang))
@@ -212,7 +213,7 @@ def register(app: App, services: Services) -> None:
             data = service_forms.parse_evaluation(view["state"]["values"], lang)
             with services.sessions() as session, session.begin():
                 drill = service.get(session, _int(meta.get("drill")))
-                version = service.submit_evaluation(session, who, drill, data, now, lang).version
+                version = service.submit_evaluation(session, who, drill, data, now).version
         except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
             return ack(response_action="errors", errors=_errors(view, lang, exc))
         ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),

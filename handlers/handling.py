@@ -14,7 +14,9 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blockkit import ids
+from bot.blockkit.forms import inline_errors
 from bot.blockkit.names import role_name
+from bot.handling import forms as handling_forms
 from bot.handling import service, views
 from bot.handling import state as service_state
 from bot.platform.services import Services
@@ -101,8 +103,7 @@ def register(app: App, services: Services) -> None:
                 audit.record(session, user, "view.submitted", "view", submission, at=now,
                              data={"callback": view.get("callback_id"), "incident": incident.id})
         except InvalidInput as exc:
-            return ack(response_action="errors", errors={k: t(v, lang) if v.startswith("error.") else v
-                                                         for k, v in exc.errors.items()})
+            return ack(response_action="errors", errors=inline_errors(exc, handling_forms.BLOCKS, lang))
         except NotAllowed as exc:
             return ack(response_action="errors", errors={first: refusal(exc, lang, services.config)})
         except service_errors.Closed as exc:

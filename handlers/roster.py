@@ -9,7 +9,7 @@ from bot.platform.services import Services
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
 from bot.roster import service
-from bot.roster.views import handed_text, roster_message
+from bot.roster.views import handed_text, roster_message, seat_name
 from handlers.replies import ephemeral
 from storage import roster
 
@@ -28,7 +28,7 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
         target, to_user = service.parse(" ".join(args))
     except service.Usage:
         return ephemeral(respond, t("handover.usage", lang))
-    seat = service.seat_name(target, config, lang)
+    seat = seat_name(target, config, lang)
     if not service.may_hand_over(who, target):  # the service checks again; this spares a users.info call
         with services.sessions() as session:
             holder = roster.holders(session, target.role, target.unit_id)

@@ -9,10 +9,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.procedure.config import Role
 from storage.models import RoleAssignment, Seat, Unit, UnitPost
-
-STANDING = tuple(r.value for r in Role)
 
 
 class Holders(NamedTuple):
@@ -52,11 +49,11 @@ class Post:
         return self.role
 
 
-def _role_name(role: Role | str) -> str:
-    return role.value if isinstance(role, Role) else str(role)
+def _role_name(role: str) -> str:
+    return str(role)  # a StrEnum member's str() is its stored value
 
 
-def holders(session: Session, role: Role | str, unit_id: str | None = None) -> Holders:
+def holders(session: Session, role: str, unit_id: str | None = None) -> Holders:
     """The current primary and deputy of a standing role, or of a unit's head post (``role="head"``)."""
     name = _role_name(role)
     if name == UnitPost.HEAD and unit_id is None:
@@ -89,19 +86,21 @@ def unit_posts(session: Session, unit_id: str) -> UnitPosts:
     return UnitPosts(unit_id, head, deputy, tuple(members))
 
 
-def roles_of(session: Session, user_id: str) -> list[Post]:
-    """Every standing role and unit post ``user_id`` holds now: standing roles first, then by unit."""
+def roles_of(session: Session, user_id: str, standing: Sequence[str] = ()) -> list[Post]:
+    """Every standing role and unit post ``user_id`` holds now: standing roles first (in the order of
+    ``standing``, the procedure's; others by name), then by unit."""
     rows = session.execute(
         sa.select(RoleAssignment.role, RoleAssignment.seat, RoleAssignment.unit_id).where(
             RoleAssignment.user_id == user_id, RoleAssignment.ended_at.is_(None)
         )
     )
     posts = [Post(role, seat, unit_id) for role, seat, unit_id in rows]
-    order = {name: i for i, name in enumerate((*STANDING, "head", "member"))}
-    return sorted(posts, key=lambda p: (p.unit_id is not None, p.unit_id or "", order.get(p.role, 99), p.seat))
+    order = {name: i for i, name in enumerate((*standing, UnitPost.HEAD, UnitPost.MEMBER))}
+    return sorted(posts, key=lambda p: (p.unit_id is not None, p.unit_id or "", order.get(p.role, len(order)), p.role,
+                                        p.seat))
 
 
-def history(session: Session, role: Role | str, unit_id: str | None = None) -> Sequence[RoleAssignment]:
+def history(session: Session, role: str, unit_id: str | None = None) -> Sequence[RoleAssignment]:
     """Every assignment of a post over time (handovers included), oldest first."""
     name = _role_name(role)
     return session.scalars(

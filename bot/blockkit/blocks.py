@@ -74,10 +74,16 @@ def button(action_id: str, label: str, value: str, style: str | None = None) -> 
     return element
 
 
+# Buttons a service may ask for by name (due work carries the name, not a Slack action id): action, label, style.
+NAMED_BUTTONS = {"case_file": (ids.CASEFILE_OPEN, "button.case_file", "primary")}
+
+
 def simple_message(text: str, buttons: list[list[str]], lang: Lang) -> dict[str, Any]:
-    """A section with the text and, optionally, buttons given as [action id, label key, value, style?]."""
+    """A section with the text and, optionally, buttons given as [name, value] (a `NAMED_BUTTONS` name) or as
+    [action id, label key, value, style?]."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}]
-    if buttons:
+    specs = [[*NAMED_BUTTONS[b[0]][:2], b[1], NAMED_BUTTONS[b[0]][2]] if len(b) == 2 else b for b in buttons]
+    if specs:
         blocks.append({"type": "actions", "elements": [
-            button(b[0], t(b[1], lang), b[2], b[3] if len(b) > 3 else None) for b in buttons]})
+            button(b[0], t(b[1], lang), b[2], b[3] if len(b) > 3 else None) for b in specs]})
     return {"text": clip(text, 3000), "blocks": blocks}

@@ -3,10 +3,12 @@ every form gives the same inline errors (block id → message in the reader's la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.procedure.i18n import Lang, t
+from bot.procedure.errors import InvalidInput
+from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.text import clean
 
 
@@ -45,3 +47,10 @@ def stamp(values: dict[str, Any], block: str, errors: dict[str, str], lang: Lang
     except (TypeError, ValueError, OverflowError):
         errors[block] = t("error.unknown_choice", lang)
         return None
+
+
+def inline_errors(error: InvalidInput, blocks: Mapping[str, str], lang: Lang) -> dict[str, str]:
+    """A refusal as Slack's inline modal errors: each field named by the service goes to its block (`blocks`),
+    and a message that is a text key is said in the reader's language. Form readers' errors pass unchanged."""
+    return {blocks.get(field, field): t(message, lang) if message in MESSAGES else message
+            for field, message in error.errors.items()}

@@ -73,3 +73,7 @@ def parse_evaluation(values: dict[str, Any], lang: Lang) -> dict[str, Any]:
     if errors:
         raise InvalidInput(errors)
     return data
+
+
+# The service's field names → the modals' blocks, for its refusals shown inline.
+BLOCKS = {"category": ids.D_CATEGORY, "due": ids.D_DUE, "summary": ids.R_SUMMARY, "assessment": ids.E_ASSESSMENT}

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.blockkit import ids
 from bot.delivery.kinds import WorkKind
 from bot.drills import lottery
 from bot.drills.state import (
@@ -39,7 +38,6 @@ from bot.drills.state import (
 )
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
-from bot.procedure.i18n import Lang, t
 from bot.procedure.who import Who
 from storage import audit, roster
 from storage import work as queue
@@ -237,8 +235,8 @@ def verify(session: Session, drill_id: int) -> Verification:
     return Verification(drill.id, drill.period, drill.unit_id, checks)
 
 
-def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: Plan, now: datetime,
-             lang: Lang) -> dict[str, Any]:
+def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: Plan,
+             now: datetime) -> dict[str, Any]:
     """Confirm or change the category, write the simulated case and the window (planning or executive
     secretary); the executive secretary may also move the deadline. Returns what changed."""
     if not may_plan(who):
@@ -246,13 +244,13 @@ def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: 
     errors: dict[str, str] = {}
     previous = previous_of(session, drill)
     if previous is not None and plan.category == previous.category and len(config.categories) > 1:
-        errors[ids.D_CATEGORY] = t("drill.error.same_category", lang)
+        errors["category"] = "drill.error.same_category"
     new_due = end_of_day(plan.due_day, config) if plan.due_day else as_utc(drill.due_at)
     if new_due != as_utc(drill.due_at):
         if not may_approve(who):
-            errors[ids.D_DUE] = t("drill.error.due_es_only", lang)
+            errors["due"] = "drill.error.due_es_only"
         elif new_due < now:
-            errors[ids.D_DUE] = t("error.past", lang)
+            errors["due"] = "error.past"
     if errors:
         raise InvalidInput(errors)
     changes: dict[str, Any] = {}
@@ -286,13 +284,13 @@ def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: 
 
 
 def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, data: dict[str, Any],
-                now: datetime, lang: Lang = "zh-TW") -> Filed:
+                now: datetime) -> Filed:
     """Store the form as a new version; send it to the commander and the executive secretary; stop the
     reminders. The same content submitted again (a retried submission) makes no new version."""
     if not may_report(who, drill.unit_id):
         raise NotAllowed("action.drill_report", "allowed.drill_report")
     if drill.status == CLOSED:
-        raise InvalidInput({ids.R_SUMMARY: t("drill.error.closed", lang)})
+        raise InvalidInput({"summary": "drill.error.closed"})
     latest = latest_report(session, drill.id)
     if latest is not None and latest.data == data and latest.submitted_by == who.user:
         return Filed(latest.id, latest.version, False)
@@ -322,17 +320,17 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
     return Filed(report.id, version, True)
 
 
-def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, Any], now: datetime,
-                      lang: Lang) -> DrillEvaluation:
+def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, Any],
+                      now: datetime) -> DrillEvaluation:
     """The planning group's evaluation, sent to the executive secretary for approval (a new version each time)."""
     if not may_evaluate(who):
         raise NotAllowed("action.drill_evaluate", "allowed.drill_evaluate")
     report = latest_report(session, drill.id)
     if report is None:
-        raise InvalidInput({ids.E_ASSESSMENT: t("drill.error.no_report", lang)})
+        raise InvalidInput({"assessment": "drill.error.no_report"})
     latest = latest_evaluation(session, drill.id)
     if latest is not None and latest.status == APPROVED:
-        raise InvalidInput({ids.E_ASSESSMENT: t("drill.error.approved", lang)})
+        raise InvalidInput({"assessment": "drill.error.approved"})
     if latest is not None and latest.status == SUBMITTED and latest.data == data:
         return latest
     evaluation = DrillEvaluation(drill_id=drill.id, version=(latest.version if latest else 0) + 1, report_id=report.id,

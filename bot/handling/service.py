@@ -16,15 +16,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.blockkit import ids
 from bot.delivery.kinds import WorkKind
-from bot.handling.state import CASE_FIELDS, _events, _step, plans, statements, step_lines
+from bot.handling.state import CASE_FIELDS, plans, statements, step_lines, step_of, timeline_of
+from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role, Step
 from bot.procedure.errors import Closed, InvalidInput, NotAllowed
 from bot.procedure.status import ACTIVE
 from bot.procedure.text import escape
 from bot.procedure.who import Who
-from bot.warroom.service import refresh_card
+from bot.warroom.service import invite, refresh_card
 from storage import audit, roster
 from storage import work as queue
 from storage.models import AuditEvent, CaseFile, Incident
@@ -66,7 +66,7 @@ def plan_confirmer(level: str | None) -> Role | None:
 def may(who: Who, action: str, incident: Incident, config: OrgConfig) -> bool:
     """Who may do what (the service decides; the card only offers)."""
     if action in ("convene", "notes", "plan"):
-        step = _step(config, "assess")
+        step = step_of(config, "assess")
         return may_do_step(who, step, incident) if step else on_incident_team(who, incident)
     if action == "confirm_plan":
         role = plan_confirmer(incident.level)
@@ -147,19 +147,19 @@ def complete_step(session: Session, config: OrgConfig, who: Who, incident: Incid
                   *, skip_reason: str | None = None) -> str | None:
     """Complete (or, with a reason, skip) the current step. Returns the next current step id."""
     _active(incident)
-    step = _step(config, step_id)
+    step = step_of(config, step_id)
     if step is None:
         raise Closed("step.unknown")
     if not may_do_step(who, step, incident):
         raise NotAllowed("action.skip_step" if skip_reason is not None else "action.complete_step",
                          f"allowed.step.{step.id}")
-    _, current = step_lines(config, _events(session, incident.id))
+    _, current = step_lines(config, timeline_of(session, incident.id))
     if current != step_id:
         raise Closed("step.not_current")
     skipped = skip_reason is not None
     _record(session, who, incident, "step.skipped" if skipped else "step.completed", now,
             {"step": step_id, **({"reason": skip_reason} if skipped else {})})
-    _, after = step_lines(config, _events(session, incident.id))
+    _, after = step_lines(config, timeline_of(session, incident.id))
     incident.step = after or "done"
     _post(session, incident, now, "step.skipped_note" if skipped else "step.done_note",
           {"user": who.user, "step": step_id, "reason": escape(skip_reason or "")}, f"step:{step_id}")
@@ -231,7 +231,7 @@ def confirm_plan(session: Session, config: OrgConfig, who: Who, incident: Incide
     """The commander (high) or the executive secretary (medium) confirms the handling plan."""
     _active(incident)
     require(who, "confirm_plan", incident, config)
-    found = plans(_events(session, incident.id))
+    found = plans(timeline_of(session, incident.id))
     if not found:
         raise Closed("plan.none")
     plan = found.get(plan_id or 0) or found[max(found)]
@@ -287,7 +287,7 @@ def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Inc
     _active(incident)
     require(who, "draft", incident, config)
     if kind not in STATEMENT_KINDS:
-        raise InvalidInput({ids.H_KIND: "error.unknown_choice"})
+        raise InvalidInput({"kind": "error.unknown_choice"})
     event = _record(session, who, incident, "media.drafted", now, {"kind": kind, "text": text})
     queue.enqueue(session, WorkKind.MEDIA_POST, f"incident:{incident.id}:media:{event.id}", now,
                   {"incident": incident.id, "statement": event.id}, incident.id)
@@ -304,7 +304,7 @@ def decide_statement(session: Session, config: OrgConfig, who: Who, incident: In
                      decision: str, now: datetime, *, text: str | None = None, reason: str = "") -> dict[str, Any]:
     """The spokesperson releases (as drafted or edited) or rejects a draft. Released words are logged with time."""
     require(who, "decide", incident, config)
-    found = statements(_events(session, incident.id)).get(statement_id)
+    found = statements(timeline_of(session, incident.id)).get(statement_id)
     if found is None:
         raise Closed("media.not_found")
     if found["status"] != "pending":
@@ -337,15 +337,12 @@ def note_opinion(session: Session, config: OrgConfig, who: Who, incident: Incide
 def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, question: str,
                   now: datetime) -> None:
     """Invite and page the legal group (primary, then deputy) with the question as the page's context."""
-    from bot.incidents import service as incidents
-    from bot.paging import service as paging
-
     if not who.known:
         raise NotAllowed("action.legal", "allowed.legal")
     if incident.status == "closed":
         raise Closed("handling.closed")
     _record(session, who, incident, "legal.requested", now, {"question": question})
-    incidents.invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
+    invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
     paging.page_role(session, config, incident, Role.LEGAL, incident.level or incident.proposed_level, now,
                      again=True)  # each question deserves its own page, even after an earlier one was answered
     queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
@@ -385,7 +382,7 @@ def _ask_for_case_file(session: Session, incident: Incident, now: datetime, tag:
     posts = roster.unit_posts(session, incident.unit_id)
     for user in dict.fromkeys(u for u in (posts.head, posts.deputy) if u):
         _dm(session, incident, now, user, key, {"number": incident.number, "title": escape(incident.title)}, tag,
-            [[ids.CASEFILE_OPEN, "button.case_file", str(incident.id), "primary"]])
+            [["case_file", str(incident.id)]])
 
 
 def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:

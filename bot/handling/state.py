@@ -40,11 +40,11 @@ class HandlingState:
     case_file_version: int | None = None
 
 
-def _step(config: OrgConfig, step_id: str) -> Step | None:
+def step_of(config: OrgConfig, step_id: str) -> Step | None:
     return next((s for s in config.steps if s.id == step_id), None)
 
 
-def _events(session: Session, incident_id: int) -> Sequence[AuditEvent]:
+def timeline_of(session: Session, incident_id: int) -> Sequence[AuditEvent]:
     return audit.timeline(session, incident_id)
 
 
@@ -86,7 +86,7 @@ def plans(events: Sequence[AuditEvent]) -> dict[int, dict[str, Any]]:
 
 
 def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingState:
-    events = _events(session, incident.id)
+    events = timeline_of(session, incident.id)
     lines, current = step_lines(config, events)
     drafted = statements(events)
     all_plans = plans(events)
@@ -101,5 +101,5 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
 
 def legal_question(session: Session, incident_id: int) -> str | None:
     """The context of the latest request for legal advice, for the page."""
-    asked = [e for e in _events(session, incident_id) if e.kind == "legal.requested"]
+    asked = [e for e in timeline_of(session, incident_id) if e.kind == "legal.requested"]
     return str(asked[-1].data.get("question") or "") or None if asked else None

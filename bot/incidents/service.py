@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
+from bot.handling import service as handling
 from bot.incidents.state import LEVEL_ORDER, Report, Reported
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
 from bot.procedure.errors import NotAllowed
 from bot.procedure.status import ACTIVE
 from bot.procedure.who import Who
-from bot.warroom.service import refresh_card
+from bot.warroom.service import invite, refresh_card
 from storage import audit, incidents, roster
 from storage import work as queue
 from storage.models import Incident
@@ -74,14 +75,6 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
     return Reported(incident.id, number, incident.title, True)
 
 
-def invite(session: Session, incident: Incident, users: list[str | None], now: datetime) -> None:
-    """Invite people to the war room in one call (the work key names the group, so it is sent once)."""
-    people = sorted(dict.fromkeys(u for u in users if u))
-    if people:
-        queue.enqueue(session, WorkKind.WARROOM_INVITE, f"incident:{incident.id}:invite:{'+'.join(people)}"[:300], now,
-                      {"incident": incident.id, "users": people}, incident.id)
-
-
 def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,
           now: datetime, *, also_invite: list[str | None] | None = None, refresh: bool = True) -> None:
     """Bring in the team the level (and category) needs, and page the tier when the level asks for one."""
@@ -91,8 +84,6 @@ def route(session: Session, config: OrgConfig, incident: Incident, level: Level,
     if category_route:
         roles += category_route.invite
     invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles)], now)
-    from bot.handling import service as handling
-
     handling.arm_update_reminder(session, config, incident, now)
     raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
     if route_spec.page is not None and raised:

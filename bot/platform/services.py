@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.platform.chat import ChatPort
 from bot.platform.people import People
 from bot.platform.settings import Settings
-from bot.procedure.config import OrgConfig
+from bot.procedure.config import OrgConfig, Role
 from bot.procedure.i18n import Lang
 from bot.procedure.who import Who, who_from_assignments
 from storage import roster
@@ -50,5 +50,5 @@ class Services:
         """The person's posts as the roster in the database holds them now (handovers included)."""
         assert self.reads is not None
         with self.reads() as session:
-            posts = roster.roles_of(session, user)
+            posts = roster.roles_of(session, user, tuple(Role))
         return who_from_assignments(user, ((p.role, p.unit_id, p.name if p.unit_id else p.seat) for p in posts))

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import ChatError, ChatPort
-from bot.procedure.config import OrgConfig, Role
+from bot.procedure.config import Role
 from bot.procedure.errors import NotAllowed
-from bot.procedure.i18n import Lang, t
 from bot.procedure.who import Who
 from bot.roster.state import Handed, RosterData, Target, UnitRow
 from storage import audit
@@ -117,17 +116,6 @@ def check_person(chat: ChatPort, user: str) -> None:
         raise
     if info.get("deleted") or info.get("is_bot") or info.get("is_app_user"):
         raise InvalidTarget("handover.error.inactive_user")
-
-
-def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:
-    """The seat in words: 執行秘書職務代理人, Head of Inspection Section…"""
-    if target.unit_id is None:
-        name = t(f"role.{target.role}", lang)
-        key = "post.primary" if target.seat == Seat.PRIMARY else "post.deputy"
-        return t(key, lang, role=name, role_lower=name[0].lower() + name[1:])
-    unit = config.unit(target.unit_id)
-    unit_name = unit.name(lang) if unit else target.unit_id
-    return t("post.head" if target.seat == Seat.PRIMARY else "post.unit_deputy", lang, unit=unit_name)
 
 
 def may_hand_over(who: Who, target: Target) -> bool:

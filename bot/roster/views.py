@@ -9,8 +9,8 @@ from bot.blockkit import ids
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip, escape
-from bot.roster.service import seat_name
-from bot.roster.state import Handed, RosterData
+from bot.roster.state import Handed, RosterData, Target
+from storage.models import Seat
 
 MAX_BLOCKS = 50  # a message's limit
 
@@ -74,3 +74,14 @@ def handed_text(handed: Handed, config: OrgConfig, lang: Lang) -> str:
     """The caller's confirmation."""
     return t("handover.done", lang, seat=seat_name(handed.target, config, lang), to=handed.new,
              previous=f"<@{handed.previous}>" if handed.previous else "—")
+
+
+def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:
+    """The seat in words: 執行秘書職務代理人, Head of Inspection Section…"""
+    if target.unit_id is None:
+        name = t(f"role.{target.role}", lang)
+        key = "post.primary" if target.seat == Seat.PRIMARY else "post.deputy"
+        return t(key, lang, role=name, role_lower=name[0].lower() + name[1:])
+    unit = config.unit(target.unit_id)
+    unit_name = unit.name(lang) if unit else target.unit_id
+    return t("post.head" if target.seat == Seat.PRIMARY else "post.unit_deputy", lang, unit=unit_name)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.post import dm
 from bot.procedure.i18n import t
-from bot.roster.service import seat_name
 from bot.roster.state import Target
+from bot.roster.views import seat_name
 
 if TYPE_CHECKING:
     from bot.platform.services import Services

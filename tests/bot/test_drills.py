@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from bot.blockkit.forms import inline_errors
+from bot.drills import forms as drills_forms
 from bot.drills import service as drills
 from bot.drills import state as drills_state
 from bot.drills import views as drills_views
@@ -115,16 +117,17 @@ def test_plan_validation_and_authorization(db):
         previous = db.get(Drill, first.drill_id).category
         same = drills_state.Plan(previous, "案由", None, None, None)
         with pytest.raises(InvalidInput) as bad:
-            drills.set_plan(db, CONFIG, planner, drill, same, month(1), "zh-TW")
-        assert "不同類別" in bad.value.errors["drill_category"]
+            drills.set_plan(db, CONFIG, planner, drill, same, month(1))
+        assert bad.value.errors == {"category": "drill.error.same_category"}
+        assert "不同類別" in inline_errors(bad.value, drills_forms.BLOCKS, "zh-TW")["drill_category"]
         later = drills_state.Plan(drill.category, "案由", None, None, drills.local_date(drill.due_at, CONFIG)
                             + timedelta(days=3))
         with pytest.raises(InvalidInput) as due:
-            drills.set_plan(db, CONFIG, planner, drill, later, month(1), "en")
-        assert "executive secretary" in due.value.errors["drill_due"]
+            drills.set_plan(db, CONFIG, planner, drill, later, month(1))
+        assert "executive secretary" in inline_errors(due.value, drills_forms.BLOCKS, "en")["drill_due"]
         with pytest.raises(NotAllowed):
-            drills.set_plan(db, CONFIG, who_from_config(CONFIG, "U0000INSH"), drill, later, month(1), "en")
-        changes = drills.set_plan(db, CONFIG, executive, drill, later, month(1), "en")
+            drills.set_plan(db, CONFIG, who_from_config(CONFIG, "U0000INSH"), drill, later, month(1))
+        changes = drills.set_plan(db, CONFIG, executive, drill, later, month(1))
         assert "due_at" in changes and drill.status == drills_state.PLANNED
     pending = [w for w in queue.pending(db, subject_id=f"drill:{second.drill_id}") if w.kind == "drill.remind"]
     db.commit()

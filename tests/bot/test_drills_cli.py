@@ -35,7 +35,7 @@ def drilled(database_url, monkeypatch):
             drills.file_report(s, CONFIG, head, drill, data, NOV + timedelta(days=3))
             evaluation = drills.submit_evaluation(s, who_from_config(CONFIG, "U0000PLAN"), drill,
                                                   {"assessment": "順暢", "strengths": "", "recommendations": "演練"},
-                                                  NOV + timedelta(days=4), "zh-TW")
+                                                  NOV + timedelta(days=4))
             drills.decide(s, who_from_config(CONFIG, "U0000EXEC"), evaluation, True, "", NOV + timedelta(days=5))
         yield drawn
     finally:

@@ -292,7 +292,7 @@ def test_with_an_announcement_channel_the_thread_and_circulation_are_there(datab
             row = service.get(s, drill.id)
             evaluation = service.submit_evaluation(s, who_from_config(config, PLAN), row,
                                                    {"assessment": "好", "strengths": "", "recommendations": "續辦"},
-                                                   stack.clock(), "zh-TW")
+                                                   stack.clock())
         stack.drain()
         stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
         stack.drain()
