@@ -30,7 +30,7 @@ def test_env_file_is_read(tmp_path):
 def test_env_example_documents_every_key():
     from pathlib import Path
 
-    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    example = (Path(__file__).parents[3] / ".env.example").read_text()
     for key in KEYS:
         assert f"\n{key}=" in example
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 
 from sandbox.driver import Sandbox
-from tests.bot.test_cli import CRISISBOT, clean_env
+from tests.bot.runtime.test_cli import CRISISBOT, clean_env
 
 TOKEN = "xoxb-socket-test"
 APP_TOKEN = "xapp-1-A0000CRIS-socket-test"
