@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
 from bot.procedure.status import PageStatus
+from storage.models import RoleAssignment
 from storage.types import as_utc
 from tests.bot.procedure_kit import (
     COMMANDER,
@@ -134,6 +136,42 @@ def test_escalating_an_acknowledged_page_does_nothing(session, clock):
     assert page.status == PageStatus.ACKED
     assert len(pages(session, incident)) == 1
     assert "page.escalated" not in events(session, incident)
+
+
+def _vacate(session, role: Role, seat: str, now) -> None:
+    """Empty a seat on the roster (as a handover that leaves it vacant would)."""
+    session.execute(sa.update(RoleAssignment).where(RoleAssignment.role == role.value, RoleAssignment.seat == seat,
+                                                    RoleAssignment.unit_id.is_(None),
+                                                    RoleAssignment.ended_at.is_(None)).values(ended_at=now))
+
+
+def test_with_the_deputy_seat_empty_an_unanswered_page_goes_straight_to_the_next_tier(session, clock):
+    _vacate(session, Role.EXECUTIVE_SECRETARY, "deputy", clock.now)
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+
+    commander = escalate(session, primary, clock.advance(seconds=900))
+    assert summary(commander) == ("commander", COMMANDER, "next_tier", PageStatus.PAGING, 1)
+
+
+def test_with_the_primary_seat_empty_the_deputy_is_paged_first_and_not_twice(session, clock):
+    _vacate(session, Role.EXECUTIVE_SECRETARY, "primary", clock.now)
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [first] = pages(session, incident)
+    assert summary(first) == ("executive_secretary", SECRETARY_DEPUTY, "primary", PageStatus.PAGING, 0)
+
+    commander = escalate(session, first, clock.advance(seconds=900))
+    assert summary(commander) == ("commander", COMMANDER, "next_tier", PageStatus.PAGING, 1)
+
+
+def test_a_role_nobody_holds_is_recorded_and_paged_nobody(session, clock):
+    _vacate(session, Role.LEGAL, "primary", clock.now)
+    _vacate(session, Role.LEGAL, "deputy", clock.now)
+    incident = file_report(session, INSPECTION_HEAD, Level.LOW, clock.now)
+
+    assert paging.page_role(session, CONFIG, incident, Role.LEGAL, Level.LOW, clock.now) is None
+    assert pages(session, incident) == []
+    assert event_data(session, incident, "page.no_holder") == [{"role": "legal", "attempt": "primary"}]
 
 
 # ---------------------------------------------------------------------------------------------- paging a role
