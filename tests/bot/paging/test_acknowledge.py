@@ -1,0 +1,177 @@
+"""Acknowledging a page (procedure §3: the holder or the deputy answers): who may, what it stops (the role's other
+pages and the escalations above it), and what keeps running (a page in its own right)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.delivery.kinds import WorkKind
+from bot.incidents import service as incidents
+from bot.paging import service as paging
+from bot.procedure.config import Level, Role
+from bot.procedure.status import PageStatus
+from storage.models import Page
+from storage.types import as_utc
+from tests.bot.procedure_kit import (
+    COMMANDER,
+    COMMANDER_DEPUTY,
+    CONFIG,
+    INSPECTION_HEAD,
+    OUTSIDER,
+    PR,
+    SECRETARY,
+    SECRETARY_DEPUTY,
+    START,
+    Clock,
+    due,
+    due_for_page,
+    event_data,
+    file_report,
+    load_roster,
+    pages,
+    summary,
+    who,
+)
+
+
+@pytest.fixture
+def clock(session: Session) -> Clock:
+    load_roster(session)
+    return Clock(START)
+
+
+def escalate(session, page, now):
+    nxt = paging.escalate(session, CONFIG, page, now)
+    session.flush()
+    return nxt
+
+
+def ack(session, user, page, now):
+    done = paging.acknowledge(session, who(user), page, now)
+    session.flush()
+    return done
+
+
+def test_the_holder_acknowledging_stops_the_escalation_and_tells_the_room(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [page] = pages(session, incident)
+
+    assert ack(session, COMMANDER, page, clock.advance(minutes=2)) is True
+    assert (page.status, as_utc(page.acked_at), page.acked_by) == (PageStatus.ACKED, clock.now, COMMANDER)
+    assert set(due_for_page(session, page)) == {WorkKind.PAGE_SEND, WorkKind.PAGE_MENTION, WorkKind.PAGE_ACKED}
+    [acked] = due(session, incident, WorkKind.PAGE_ACKED)
+    assert (as_utc(acked.due_at), acked.payload) == (clock.now, {"incident": incident.id, "page": page.id})
+    assert event_data(session, incident, "page.acked") == [{"role": "commander", "target": COMMANDER}]
+
+
+def test_the_deputy_acknowledging_stops_the_primary_page(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [page] = pages(session, incident)
+
+    assert ack(session, SECRETARY_DEPUTY, page, clock.advance(minutes=1)) is True
+    assert (page.status, page.acked_by, page.target_user) == (PageStatus.ACKED, SECRETARY_DEPUTY, SECRETARY)
+    assert WorkKind.PAGE_ESCALATE not in due_for_page(session, page)
+
+
+def test_the_deputy_answering_their_own_page_leaves_the_escalated_primary_as_it_was(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+
+    assert ack(session, SECRETARY_DEPUTY, deputy, clock.advance(minutes=1)) is True
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("executive_secretary", SECRETARY, "primary", PageStatus.ESCALATED, 0),
+        ("executive_secretary", SECRETARY_DEPUTY, "deputy", PageStatus.ACKED, 0),
+    ]
+    assert WorkKind.PAGE_ESCALATE not in due_for_page(session, deputy)
+
+
+def test_an_acknowledgement_after_escalation_supersedes_the_deputy_page(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+
+    assert ack(session, SECRETARY, primary, clock.advance(minutes=1)) is True  # late, from the escalated DM
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("executive_secretary", SECRETARY, "primary", PageStatus.ACKED, 0),
+        ("executive_secretary", SECRETARY_DEPUTY, "deputy", PageStatus.SUPERSEDED, 0),
+    ]
+    assert WorkKind.PAGE_ESCALATE not in due_for_page(session, deputy)
+    assert event_data(session, incident, "page.superseded") == [
+        {"role": "executive_secretary", "target": SECRETARY_DEPUTY, "answered_by_page": primary.id}]
+    assert escalate(session, deputy, clock.advance(seconds=900)) is None  # a timer that raced the ack
+
+
+def test_the_secretary_answering_stops_the_commander_paged_only_because_they_did_not(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+    commander = escalate(session, deputy, clock.advance(seconds=900))
+
+    assert ack(session, SECRETARY_DEPUTY, deputy, clock.advance(minutes=1)) is True
+    assert commander.status == PageStatus.SUPERSEDED
+    assert WorkKind.PAGE_ESCALATE not in due_for_page(session, commander)
+    assert [p for p in pages(session, incident) if p.status == PageStatus.PAGING] == []
+
+
+def test_the_commander_answering_the_escalation_stops_the_secretarys_chain(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    commander = escalate(session, escalate(session, primary, clock.advance(seconds=900)), clock.advance(seconds=900))
+    commander_deputy = escalate(session, commander, clock.advance(seconds=900))
+
+    assert ack(session, COMMANDER, commander, clock.advance(minutes=1)) is True
+    assert commander_deputy.status == PageStatus.SUPERSEDED
+    assert due(session, incident, WorkKind.WARROOM_ALERT) == []
+
+
+def test_a_commander_page_in_its_own_right_keeps_running_when_the_secretary_answers(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    incidents.set_level(session, CONFIG, who(SECRETARY), incident, Level.HIGH, None, clock.advance(minutes=1))
+    secretary, commander = pages(session, incident)
+
+    assert ack(session, SECRETARY, secretary, clock.advance(minutes=1)) is True
+    assert commander.status == PageStatus.PAGING
+    assert WorkKind.PAGE_ESCALATE in due_for_page(session, commander)
+
+
+def test_another_roles_page_keeps_running(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [commander] = pages(session, incident)
+    legal = paging.page_role(session, CONFIG, incident, Role.LEGAL, Level.HIGH, clock.now)
+    assert legal is not None
+
+    ack(session, COMMANDER_DEPUTY, commander, clock.advance(minutes=1))
+    assert legal.status == PageStatus.PAGING
+
+
+def test_acknowledging_twice_is_one_acknowledgement(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [page] = pages(session, incident)
+    first = clock.advance(minutes=1)
+    assert ack(session, COMMANDER, page, first) is True
+
+    assert ack(session, COMMANDER_DEPUTY, page, clock.advance(seconds=5)) is False  # a double tap, or the deputy
+    assert (as_utc(page.acked_at), page.acked_by) == (first, COMMANDER)
+    assert len(event_data(session, incident, "page.acked")) == 1
+    assert len(due(session, incident, WorkKind.PAGE_ACKED)) == 1
+
+
+def _page(role: Role, target: str) -> Page:
+    return Page(incident_id=1, role=role.value, tier=0, target_user=target, attempt="primary",
+                status=PageStatus.PAGING, paged_at=START)
+
+
+@pytest.mark.parametrize(("user", "page", "allowed"), [
+    (SECRETARY, _page(Role.EXECUTIVE_SECRETARY, SECRETARY), True),  # the person paged
+    (SECRETARY_DEPUTY, _page(Role.EXECUTIVE_SECRETARY, SECRETARY), True),  # the role's deputy
+    (SECRETARY, _page(Role.EXECUTIVE_SECRETARY, SECRETARY_DEPUTY), True),  # the role's holder, for the deputy
+    (COMMANDER, _page(Role.EXECUTIVE_SECRETARY, SECRETARY), False),  # a higher tier is not the role
+    (INSPECTION_HEAD, _page(Role.COMMANDER, COMMANDER), False),
+    (PR, _page(Role.COMMANDER, COMMANDER), False),
+    (OUTSIDER, _page(Role.COMMANDER, COMMANDER), False),
+    (OUTSIDER, _page(Role.COMMANDER, OUTSIDER), True),  # whoever the page went to may answer it
+])
+def test_may_acknowledge_holder_deputy_or_target_only(user, page, allowed):
+    assert paging.may_acknowledge(who(user), page) is allowed

@@ -1,0 +1,116 @@
+"""A small kit for state-machine tests of the procedure (§3, §5) that go straight through the services: the shipped
+Keelung config, its roster loaded into the test's database, a moving clock, a report by a named person, and
+readers for the rows the services leave behind (pages, due work, audit events). No Slack, no HTTP, no mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.delivery.kinds import WorkKind
+from bot.incidents import service as incidents
+from bot.incidents.state import Report
+from bot.procedure.config import Level, load_config
+from bot.procedure.who import Who, who_from_config
+from bot.roster.sync import sync_roster
+from storage import audit
+from storage import work as queue
+from storage.models import DueWork, Incident, Page
+from storage.types import as_utc
+
+CONFIG = load_config()
+START = datetime(2026, 11, 3, 1, 30, tzinfo=UTC)
+
+# The shipped Keelung example's people (bot/procedure/data/keelung.yaml).
+COMMANDER, COMMANDER_DEPUTY = "U0000CMDR", "U0000CMDD"
+SECRETARY, SECRETARY_DEPUTY = "U0000EXEC", "U0000EXED"
+LEGAL = "U0000LGSH"
+PR, PR_DEPUTY = "U0000PRPR", "U0000PRDP"
+INSPECTION_HEAD, INSPECTION_DEPUTY = "U0000INSH", "U0000INSD"
+INSPECTION_MEMBER = "U0000INS1"
+CLEARANCE1_HEAD = "U0000CL1H"
+OUTSIDER = "U0000NOBODY"
+
+
+class Clock:
+    """A plain moving clock: read `now`, move it on with `advance`."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def who(user: str) -> Who:
+    return who_from_config(CONFIG, user)
+
+
+def load_roster(session: Session, now: datetime = START) -> None:
+    """The services read the holders from the database: load the shipped roster there."""
+    sync_roster(session, CONFIG, actor="config", now=now - timedelta(days=1))
+    session.commit()
+
+
+def file_report(session: Session, reporter: str, level: Level, now: datetime, *, unit: str = "inspection",
+                subtype: str = "force_majeure", category: str = "sudden_event", key: str | None = None) -> Incident:
+    data = Report(unit_id=unit, category=category, subtype=subtype, title="Typhoon floods the inspection yard",
+                  description="Water in the yard", occurred_at=None, location="", impact="", proposed_level=level,
+                  flags={})
+    reported = incidents.report(session, CONFIG, who(reporter), data,
+                                submission_key=key or f"{reporter}:{now.isoformat()}:{level.value}", now=now)
+    session.flush()
+    incident = session.get(Incident, reported.incident_id)
+    assert incident is not None
+    return incident
+
+
+def pages(session: Session, incident: Incident) -> list[Page]:
+    session.flush()
+    return list(session.scalars(sa.select(Page).where(Page.incident_id == incident.id).order_by(Page.id)))
+
+
+def summary(page: Page) -> tuple[str, str, str, str, int]:
+    """A page in one line: (role, target, attempt, status, tier)."""
+    return page.role, page.target_user, page.attempt, page.status, page.tier
+
+
+def due(session: Session, incident: Incident, kind: WorkKind | None = None) -> list[DueWork]:
+    """The incident's pending work (not done, not cancelled), soonest first, optionally of one kind."""
+    session.flush()
+    return [w for w in queue.pending(session, subject_id=incident.id) if kind is None or w.kind == kind]
+
+
+def kinds(session: Session, incident: Incident) -> set[str]:
+    return {w.kind for w in due(session, incident)}
+
+
+def due_for_page(session: Session, page: Page) -> dict[str, datetime]:
+    """The pending work of one page: kind → due_at (UTC)."""
+    session.flush()
+    return {w.kind: as_utc(w.due_at) for w in queue.pending(session, subject_id=page.incident_id)
+            if w.payload.get("page") == page.id}
+
+
+def events(session: Session, incident: Incident, prefix: str = "") -> list[str]:
+    """The incident's audit trail, oldest first, as kinds."""
+    session.flush()
+    return [e.kind for e in audit.timeline(session, incident.id) if e.kind.startswith(prefix)]
+
+
+def event_data(session: Session, incident: Incident, kind: str) -> list[dict]:
+    session.flush()
+    return [dict(e.data) for e in audit.timeline(session, incident.id) if e.kind == kind]
+
+
+def invited(session: Session, incident: Incident) -> set[str]:
+    """Everyone the pending war-room invites name."""
+    return {u for w in due(session, incident, WorkKind.WARROOM_INVITE) for u in w.payload["users"]}
+
+
+def pending_pages(session: Session, incident: Incident) -> Sequence[Page]:
+    return [p for p in pages(session, incident) if p.status == "paging"]
