@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 
@@ -20,3 +22,8 @@ def category_name(config: OrgConfig, category: str, subtype: str | None, lang: L
 
 def role_name(role: str, lang: Lang) -> str:
     return t(f"role.{role}", lang) if f"role.{role}" in MESSAGES else role
+
+
+def short_time(at: datetime | None, config: OrgConfig) -> str:
+    """A moment as the card shows it, in the organisation's time zone: ``12/02 09:15``; empty when there is none."""
+    return at.astimezone(config.organisation.tz).strftime("%m/%d %H:%M") if at else ""

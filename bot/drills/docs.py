@@ -4,15 +4,13 @@ Pure functions of the stored data: the same bytes go to Slack (upload v2) and to
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from bot.procedure.config import OrgConfig
+from bot.procedure.documents import heading, table, to_bytes
 
 ANNEX_TITLE = ("危機管理演練報告表", "Crisis Management Drill Report Form")
 
@@ -51,30 +49,6 @@ def _when(value: str | datetime | None, config: OrgConfig) -> str:
     return at.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _heading(doc: Any, config: OrgConfig, title: tuple[str, str]) -> None:
-    org = doc.add_paragraph()
-    org.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = org.add_run(f"{config.organisation.name('zh-TW')}{title[0]}")
-    run.bold, run.font.size = True, Pt(16)
-    sub = doc.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub.add_run(f"{config.organisation.name('en')} — {title[1]}").italic = True
-
-
-def _table(doc: Any, rows: list[tuple[tuple[str, str], str]]) -> None:
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for (zh, en), value in rows:
-        cells = table.add_row().cells
-        label = cells[0].paragraphs[0]
-        label.add_run(zh).bold = True
-        label.add_run(f"\n{en}")
-        lines = (value or "").split("\n")
-        cells[1].paragraphs[0].add_run(lines[0])
-        for line in lines[1:]:
-            cells[1].add_paragraph(line)
-
-
 def _items(config: OrgConfig, chosen: list[str]) -> str:
     return "  ".join(("☑ " if c.id in chosen else "☐ ") + f"{c.drill_item('zh-TW')} {c.drill_item('en')}"
                      for c in config.categories)
@@ -85,19 +59,13 @@ def _unit(config: OrgConfig, unit_id: str) -> str:
     return f"{unit.name('zh-TW')} {unit.name('en')}" if unit else unit_id
 
 
-def _bytes(doc: Any) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
 def report_docx(config: OrgConfig, drill: dict[str, Any], report: dict[str, Any], version: int,
                 submitted_by: str, submitted_at: datetime) -> bytes:
     """Annex 2, filled in: the five rows of the form, then findings and improvements."""
     doc = Document()
-    _heading(doc, config, ANNEX_TITLE)
+    heading(doc, config, ANNEX_TITLE)
     doc.add_paragraph(f"演練期別 Drill period：{drill['period']}　版本 Version：{version}")
-    _table(doc, [
+    table(doc, [
         (ROWS["unit"], _unit(config, report.get("unit", drill["unit_id"]))),
         (ROWS["drill_time"], _when(report.get("drill_time"), config)),
         (ROWS["items"], _items(config, report.get("items") or [])),
@@ -108,7 +76,7 @@ def report_docx(config: OrgConfig, drill: dict[str, Any], report: dict[str, Any]
     ])
     doc.add_paragraph(f"填表 Submitted by：{submitted_by}　{_when(submitted_at, config)}")
     doc.add_paragraph("陳核 To：總指揮 Commander-in-chief、執行秘書 Executive secretary")
-    return _bytes(doc)
+    return to_bytes(doc)
 
 
 def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[str, Any],
@@ -116,10 +84,10 @@ def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[s
     """The planning group's evaluation report, approved by the executive secretary (§7.3)."""
     data = evaluation["data"]
     doc = Document()
-    _heading(doc, config, EVALUATION_TITLE)
+    heading(doc, config, EVALUATION_TITLE)
     doc.add_paragraph(f"版本 Version：{evaluation['version']}")
     approved = evaluation.get("approved_by")
-    _table(doc, [
+    table(doc, [
         (EVAL_ROWS["period"], drill["period"]),
         (EVAL_ROWS["unit"], _unit(config, drill["unit_id"])),
         (EVAL_ROWS["items"], _items(config, [drill["category"]])),
@@ -131,7 +99,7 @@ def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[s
         (EVAL_ROWS["approved"], f"{approved} {_when(evaluation.get('approved_at'), config)}" if approved else ""),
     ])
     doc.add_paragraph("影送各單位參考 Circulated to every unit for reference.")
-    return _bytes(doc)
+    return to_bytes(doc)
 
 
 def report_filename(period: str, version: int) -> str:

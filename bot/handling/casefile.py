@@ -13,9 +13,9 @@ from docx import Document
 from sqlalchemy.orm import Session
 
 from bot.blockkit.names import category_name, level_name
-from bot.drills.docs import _bytes, _heading, _table
 from bot.handling.state import CASE_FIELDS
 from bot.procedure.config import OrgConfig
+from bot.procedure.documents import heading, table, to_bytes
 from storage import audit
 from storage.incidents import latest_case_file
 from storage.models import CaseFile, Incident
@@ -133,19 +133,20 @@ def to_markdown(doc: Compiled, config: OrgConfig) -> str:
 
 def to_docx(doc: Compiled, config: OrgConfig) -> bytes:
     document = Document()
-    _heading(document, config, TITLE)
-    _table(document, [*doc.facts, *doc.fields])
+    heading(document, config, TITLE)
+    table(document, [*doc.facts, *doc.fields])
     document.add_paragraph()
     document.add_paragraph(f"時間軸 Timeline（{config.organisation.timezone}）").runs[0].bold = True
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, ("時間 Time", "人員 Actor", "事項 Event", "內容 Details"), strict=True):
+    timeline = document.add_table(rows=1, cols=4)
+    timeline.style = "Table Grid"
+    labels = ("時間 Time", "人員 Actor", "事項 Event", "內容 Details")
+    for cell, label in zip(timeline.rows[0].cells, labels, strict=True):
         cell.paragraphs[0].add_run(label).bold = True
     for row in doc.timeline:
-        cells = table.add_row().cells
+        cells = timeline.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(value)
-    return _bytes(document)
+    return to_bytes(document)
 
 
 def filename(number: str, version: int | None, fmt: str) -> str:

@@ -4,11 +4,11 @@ war-room messages for plans and media statements. Pure functions of their argume
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import button, input_block, option, plain
+from bot.blockkit.names import short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.status import ACTIVE
@@ -33,10 +33,6 @@ MENU_ASSESS = ("convene", "notes", "plan", "confirm_plan")
 MENU_MORE = ("draft", "opinion", "legal_answer", "coordinate")
 
 
-def _when(at: datetime | None, config: OrgConfig) -> str:
-    return at.astimezone(config.organisation.tz).strftime("%m/%d %H:%M") if at else ""
-
-
 def responsible_names(config: OrgConfig, step_id: str, lang: Lang) -> str:
     step = next((s for s in config.steps if s.id == step_id), None)
     if step is None:
@@ -52,9 +48,9 @@ def step_tracker(handling: HandlingState, config: OrgConfig, lang: Lang) -> str:
         step = next(s for s in config.steps if s.id == line.id)
         head = f"{ICONS[line.state]} {n}. {step.name(lang)}（{responsible_names(config, line.id, lang)}）"
         if line.state == "done":
-            head += " — " + t("steps.done_by", lang, user=line.by, at=_when(line.at, config))
+            head += " — " + t("steps.done_by", lang, user=line.by, at=short_time(line.at, config))
         elif line.state == "skipped":
-            head += " — " + t("steps.skipped_by", lang, user=line.by, at=_when(line.at, config),
+            head += " — " + t("steps.skipped_by", lang, user=line.by, at=short_time(line.at, config),
                               reason=escape(clip(line.reason or "", 200)))
         else:
             head += " — " + t(f"steps.{line.state}", lang)
@@ -66,7 +62,7 @@ def step_tracker(handling: HandlingState, config: OrgConfig, lang: Lang) -> str:
     if handling.pending_statements or handling.released:
         facts.append(t("steps.media", lang, pending=handling.pending_statements, released=handling.released))
     if handling.last_update:
-        facts.append(t("steps.last_update", lang, at=_when(handling.last_update, config)))
+        facts.append(t("steps.last_update", lang, at=short_time(handling.last_update, config)))
     if handling.case_file_version:
         facts.append(t("steps.case_file", lang, version=handling.case_file_version))
     if facts:
@@ -220,7 +216,7 @@ def plan_message(plan: dict[str, Any], incident_id: int, confirmer: str, config:
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
     if plan.get("confirmed_by"):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
-            "plan.confirmed_by", lang, user=plan["confirmed_by"], at=_when(plan.get("confirmed_at"), config))}]})
+            "plan.confirmed_by", lang, user=plan["confirmed_by"], at=short_time(plan.get("confirmed_at"), config))}]})
     else:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "plan.awaiting", lang, role=confirmer)}]})
@@ -248,7 +244,7 @@ def statement_message(statement: dict[str, Any], incident_id: int, config: OrgCo
     else:
         key = "media.released_by" if statement["status"] == "released" else "media.rejected_by"
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
-            key, lang, user=statement.get("decided_by"), at=_when(statement.get("decided_at"), config))}]})
+            key, lang, user=statement.get("decided_by"), at=short_time(statement.get("decided_at"), config))}]})
     return {"text": text, "blocks": blocks}
 
 

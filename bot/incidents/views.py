@@ -1,4 +1,5 @@
-"""The report modal (`/crisis report`): the fields the procedure needs to judge and route a crisis."""
+"""The report modal (`/crisis report`) with its receipt, and triage: the DM asking the unit's head to judge the
+level and the triage modal. Pure Block Kit of the config, the card's state and the reader's language."""
 
 from __future__ import annotations
 

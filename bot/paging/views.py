@@ -7,13 +7,12 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import plain
-from bot.blockkit.names import category_name, level_name, role_name
+from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import legal_page_blocks
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import escape
 from bot.warroom.state import CardState
-from bot.warroom.views import _when
 
 
 def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, page_id: int,
@@ -35,7 +34,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
     ]
     if acked_by:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
-            "page.acked", lang, user=acked_by, at=_when(acked_at, config))}]})
+            "page.acked", lang, user=acked_by, at=short_time(acked_at, config))}]})
     else:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "action_id": ids.PAGE_ACK, "style": "primary", "value": str(page_id),

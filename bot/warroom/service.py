@@ -1,4 +1,5 @@
-"""The pinned incident card is redrawn by due work; every state change asks for that here, in one way."""
+"""War-room changes made inside a state change's transaction: invite people (one work row per group) and ask
+for the pinned card to be redrawn. Both are due work, so they run after the commit and never twice."""
 
 from __future__ import annotations
 

@@ -1,23 +1,19 @@
-"""The incident card pinned in the war room, the page DM, and the triage request and modal."""
+"""The incident card pinned in the war room (pure Block Kit): number, category, level, status, the step, who holds
+each role, the pages and their answers, and the actions the incident's state allows."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import plain
-from bot.blockkit.names import category_name, level_name, role_name
+from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import handling_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.status import ACTIVE
 from bot.procedure.text import clip, escape
 from bot.warroom.state import CardState
-
-
-def _when(at: datetime | None, config: OrgConfig) -> str:
-    return at.astimezone(config.organisation.tz).strftime("%m/%d %H:%M") if at else ""
 
 
 def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
@@ -43,12 +39,12 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
     pages = []
     for p in state.pages:
         values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
-                  "at": _when(p.paged_at, config)}
+                  "at": short_time(p.paged_at, config)}
         if p.status == "acked":
-            values.update(user=p.acked_by or p.target, at=_when(p.acked_at, config))
+            values.update(user=p.acked_by or p.target, at=short_time(p.acked_at, config))
             pages.append(t("card.page_acked", lang, **values))
         elif p.status == "escalated":
-            values.update(at=_when(p.escalated_at, config))
+            values.update(at=short_time(p.escalated_at, config))
             pages.append(t("card.page_escalated", lang, **values))
         elif p.status == "superseded":
             pages.append(t("card.page_superseded", lang, **values))
