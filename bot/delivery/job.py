@@ -30,6 +30,11 @@ class Job:
     attempts: int
     due_at: datetime
 
+    @property
+    def retried(self) -> bool:
+        """An earlier attempt ran and may have reached the chat platform: its `_once` verbs look before acting."""
+        return self.attempts > 1
+
     def per(self, recipient: str) -> Job:
         """The same job for one of several recipients, so a retry finds each one's message by its own key."""
         return dataclasses.replace(self, key=f"{self.key}:{recipient}")

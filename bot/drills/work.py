@@ -1,8 +1,8 @@
 """The drills' Slack side effects, run by the tick as due work: the drill's thread, the notices, reminders and the
-overdue escalation, the filed form and the evaluation by DM, circulation, and DOCX uploads (files upload v2).
+overdue escalation, the filed form and the evaluation by DM, circulation, and DOCX uploads.
 
 Each executor reads what it needs in a short session, closes it, then calls Slack, and records what Slack gave
-in a new short transaction. Posts go through post_once/dm, so a retried job never posts twice."""
+in a new short transaction. Posts go through the chat's `_once` verbs, so a retried job never posts twice."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.job import GiveUp, Job, NotReady, subject
 from bot.delivery.kinds import WorkKind
-from bot.delivery.post import dm, post_once, upload_once
 from bot.drills import docs as drill_docs
 from bot.drills import service as drills
 from bot.drills import state as drills_state
 from bot.drills import views
 from bot.drills.state import DrillState
-from bot.platform.chat import ChatError
+from bot.platform.chat import NotInRoom
 from bot.procedure import errors as drills_errors
 from bot.procedure.config import Role
 from bot.procedure.cron import cron_trigger
@@ -56,35 +55,33 @@ def post_thread(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if channel:
         message = views.drill_card(state, services.config, services.config.organisation.language)
         try:
-            posted = post_once(services, job, channel, message)
-        except ChatError as exc:
-            if exc.code != "not_in_channel":
-                raise
-            services.chat.call("conversations.join", channel=channel)
-            posted = post_once(services, job, channel, message)
+            posted = services.chat.post_once(job.key, channel, message, retry=job.retried)
+        except NotInRoom:
+            services.chat.join_room(channel)
+            posted = services.chat.post_once(job.key, channel, message, retry=job.retried)
     else:
         if executive is None:
             raise GiveUp("no executive secretary holds the role")
-        posted = dm(services, job, executive, views.drill_card(state, services.config, services.lang_of(executive)))
+        message = views.drill_card(state, services.config, services.lang_of(executive))
+        posted = services.chat.direct_message_once(job.key, executive, message, retry=job.retried)
     with services.sessions() as session, session.begin():
         drill = _drill(session, job)
         if drill.thread_ts is None:
-            drill.thread_channel, drill.thread_ts = posted["channel"], posted["ts"]
+            drill.thread_channel, drill.thread_ts = posted.room, posted.ts
     services.kick()
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return posted.record()
 
 
 def notify_team(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     state, user = _state(services, job), str(job.payload["user"])
-    posted = dm(services, job, user, views.team_notice(state, services.config, services.lang_of(user)))
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    message = views.team_notice(state, services.config, services.lang_of(user))
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def notify_unit(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     state, user = _state(services, job), str(job.payload["user"])
     message = views.unit_notice(state, services.config, services.lang_of(user), update=bool(job.payload.get("update")))
-    posted = dm(services, job, user, message)
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def _unit_people(services: Services, unit_id: str) -> list[str]:
@@ -101,7 +98,7 @@ def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     sent = {}
     for user in _unit_people(services, state.unit_id):
         message = views.reminder(state, services.config, services.lang_of(user), int(job.payload["days"]))
-        sent[user] = dm(services, job.per(user), user, message)["ts"]
+        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     return {"sent": sent}
 
 
@@ -118,10 +115,10 @@ def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, A
     sent = {}
     for user in dict.fromkeys(u for u in holders if u):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=False)
-        sent[user] = dm(services, job.per(user), user, message)["ts"]
+        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     for user in _unit_people(services, state.unit_id):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=True)
-        sent[user] = dm(services, job.per(user), user, message)["ts"]
+        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     return {"sent": sent}
 
 
@@ -136,7 +133,7 @@ def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     text = t(str(job.payload["key"]), lang, user=job.payload.get("user", ""),
              category=views.drill_item(services.config, state.category, lang),
              due=views.day(state.due_at, services.config))
-    return post_once(services, job, channel or "", views.note(text), thread_ts=ts)
+    return services.chat.post_once(job.key, channel or "", views.note(text), thread=ts, retry=job.retried).record()
 
 
 def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -147,8 +144,7 @@ def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     user = str(job.payload["user"])
     message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
                                 evaluate=bool(job.payload.get("evaluate")))
-    posted = dm(services, job, user, message)
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -160,8 +156,7 @@ def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
     user = str(job.payload["user"])
     message = views.approval_request(state, eid, version, data, by, services.config, services.lang_of(user))
-    posted = dm(services, job, user, message)
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def _evaluation(session: Session, job: Job) -> DrillEvaluation:
@@ -177,8 +172,7 @@ def decided(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         by = evaluation.approved_by if approved else str(data.get("returned_by", ""))
     user = str(job.payload["user"])
     message = views.decided(state, version, data, approved, by or "", services.config, services.lang_of(user))
-    posted = dm(services, job, user, message)
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -196,11 +190,12 @@ def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if channel:
         message = views.circulation(state, data, report_data, by, services.config,
                                     services.config.organisation.language)
-        sent[channel] = post_once(services, job, channel, message)["ts"]
+        sent[channel] = services.chat.post_once(job.key, channel, message, retry=job.retried).ts
     else:
         for user in dict.fromkeys(u for u in heads if u):
             message = views.circulation(state, data, report_data, by, services.config, services.lang_of(user))
-            sent[user] = dm(services, job.per(user), user, message)["ts"]
+            sent[user] = services.chat.direct_message_once(job.per(user).key, user, message,
+                                                           retry=job.retried).ts
     with services.sessions() as session, session.begin():
         evaluation = _evaluation(session, job)
         if evaluation.circulated_at is None:
@@ -239,8 +234,8 @@ def render(session: Session, services_config: Any, doc: str, row_id: int) -> tup
 
 
 def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """Slack's file upload v2: files.getUploadURLExternal → POST the bytes → files.completeUploadExternal into the
-    drill's thread. A retry first looks in the thread for the file, so it is never shared twice."""
+    """The document into the drill's thread. A retry first looks in the thread for the file, so it is never shared
+    twice."""
     with services.sessions() as session:
         drill = _drill(session, job)
         if not drill.thread_ts:
@@ -249,7 +244,8 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]))
     lang = services.config.organisation.language
     comment = t(f"drill.upload.{job.payload['doc']}", lang, version=job.payload.get("version", ""))
-    return upload_once(services, job, channel, name, title, content, thread_ts=ts, comment=comment)
+    return services.chat.upload_once(job.key, channel, name, title, content, thread=ts, comment=comment,
+                                     retry=job.retried).record()
 
 
 EXECUTORS = {

@@ -1,6 +1,6 @@
 """The handling steps' Slack side effects and timers, run by the tick as due work: war-room posts and DMs, the plan
 and media-statement messages and their updates, the status-update and case-file reminders, the case file's
-upload (files upload v2) and the war room's archiving. Each is idempotent (post_once / dm, or looks first)."""
+upload and the war room's archiving. Each is idempotent (the chat's `_once` verbs, or it looks first)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from bot.blockkit.blocks import simple_message
 from bot.blockkit.names import role_name
 from bot.delivery.job import Job, NotReady
 from bot.delivery.kinds import WorkKind
-from bot.delivery.post import dm, post_once, upload_once
 from bot.handling import service as handling
 from bot.handling import state as handling_state
 from bot.handling.casefile import render
 from bot.handling.views import plan_message, statement_message
-from bot.platform.chat import ChatError
 from bot.procedure.config import Role
 from bot.procedure.i18n import t
 from bot.procedure.text import escape
@@ -41,14 +39,16 @@ def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     lang = services.config.organisation.language
     text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
-    return post_once(services, job, channel, simple_message(text, job.payload.get("buttons") or [], lang))
+    message = simple_message(text, job.payload.get("buttons") or [], lang)
+    return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
 
 def direct(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     user = str(job.payload["user"])
     lang = services.lang_of(user)
     text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
-    return dm(services, job, user, simple_message(text, job.payload.get("buttons") or [], lang))
+    message = simple_message(text, job.payload.get("buttons") or [], lang)
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 def _confirmer_name(level: str | None, lang: Any) -> str:
@@ -69,8 +69,8 @@ def plan_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     plan, level, incident_id = _plan(services, job)
     lang = services.config.organisation.language
-    return post_once(services, job, channel, plan_message(plan, incident_id, _confirmer_name(level, lang),
-                                                           services.config, lang))
+    message = plan_message(plan, incident_id, _confirmer_name(level, lang), services.config, lang)
+    return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
 
 def _posted(services: Services, key: str) -> dict[str, Any]:
@@ -86,8 +86,7 @@ def plan_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     posted = _posted(services, f"incident:{incident_id}:plan:{plan['id']}")
     lang = services.config.organisation.language
     message = plan_message(plan, incident_id, _confirmer_name(level, lang), services.config, lang)
-    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
-                       blocks=message["blocks"])
+    services.chat.update(posted["channel"], posted["ts"], message)
     return {"ts": posted["ts"]}
 
 
@@ -104,15 +103,15 @@ def media_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     statement, incident_id = _statement(services, job)
     lang = services.config.organisation.language
-    return post_once(services, job, channel, statement_message(statement, incident_id, services.config, lang))
+    message = statement_message(statement, incident_id, services.config, lang)
+    return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
 
 def media_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     statement, incident_id = _statement(services, job)
     posted = _posted(services, f"incident:{incident_id}:media:{statement['id']}")
     message = statement_message(statement, incident_id, services.config, services.config.organisation.language)
-    services.chat.call("chat.update", channel=posted["channel"], ts=posted["ts"], text=message["text"],
-                       blocks=message["blocks"])
+    services.chat.update(posted["channel"], posted["ts"], message)
     return {"ts": posted["ts"]}
 
 
@@ -131,9 +130,9 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
     lang = services.lang_of(lead)
     text = t("update.reminder", lang, number=number, title=escape(title), minutes=minutes,
              room=f"<#{room}>" if room else "—")
-    posted = dm(services, job, lead, simple_message(text, [
+    posted = services.chat.direct_message_once(job.key, lead, simple_message(text, [
         [ids.UPDATE_OPEN, "button.update", str(job.payload["incident"]), "primary"],
-        [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang))
+        [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang), retry=job.retried)
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
         audit.record(session, "crisisbot", "update.reminded", "incident", incident.id, incident_id=incident.id,
@@ -147,7 +146,7 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
             queue.enqueue(session, WorkKind.UPDATE_REMIND,
                           f"incident:{incident.id}:update-remind:{int(due.timestamp())}",
                           due, {"incident": incident.id}, incident.id)
-    return {"target": lead, "ts": posted["ts"]}
+    return {"target": lead, "ts": posted.ts}
 
 
 def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -161,10 +160,9 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
     sent = {}
     for user in dict.fromkeys(u for u in ((posts.head, posts.deputy) if posts else ()) if u):
         lang = services.lang_of(user)
-        sub = job.per(user)
         text = t("casefile.reminder", lang, number=number, title=escape(title), n=job.payload.get("n", 1))
-        sent[user] = dm(services, sub, user, simple_message(
-            text, [[ids.CASEFILE_OPEN, "button.case_file", str(incident_id), "primary"]], lang))["ts"]
+        message = simple_message(text, [[ids.CASEFILE_OPEN, "button.case_file", str(incident_id), "primary"]], lang)
+        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     n = int(job.payload.get("n", 1)) + 1
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
@@ -176,7 +174,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
 
 
 def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """Files upload v2 into the war room; a retry first looks for the file in the channel's history."""
+    """The case file into the war room; a retry first looks for the file in the room."""
     channel = room_of(services, job)
     fmt, version = str(job.payload["format"]), int(job.payload["version"])
     with services.sessions() as session:
@@ -186,17 +184,14 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     comment = None
     if fmt == "md":
         comment = t("casefile.upload", services.config.organisation.language, number=number, version=version)
-    return upload_once(services, job, channel, name, name, content, comment=comment)
+    return services.chat.upload_once(job.key, channel, name, name, content, comment=comment,
+                                     retry=job.retried).record()
 
 
 def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     """Archive the war room after the configured delay; nothing to do if it is already archived."""
     channel = room_of(services, job)
-    try:
-        services.chat.call("conversations.archive", channel=channel)
-    except ChatError as exc:
-        if exc.code != "already_archived":
-            raise
+    services.chat.archive_room(channel)
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
         audit.record(session, "crisisbot", "incident.archived", "incident", incident.id, incident_id=incident.id,

@@ -10,7 +10,6 @@ from bot.blockkit.blocks import text_message
 from bot.blockkit.names import category_name
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
-from bot.delivery.post import dm, post_once
 from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
@@ -32,7 +31,7 @@ def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, An
         reporter, number, title = incident.reporter, incident.number, incident.title
     lang = services.lang_of(reporter)
     text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
-    return dm(services, job, reporter, text_message(text))
+    return services.chat.direct_message_once(job.key, reporter, text_message(text), retry=job.retried).record()
 
 
 def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -44,8 +43,8 @@ def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any
         head, deputy = state.holders.get("unit", (None, None))
     sent = {}
     for user in dict.fromkeys(u for u in (head, deputy) if u):
-        sub = job.per(user)
-        sent[user] = dm(services, sub, user, triage_request(state, services.config, services.lang_of(user)))["ts"]
+        message = triage_request(state, services.config, services.lang_of(user))
+        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     return {"sent": sent}
 
 
@@ -78,7 +77,7 @@ def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any
     text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
              title=escape(title), category=category_name(services.config, category, subtype, lang),
              user=job.payload["user"], room=f"<#{room}>" if room else "—")
-    return dm(services, job, target, text_message(text))
+    return services.chat.direct_message_once(job.key, target, text_message(text), retry=job.retried).record()
 
 
 def observation_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def observation_reminder(services: Services, job: Job, now: datetime) -> dict[st
     people = " ".join(f"<@{u}>" for u in (posts.head, posts.deputy) if u) if posts else "—"
     lang = services.config.organisation.language
     text = t("observe.remind", lang, n=job.payload["n"], total=job.payload["total"], people=people, number=number)
-    return post_once(services, job, channel, text_message(text))
+    return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 
 EXECUTORS = {

@@ -12,7 +12,6 @@ from bot.blockkit.blocks import text_message
 from bot.blockkit.names import role_name
 from bot.delivery.job import Job, subject
 from bot.delivery.kinds import WorkKind
-from bot.delivery.post import dm, post_once
 from bot.handling import state as handling
 from bot.paging import service as paging
 from bot.paging.views import page_message
@@ -42,14 +41,14 @@ def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
     message = page_message(state, role, services.config, services.lang_of(target), page_id=page_id,
                            question=question)
-    posted = dm(services, job, target, message)
+    posted = services.chat.direct_message_once(job.key, target, message, retry=job.retried)
     with services.sessions() as session, session.begin():
         page = _page(session, job)
-        page.dm_channel, page.message_ts = posted["channel"], posted["ts"]
+        page.dm_channel, page.message_ts = posted.room, posted.ts
         audit.record(session, "crisisbot", "page.delivered", "page", page.id, incident_id=page.incident_id, at=now,
-                     data={"target": target, "channel": posted["channel"]})
+                     data={"target": target, "channel": posted.room})
     services.kick()
-    return {"channel": posted["channel"], "ts": posted["ts"]}
+    return posted.record()
 
 
 def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -59,7 +58,7 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         lang = services.config.organisation.language
         text = t("page.mention", lang, user=page.target_user, role=role_name(page.role, lang),
                  attempt=t(f"attempt.{page.attempt}", lang))
-    return post_once(services, job, channel, text_message(text))
+    return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 
 def _refresh_later(services: Services, incident_id: int, now: datetime, why: str) -> None:
@@ -88,11 +87,11 @@ def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if dm and ts:
         message = page_message(state, role, services.config, services.lang_of(target), page_id=page.id,
                                acked_by=by, acked_at=at, question=question)
-        services.chat.call("chat.update", channel=dm, ts=ts, text=message["text"], blocks=message["blocks"])
+        services.chat.update(dm, ts, message)
     if state.channel_id:
         lang = services.config.organisation.language
         text = t("page.acked_room", lang, user=by, role=role_name(role, lang))
-        post_once(services, job, state.channel_id, text_message(text))
+        services.chat.post_once(job.key, state.channel_id, text_message(text), retry=job.retried)
     _refresh_later(services, state.id, now, f"ack:{page.id}")
     return {"acked_by": by}
 
@@ -103,7 +102,7 @@ def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         page = _page(session, job)
         lang = services.config.organisation.language
         text = t("page.exhausted", lang, role=role_name(page.role, lang))
-    return post_once(services, job, channel, text_message(text))
+    return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 
 EXECUTORS = {

@@ -1,14 +1,20 @@
-"""The chat port: what the services need from Slack, in the procedure's terms, with no Slack types.
+"""The chat port: what the procedure needs from a chat platform, as the procedure's verbs, with no Slack types.
 
-The Slack adapter implements it over the Web API; unit tests use a recording fake."""
+Executors open the war room, invite, post once, update the card, direct-message a person and upload a document;
+an adapter turns each verb into its platform's calls. The Slack adapter (`bot.platform.slack`) is the one there is
+today; this is the seam a second platform (Microsoft Teams) and the out-of-band channels (e-mail, SMS) plug into.
+
+A `message` is the dict {"text", "blocks"} that the views build: Block Kit is the format the project renders, and
+an adapter for another platform converts it. `ts` is a message's id in its room, as the adapter gave it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
 class ChatError(Exception):
-    """Slack said no. `code` is Slack's error code (e.g. `name_taken`), kept for the audit trail."""
+    """The platform said no. `code` is the platform's error code (e.g. `name_taken`), kept for the audit trail."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -27,9 +33,129 @@ class Unavailable(ChatError):
     """A 5xx, a timeout or a broken connection: worth retrying with back-off."""
 
 
+class NameTaken(ChatError):
+    """`create_room`: a room of that name exists (perhaps the one a crashed attempt created: see `find_room`)."""
+
+
+class InvalidName(ChatError):
+    """`create_room`: the platform refuses the name's characters; a plainer name may pass."""
+
+
+class NotInRoom(ChatError):
+    """The bot must join the room (`join_room`) before it can post there."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room (a Slack channel): its id, its name and, when the platform said, its purpose."""
+
+    id: str
+    name: str
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message landed: the room (a DM's room for a direct message) and the message's id there."""
+
+    room: str
+    ts: str
+
+    def record(self) -> dict[str, Any]:
+        """The result a job keeps. Its keys predate the port's verbs and stay, so rows already stored still read."""
+        return {"channel": self.room, "ts": self.ts}
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A shared document: its file id and name; `already` when a retry found it shared by an earlier attempt."""
+
+    file: str | None
+    name: str
+    already: bool = False
+    files: tuple[str, ...] = field(default=())
+
+    def record(self) -> dict[str, Any]:
+        """The result a job keeps, in the shape stored before the port spoke verbs."""
+        if self.already:
+            return {"file": self.file, "name": self.name, "already": True}
+        return {"file": self.file, "name": self.name, "files": list(self.files)}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the platform knows them. `locale` and `tz` may be unknown (None)."""
+
+    id: str
+    locale: str | None = None
+    tz: str | None = None
+    active: bool = True  # False for a deactivated account, a bot or an app user: nobody to hand a post to
+
+
 class ChatPort(Protocol):
-    """The Slack calls the services make. Each raises ChatError, RateLimited or Unavailable."""
+    """The procedure's verbs on a chat platform. Each raises ChatError, RateLimited or Unavailable.
 
-    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]: ...
+    The `_once` verbs are idempotent under the work queue's retries: `key` (the job's key) identifies the message,
+    and with `retry` (an earlier attempt may have reached the platform) the adapter first looks for it."""
 
-    def call(self, method: str, **args: Any) -> dict[str, Any]: ...
+    def create_room(self, name: str) -> Room:
+        """Open a new public room named `name`. NameTaken or InvalidName (codes as the platform gave them)."""
+        ...
+
+    def find_room(self, name: str) -> Room | None:
+        """The open (unarchived) public room named `name`, with its purpose, if there is one."""
+        ...
+
+    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
+        """Set the room's purpose, then its topic."""
+        ...
+
+    def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
+        """Invite everyone who can be invited, even if some are in already; the per-person refusals
+        ({"user", "error"}) come back rather than failing the whole invitation."""
+        ...
+
+    def join_room(self, room: str) -> None:
+        """The bot joins a public room (to post in it)."""
+        ...
+
+    def archive_room(self, room: str) -> None:
+        """Archive the room; a room archived already is not an error."""
+        ...
+
+    def post_once(self, key: str, room: str, message: dict[str, Any], *, thread: str | None = None,
+                  retry: bool = False) -> Posted:
+        """Post `message` in `room` (in the thread of message `thread`), at most once per `key`. NotInRoom if the
+        bot must join first."""
+        ...
+
+    def direct_message_once(self, key: str, user: str, message: dict[str, Any], *, retry: bool = False) -> Posted:
+        """Post `message` to `user` privately, at most once per `key`."""
+        ...
+
+    def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
+        """Replace the message `ts` in `room` (a card, a DM's buttons) with `message`."""
+        ...
+
+    def pin(self, room: str, ts: str) -> None:
+        """Pin the message `ts` in `room`; a message pinned already is not an error."""
+        ...
+
+    def upload_once(self, key: str, room: str, name: str, title: str, content: bytes, *, thread: str | None = None,
+                    comment: str | None = None, retry: bool = False) -> Uploaded:
+        """Share the document `content` as file `name` in `room` (in a thread), with `comment`, at most once: a
+        retry first looks for a file of that name there (the file's name is unique per job)."""
+        ...
+
+    def person(self, user: str, *, timeout: float | None = None) -> Person:
+        """The person `user`, with their locale. `timeout` bounds the look-up on a path that must answer fast."""
+        ...
+
+    def person_by_email(self, email: str) -> Person:
+        """The person with that e-mail address (ChatError `users_not_found` if nobody has it)."""
+        ...
+
+    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
+        """The platform's own record of `user`. Only `bot.roster.service.check_person` still reads it, until that
+        module moves to `person`; nothing new should."""
+        ...

@@ -1,4 +1,4 @@
-"""Resolving the config's people: an e-mail address becomes the Slack user id `users.lookupByEmail` gives."""
+"""Resolving the config's people: an e-mail address becomes the user id the chat platform gives for it."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def resolve_people(config: OrgConfig, chat: ChatPort) -> OrgConfig:
     unknown: list[str] = []
     for email in emails:
         try:
-            ids[email] = chat.call("users.lookupByEmail", email=email)["user"]["id"]
+            ids[email] = chat.person_by_email(email).id
         except ChatError as exc:
             unknown.append(f"  {email}: {exc.code}")
     if unknown:

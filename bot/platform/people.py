@@ -1,5 +1,6 @@
-"""People as Slack knows them: each reader's language, from `users.info` with `include_locale`, cached in memory
-and in the database (so another replica, or the bot after a restart, does not ask Slack again)."""
+"""People as the chat platform knows them: each reader's language, from the port's `person` (Slack's `users.info`
+with `include_locale`), cached in memory and in the database (so another replica, or the bot after a restart,
+does not ask the platform again)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.platform.chat import ChatError, ChatPort
+from bot.platform.chat import ChatError, ChatPort, Person
 from bot.procedure.i18n import Lang, language_of
 from storage import users
 
@@ -53,12 +53,12 @@ class People:
             lang = language_of(stored[0], self._default)
         else:
             try:
-                info = self._chat.user_info(user, timeout=self._timeout)
+                person = self._chat.person(user, timeout=self._timeout)
             except ChatError as exc:
-                log.warning("users.info failed for %s (%s); using the default language", user, exc.code)
+                log.warning("looking up %s failed (%s); using the default language", user, exc.code)
                 return self._default
-            lang = language_of(info.get("locale"), self._default)
-            self._store(user, info, now)
+            lang = language_of(person.locale, self._default)
+            self._store(user, person, now)
         with self._lock:
             self._cache[user] = (lang, now)
         return lang
@@ -73,12 +73,12 @@ class People:
             log.warning("the user cache is unreadable; asking Slack", exc_info=True)
             return None
 
-    def _store(self, user: str, info: dict[str, Any], now: datetime) -> None:
+    def _store(self, user: str, person: Person, now: datetime) -> None:
         if self._sessions is None:
             return
         try:
             with self._sessions() as session, session.begin():
-                users.save_locale(session, user, info.get("locale"), info.get("tz"), now)
+                users.save_locale(session, user, person.locale, person.tz, now)
         except SQLAlchemyError:  # a cache: losing one write costs a users.info call later, nothing more
             log.warning("could not store the locale of %s", user, exc_info=True)
 

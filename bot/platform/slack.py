@@ -1,14 +1,29 @@
-"""The one Slack adapter: the chat port over slack_sdk's WebClient, with Slack's failures mapped to ours."""
+"""The one Slack adapter: the chat port's verbs over Slack's Web API, with Slack's failures mapped to ours.
+
+`SlackChat` speaks the verbs; `WebApi` is the Web API under it (production wraps slack_sdk's WebClient, tests a
+recording fake), so a test of a verb asserts the very Web API calls production makes."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.platform.chat import ChatError, RateLimited, Unavailable
+from bot.platform.chat import (
+    ChatError,
+    InvalidName,
+    NameTaken,
+    NotInRoom,
+    Person,
+    Posted,
+    RateLimited,
+    Room,
+    Unavailable,
+    Uploaded,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,27 +35,35 @@ def make_client(token: str, base_url: str, timeout: float = 10) -> WebClient:
     return client
 
 
-class SlackChat:
-    """The chat port on a real (or sandbox) Slack Web API."""
+class WebApi(Protocol):
+    """Slack's HTTP surface as the adapter uses it. Raises ChatError, RateLimited or Unavailable."""
+
+    def call(self, method: str, /, **args: Any) -> dict[str, Any]:
+        """One Web API method (`chat.postMessage`…) with its arguments; Slack's answer."""
+        ...
+
+    def with_timeout(self, timeout: float) -> WebApi:
+        """The same API with a shorter timeout, for a call that must not hold up an ack."""
+        ...
+
+    def send_file(self, url: str, content: bytes) -> None:
+        """POST a file's bytes to the upload URL `files.getUploadURLExternal` handed out."""
+        ...
+
+
+UPLOAD_TIMEOUT = 30
+
+
+class SlackWebApi:
+    """The Web API over slack_sdk's WebClient."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def call(self, method: str, **args: Any) -> dict[str, Any]:
-        return self._call(self.client, method, args)
-
-    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
-        client = self.client
-        if timeout is not None:
-            # On the ack path a slow users.info must not hold the ack: use a short-lived client.
-            client = make_client(self.client.token or "", self.client.base_url, timeout)
-        return self._call(client, "users.info", {"user": user, "include_locale": True})["user"]  # type: ignore[no-any-return]
-
-    @staticmethod
-    def _call(client: WebClient, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def call(self, method: str, /, **args: Any) -> dict[str, Any]:
         try:
             # The SDK's typed method encodes each call the way Slack expects (JSON or form, GET or POST).
-            return getattr(client, method.replace(".", "_"))(**args).data  # type: ignore[no-any-return]
+            return getattr(self.client, method.replace(".", "_"))(**args).data  # type: ignore[no-any-return]
         except SlackApiError as exc:
             resp = exc.response
             if resp.status_code == 429:
@@ -48,9 +71,191 @@ class SlackChat:
             if resp.status_code >= 500:
                 raise Unavailable(f"http_{resp.status_code}") from None
             code = resp.get("error", "unknown_error") if isinstance(resp.data, dict) else "unknown_error"
-            raise ChatError(code, method) from None
+            raise _error(code)(code, method) from None
         except (SlackRequestError, OSError, TimeoutError) as exc:
             raise Unavailable("connection", f"{method}: {type(exc).__name__}") from None
+
+    def with_timeout(self, timeout: float) -> SlackWebApi:
+        return SlackWebApi(make_client(self.client.token or "", self.client.base_url, timeout))
+
+    def send_file(self, url: str, content: bytes) -> None:
+        try:
+            response = httpx.post(url, content=content, timeout=UPLOAD_TIMEOUT,
+                                  headers={"Content-Type": "application/octet-stream"})
+        except httpx.HTTPError as exc:
+            raise Unavailable("upload", f"{type(exc).__name__}") from None
+        if response.status_code >= 500:
+            raise Unavailable(f"http_{response.status_code}", "upload")
+        if response.status_code != 200:
+            raise ChatError(f"upload_http_{response.status_code}")
+
+
+def _error(code: str) -> type[ChatError]:
+    """The port's error class for a Slack error code; the code itself is kept either way."""
+    if code == "name_taken":
+        return NameTaken
+    if code.startswith("invalid_name"):
+        return InvalidName
+    if code == "not_in_channel":
+        return NotInRoom
+    return ChatError
+
+
+HISTORY_PAGES = 5  # newest 1,000 messages: a retry comes within minutes, even in a busy DM
+
+
+HISTORY_PAGE = 200
+
+WORK_EVENT = "crisisbot_work"  # the message metadata's event type that carries a job's key
+
+
+class SlackChat:
+    """The chat port on a real (or sandbox) Slack Web API."""
+
+    def __init__(self, api: WebApi | WebClient) -> None:
+        self.api: WebApi = SlackWebApi(api) if isinstance(api, WebClient) else api
+
+    def call(self, method: str, **args: Any) -> dict[str, Any]:
+        """A raw Web API call, for the adapter's own use: callers outside it speak the port's verbs."""
+        return self.api.call(method, **args)
+
+    # Rooms
+
+    def create_room(self, name: str) -> Room:
+        channel = self.call("conversations.create", name=name, is_private=False)["channel"]
+        return _room(channel)
+
+    def find_room(self, name: str) -> Room | None:
+        cursor = None
+        while True:
+            page = self.call("conversations.list", exclude_archived=True, limit=200, types="public_channel",
+                             **({"cursor": cursor} if cursor else {}))
+            for channel in page.get("channels", []):
+                if channel.get("name") == name:
+                    return _room(channel)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
+        self.call("conversations.setPurpose", channel=room, purpose=purpose)
+        self.call("conversations.setTopic", channel=room, topic=topic)
+
+    def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
+        # force: invite everyone who can be invited even if some are already in (a retry, or an earlier group).
+        answer = self.call("conversations.invite", channel=room, users=",".join(users), force=True)
+        return list(answer.get("errors", []))
+
+    def join_room(self, room: str) -> None:
+        self.call("conversations.join", channel=room)
+
+    def archive_room(self, room: str) -> None:
+        try:
+            self.call("conversations.archive", channel=room)
+        except ChatError as exc:
+            if exc.code != "already_archived":
+                raise
+
+    # Messages
+
+    def post_once(self, key: str, room: str, message: dict[str, Any], *, thread: str | None = None,
+                  retry: bool = False) -> Posted:
+        """chat.postMessage that a retry cannot duplicate: the key rides along as message metadata, and a retry
+        first looks for it in the channel's (or thread's) recent messages."""
+        if retry:
+            found = self._posted(room, key, thread)
+            if found is not None:
+                return Posted(room, found)
+        where = {"thread_ts": thread} if thread else {}
+        answer = self.call("chat.postMessage", channel=room, text=message["text"], blocks=message["blocks"],
+                           metadata={"event_type": WORK_EVENT, "event_payload": {"work": key}},
+                           unfurl_links=False, unfurl_media=False, **where)
+        return Posted(str(answer["channel"]), str(answer["ts"]))
+
+    def _posted(self, channel: str, key: str, thread: str | None = None) -> str | None:
+        """The ts of the message carrying work ``key`` among the channel's recent messages, if any.
+
+        More than one page: a burst (a thousand reminders, a typhoon's pages) can put dozens of messages in one DM
+        between a crashed attempt and its retry, and a match beyond the first page must still be found.
+        """
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            args: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE, "include_all_metadata": True}
+            if cursor:
+                args["cursor"] = cursor
+            if thread:
+                history = self.call("conversations.replies", ts=thread, **args)
+            else:
+                history = self.call("conversations.history", **args)
+            for msg in history.get("messages", []):
+                if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == key:
+                    return str(msg["ts"])
+            cursor = (history.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    def direct_message_once(self, key: str, user: str, message: dict[str, Any], *, retry: bool = False) -> Posted:
+        # A first attempt posts to the user id (Slack opens the DM); a retry needs the DM's id to search it.
+        channel = user
+        if retry:
+            channel = self.call("conversations.open", users=user)["channel"]["id"]
+        return self.post_once(key, channel, message, retry=retry)
+
+    def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
+        self.call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
+
+    def pin(self, room: str, ts: str) -> None:
+        try:
+            self.call("pins.add", channel=room, timestamp=ts)
+        except ChatError as exc:
+            if exc.code != "already_pinned":
+                raise
+
+    def upload_once(self, key: str, room: str, name: str, title: str, content: bytes, *, thread: str | None = None,
+                    comment: str | None = None, retry: bool = False) -> Uploaded:
+        """Slack's file upload v2 (files.getUploadURLExternal → POST the bytes → files.completeUploadExternal) into
+        a channel or a thread. A retry first looks for a file of that name there, so it is never shared twice."""
+        if retry:
+            if thread:
+                found = self.call("conversations.replies", channel=room, ts=thread, limit=200)
+            else:
+                found = self.call("conversations.history", channel=room, limit=100)
+            for msg in found.get("messages", []):
+                for file in msg.get("files") or []:
+                    if file.get("name") == name:
+                        return Uploaded(file.get("id"), name, already=True)
+        answer = self.call("files.getUploadURLExternal", filename=name, length=len(content))
+        self.api.send_file(answer["upload_url"], content)
+        where: dict[str, Any] = {"channel_id": room}
+        if thread:
+            where["thread_ts"] = thread
+        if comment:
+            where["initial_comment"] = comment
+        done = self.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}], **where)
+        return Uploaded(answer["file_id"], name, files=tuple(f.get("id") for f in done.get("files", [])))
+
+    # People
+
+    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
+        # On the ack path a slow users.info must not hold the ack: a short-lived API with its own timeout.
+        api = self.api if timeout is None else self.api.with_timeout(timeout)
+        return api.call("users.info", user=user, include_locale=True)["user"]  # type: ignore[no-any-return]
+
+    def person(self, user: str, *, timeout: float | None = None) -> Person:
+        return _person(self.user_info(user, timeout=timeout))
+
+    def person_by_email(self, email: str) -> Person:
+        return _person(self.call("users.lookupByEmail", email=email)["user"])
+
+
+def _room(channel: dict[str, Any]) -> Room:
+    return Room(str(channel["id"]), str(channel.get("name", "")), (channel.get("purpose") or {}).get("value", ""))
+
+
+def _person(user: dict[str, Any]) -> Person:
+    return Person(str(user["id"]), user.get("locale"), user.get("tz"),
+                  active=not (user.get("deleted") or user.get("is_bot") or user.get("is_app_user")))
 
 
 # The bot scopes each Web API method needs (comma-separated where it reads both channels and DMs). The

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.delivery.job import GiveUp, Job
-from bot.delivery.post import dm
 from bot.procedure.i18n import t
 from bot.roster.state import Target
 from bot.roster.views import seat_name
@@ -28,9 +27,8 @@ def notify(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     text = t(key, lang, seat=seat, by=p["by"], to=p["to"], previous=p.get("from") or "—")
     if key == "handover.dm.new" and p.get("from"):
         text += "\n" + t("handover.dm.from", lang, previous=p["from"])
-    posted = dm(services, job, user, {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}}]})
-    return {"channel": posted.get("channel"), "ts": posted.get("ts")}
+    message = {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 
 
 EXECUTORS = {"roster.handover.notify": notify}

@@ -15,8 +15,7 @@ from bot.blockkit.blocks import text_message
 from bot.blockkit.names import category_name, level_name
 from bot.delivery.job import GiveUp, Job, NotReady, subject
 from bot.delivery.kinds import WorkKind
-from bot.delivery.post import post_once
-from bot.platform.chat import ChatError
+from bot.platform.chat import InvalidName, NameTaken, Room
 from bot.procedure.i18n import t
 from bot.procedure.text import escape
 from bot.warroom.state import card_state
@@ -56,14 +55,11 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     for attempt in range(1, 12):
         candidate = name if attempt == 1 else f"{name[:76]}-{attempt}"
         try:
-            channel = services.chat.call("conversations.create", name=candidate, is_private=False)["channel"]
+            channel = services.chat.create_room(candidate)
             break
-        except ChatError as exc:
-            if exc.code.startswith("invalid_name"):
-                name = channel_slug(number, title, ascii_only=True)
-                continue
-            if exc.code != "name_taken":
-                raise
+        except InvalidName:
+            name = channel_slug(number, title, ascii_only=True)
+        except NameTaken:
             adopted = _adopt(services, candidate, number)
             if adopted:
                 channel = adopted
@@ -73,30 +69,22 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
         if incident.channel_id is None:
-            incident.channel_id, incident.channel_name = channel["id"], channel["name"]
+            incident.channel_id, incident.channel_name = channel.id, channel.name
             audit.record(session, "crisisbot", "warroom.opened", "incident", incident.id, incident_id=incident.id,
-                         at=now, data={"channel": channel["id"], "name": channel["name"]})
-    purpose = f"{number} {escape(title)}"[:250]
-    services.chat.call("conversations.setPurpose", channel=channel["id"], purpose=purpose)
-    services.chat.call("conversations.setTopic", channel=channel["id"],
-                       topic=f"{number}｜{level}｜{t('card.status.open', lang)}"[:250])
+                         at=now, data={"channel": channel.id, "name": channel.name})
+    services.chat.describe_room(channel.id, purpose=f"{number} {escape(title)}"[:250],
+                                topic=f"{number}｜{level}｜{t('card.status.open', lang)}"[:250])
     services.kick()
-    return {"channel": channel["id"], "name": channel["name"]}
+    return {"channel": channel.id, "name": channel.name}
 
 
-def _adopt(services: Services, name: str, number: str) -> dict[str, Any] | None:
-    """A retry after a crash may find the channel it created: adopt it if its purpose names this incident."""
-    cursor = None
-    while True:
-        page = services.chat.call("conversations.list", exclude_archived=True, limit=200, types="public_channel",
-                                  **({"cursor": cursor} if cursor else {}))
-        for channel in page.get("channels", []):
-            if channel.get("name") == name:
-                purpose = (channel.get("purpose") or {}).get("value", "")
-                return channel if purpose.startswith(number) or not purpose else None
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return None
+def _adopt(services: Services, name: str, number: str) -> Room | None:
+    """A retry after a crash may find the room it created: adopt it if its purpose names this incident (or it has
+    none yet: the crash came before describe_room)."""
+    room = services.chat.find_room(name)
+    if room is None:
+        return None
+    return room if room.purpose.startswith(number) or not room.purpose else None
 
 
 def room_of(services: Services, job: Job) -> str:
@@ -110,9 +98,7 @@ def room_of(services: Services, job: Job) -> str:
 def invite(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     users = job.payload.get("users") or [job.payload["user"]]
-    # force: invite everyone who can be invited even if some are already in (a retry, or an earlier group).
-    answer = services.chat.call("conversations.invite", channel=channel, users=",".join(users), force=True)
-    return {"channel": channel, "errors": answer.get("errors", [])}
+    return {"channel": channel, "errors": services.chat.invite(channel, users)}
 
 
 def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -123,16 +109,12 @@ def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             return {"ts": incident.card_ts, "already": True}
         message = incident_card(card_state(session, incident, services.config), services.config,
                                 services.config.organisation.language)
-    posted = post_once(services, job, channel, message)
-    try:
-        services.chat.call("pins.add", channel=channel, timestamp=posted["ts"])
-    except ChatError as exc:
-        if exc.code != "already_pinned":
-            raise
+    posted = services.chat.post_once(job.key, channel, message, retry=job.retried)
+    services.chat.pin(channel, posted.ts)
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
-        incident.card_ts = posted["ts"]
-    return {"ts": posted["ts"]}
+        incident.card_ts = posted.ts
+    return {"ts": posted.ts}
 
 
 def redraw_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -143,7 +125,7 @@ def redraw_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         message = incident_card(card_state(session, incident, services.config), services.config,
                                 services.config.organisation.language)
         channel, ts = incident.channel_id, incident.card_ts
-    services.chat.call("chat.update", channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
+    services.chat.update(channel, ts, message)
     return {"ts": ts}
 
 
@@ -157,7 +139,7 @@ def note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                   "level": level_name(services.config, incident.level, lang),
                   "category": category_name(services.config, incident.category, incident.subtype, lang)}
     text = t(job.payload["key"], lang, **values)
-    return post_once(services, job, channel, text_message(text))
+    return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 
 EXECUTORS = {

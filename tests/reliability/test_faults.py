@@ -42,7 +42,7 @@ def settle(stack: Stack, rounds: int = 60) -> None:
 
 def slow(method: str) -> Callable[[Sandbox, Stack], None]:
     def arm(sandbox: Sandbox, stack: Stack) -> None:
-        stack.bot.services.chat.client.timeout = 1  # the answer comes after the client gave up
+        stack.bot.services.chat.api.client.timeout = 1  # the answer comes after the client gave up
         sandbox.faults.delay(method, 1.5, times=1)
     return arm
 
