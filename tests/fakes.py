@@ -129,9 +129,5 @@ class RecordingChat:
             raise ChatError("users_not_found")
         return self._answer("person_by_email", {"email": email}, unknown)  # type: ignore[no-any-return]
 
-    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
-        person = self.person(user, timeout=timeout)
-        return {"id": person.id, "locale": person.locale}
-
     def verbs(self) -> list[str]:
         return [v for v, _ in self.calls]

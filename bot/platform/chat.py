@@ -155,7 +155,3 @@ class ChatPort(Protocol):
         """The person with that e-mail address (ChatError `users_not_found` if nobody has it)."""
         ...
 
-    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
-        """The platform's own record of `user`. Only `bot.roster.service.check_person` still reads it, until that
-        module moves to `person`; nothing new should."""
-        ...

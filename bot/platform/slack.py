@@ -237,13 +237,10 @@ class SlackChat:
 
     # People
 
-    def user_info(self, user: str, *, timeout: float | None = None) -> dict[str, Any]:
+    def person(self, user: str, *, timeout: float | None = None) -> Person:
         # On the ack path a slow users.info must not hold the ack: a short-lived API with its own timeout.
         api = self.api if timeout is None else self.api.with_timeout(timeout)
-        return api.call("users.info", user=user, include_locale=True)["user"]  # type: ignore[no-any-return]
-
-    def person(self, user: str, *, timeout: float | None = None) -> Person:
-        return _person(self.user_info(user, timeout=timeout))
+        return _person(api.call("users.info", user=user, include_locale=True)["user"])
 
     def person_by_email(self, email: str) -> Person:
         return _person(self.call("users.lookupByEmail", email=email)["user"])

@@ -107,14 +107,14 @@ def parse(text: str) -> tuple[Target, str]:
 
 
 def check_person(chat: ChatPort, user: str) -> None:
-    """The person exists in Slack, is active and is not a bot (users.info); InvalidTarget otherwise."""
+    """The person exists in the workspace, is active and is not a bot; InvalidTarget otherwise."""
     try:
-        info = chat.user_info(user)
+        person = chat.person(user)
     except ChatError as exc:
         if exc.code in ("user_not_found", "users_not_found"):
             raise InvalidTarget("handover.error.unknown_user") from None
         raise
-    if info.get("deleted") or info.get("is_bot") or info.get("is_app_user"):
+    if not person.active:
         raise InvalidTarget("handover.error.inactive_user")
 
 
