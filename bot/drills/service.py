@@ -21,23 +21,10 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.drills import lottery
-from bot.drills.state import (
-    APPROVED,
-    CLOSED,
-    DRAWN,
-    EVALUATING,
-    OPEN_FOR_REPORT,
-    PLANNED,
-    REPORTED,
-    RETURNED,
-    SUBMITTED,
-    Drawn,
-    Filed,
-    Plan,
-    Verification,
-)
+from bot.drills.state import Drawn, Filed, Plan, Verification
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
+from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus
 from bot.procedure.who import Who
 from storage import audit, roster
 from storage import work as queue
@@ -163,7 +150,8 @@ def draw(session: Session, config: OrgConfig, actor: str, now: datetime, rng: An
     )
     category = propose_category(session, config, before=period)
     drill = Drill(period=period, unit_id=record["unit"], category=category, draw=record, due_at=due_for(now, config),
-                  status=DRAWN, drawn_by=actor, drawn_at=now, next_nonce=next_nonce, created_at=now, updated_at=now)
+                  status=DrillStatus.DRAWN, drawn_by=actor, drawn_at=now, next_nonce=next_nonce, created_at=now,
+                  updated_at=now)
     try:
         with session.begin_nested():
             session.add(drill)
@@ -265,9 +253,9 @@ def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: 
         drill.due_at = new_due
         if drill.status in OPEN_FOR_REPORT:
             schedule_reminders(session, config, drill, now)
-    if drill.status == DRAWN:
-        drill.status = PLANNED
-        changes["status"] = PLANNED
+    if drill.status == DrillStatus.DRAWN:
+        drill.status = DrillStatus.PLANNED
+        changes["status"] = DrillStatus.PLANNED
     drill.updated_at = now
     if changes:
         audit.record(session, who.user, "drill.planned", "drill", drill.id, at=now, data=changes)
@@ -289,7 +277,7 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
     reminders. The same content submitted again (a retried submission) makes no new version."""
     if not may_report(who, drill.unit_id):
         raise NotAllowed("action.drill_report", "allowed.drill_report")
-    if drill.status == CLOSED:
+    if drill.status == DrillStatus.CLOSED:
         raise InvalidInput({"summary": "drill.error.closed"})
     latest = latest_report(session, drill.id)
     if latest is not None and latest.data == data and latest.submitted_by == who.user:
@@ -299,7 +287,7 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
     session.add(report)
     session.flush()
     if drill.status in OPEN_FOR_REPORT:
-        drill.status = REPORTED
+        drill.status = DrillStatus.REPORTED
     drill.updated_at = now
     stop_reminders(session, drill, now)
     audit.record(session, who.user, "drill.reported" if version == 1 else "drill.report_revised", "drill", drill.id,
@@ -329,15 +317,15 @@ def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, 
     if report is None:
         raise InvalidInput({"assessment": "drill.error.no_report"})
     latest = latest_evaluation(session, drill.id)
-    if latest is not None and latest.status == APPROVED:
+    if latest is not None and latest.status == EvaluationStatus.APPROVED:
         raise InvalidInput({"assessment": "drill.error.approved"})
-    if latest is not None and latest.status == SUBMITTED and latest.data == data:
+    if latest is not None and latest.status == EvaluationStatus.SUBMITTED and latest.data == data:
         return latest
     evaluation = DrillEvaluation(drill_id=drill.id, version=(latest.version if latest else 0) + 1, report_id=report.id,
-                                 data=data, status=SUBMITTED, drafted_by=who.user, drafted_at=now)
+                                 data=data, status=EvaluationStatus.SUBMITTED, drafted_by=who.user, drafted_at=now)
     session.add(evaluation)
     session.flush()
-    drill.status, drill.updated_at = EVALUATING, now
+    drill.status, drill.updated_at = DrillStatus.EVALUATING, now
     audit.record(session, who.user, "drill.evaluation_submitted", "drill", drill.id, at=now,
                  data={"evaluation": evaluation.id, "version": evaluation.version, "report_version": report.version})
     key = f"drill:{drill.id}"
@@ -354,13 +342,13 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
     False when it was decided already."""
     if not may_approve(who):
         raise NotAllowed("action.drill_approve", "allowed.drill_approve")
-    if evaluation.status != SUBMITTED:
+    if evaluation.status != EvaluationStatus.SUBMITTED:
         return False
     drill = get(session, evaluation.drill_id)
     key = f"drill:{drill.id}"
     if approve:
-        evaluation.status, evaluation.approved_by, evaluation.approved_at = APPROVED, who.user, now
-        drill.status, drill.updated_at = CLOSED, now
+        evaluation.status, evaluation.approved_by, evaluation.approved_at = EvaluationStatus.APPROVED, who.user, now
+        drill.status, drill.updated_at = DrillStatus.CLOSED, now
         audit.record(session, who.user, "drill.evaluation_approved", "drill", drill.id, at=now,
                      data={"evaluation": evaluation.id, "version": evaluation.version})
         queue.enqueue(session, WorkKind.DRILL_CIRCULATE, f"{key}:evaluation:{evaluation.id}:circulate", now,
@@ -369,10 +357,10 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
                       {"drill": drill.id, "doc": "evaluation", "id": evaluation.id, "version": evaluation.version},
                       key)
     else:
-        evaluation.status = RETURNED
+        evaluation.status = EvaluationStatus.RETURNED
         evaluation.data = {**evaluation.data, "return_comment": comment, "returned_by": who.user,
                            "returned_at": as_utc(now).isoformat()}
-        drill.status, drill.updated_at = REPORTED, now
+        drill.status, drill.updated_at = DrillStatus.REPORTED, now
         audit.record(session, who.user, "drill.evaluation_returned", "drill", drill.id, at=now,
                      data={"evaluation": evaluation.id, "version": evaluation.version, "comment": comment})
     for user in dict.fromkeys(u for u in (evaluation.drafted_by, roster.holders(session, Role.PLANNING).primary)
@@ -400,6 +388,6 @@ def status(session: Session, config: OrgConfig, who: Who) -> Any:
 def open_drill_for(session: Session, who: Who) -> Drill | None:
     """The most recent drill of a unit the person belongs to that still takes (or may revise) its form."""
     for drill in history(session)[:3]:
-        if who.member_of(drill.unit_id) and drill.status != CLOSED:
+        if who.member_of(drill.unit_id) and drill.status != DrillStatus.CLOSED:
             return drill
     return None

@@ -7,17 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.drills import lottery
-from bot.procedure.status import DrillStatus, EvaluationStatus
+from bot.procedure.status import EvaluationStatus
 
-DRAWN, PLANNED, REPORTED, EVALUATING, CLOSED = (DrillStatus.DRAWN, DrillStatus.PLANNED, DrillStatus.REPORTED,
-                                                DrillStatus.EVALUATING, DrillStatus.CLOSED)
-
-
-OPEN_FOR_REPORT = (DRAWN, PLANNED)
-
-
-SUBMITTED, RETURNED, APPROVED = EvaluationStatus.SUBMITTED, EvaluationStatus.RETURNED, EvaluationStatus.APPROVED
-
+# Kept for the handlers until they read `bot.procedure.status` themselves.
+SUBMITTED = EvaluationStatus.SUBMITTED
 
 SCENARIO_MAX = 3000
 

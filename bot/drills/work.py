@@ -24,6 +24,7 @@ from bot.procedure import errors as drills_errors
 from bot.procedure.config import Role
 from bot.procedure.cron import cron_trigger
 from bot.procedure.i18n import t
+from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, roster
 from storage.models import Drill, DrillEvaluation, DrillReport, Unit
 
@@ -93,7 +94,7 @@ def _unit_people(services: Services, unit_id: str) -> list[str]:
 def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     """A reminder before the deadline (or on the day) to the unit's head and deputy; none once the form is in."""
     state = _state(services, job)
-    if state.status not in drills_state.OPEN_FOR_REPORT:
+    if state.status not in OPEN_FOR_REPORT:
         return {"skipped": f"drill is {state.status}"}
     sent = {}
     for user in _unit_people(services, state.unit_id):
@@ -105,7 +106,7 @@ def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     """The deadline passed with no form: tell the executive secretary (and deputy) and the unit."""
     state = _state(services, job)
-    if state.status not in drills_state.OPEN_FOR_REPORT:
+    if state.status not in OPEN_FOR_REPORT:
         return {"skipped": f"drill is {state.status}"}
     with services.sessions() as session, session.begin():
         holders = roster.holders(session, Role.EXECUTIVE_SECRETARY)
@@ -151,7 +152,7 @@ def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session:
         state = DrillState.of(_drill(session, job))
         evaluation = _evaluation(session, job)
-        if evaluation.status != drills_state.SUBMITTED:
+        if evaluation.status != EvaluationStatus.SUBMITTED:
             return {"skipped": f"evaluation is {evaluation.status}"}
         data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
     user = str(job.payload["user"])
@@ -167,7 +168,7 @@ def decided(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session:
         state = DrillState.of(_drill(session, job))
         evaluation = _evaluation(session, job)
-        approved = evaluation.status == drills_state.APPROVED
+        approved = evaluation.status == EvaluationStatus.APPROVED
         data, version = dict(evaluation.data), evaluation.version
         by = evaluation.approved_by if approved else str(data.get("returned_by", ""))
     user = str(job.payload["user"])

@@ -13,12 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.drills import service as drills
-from bot.drills import state as drills_state
 from bot.drills.state import DrillState
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import NotAllowed
-from bot.procedure.status import IncidentStatus, PageStatus
+from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus, IncidentStatus, PageStatus
 from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
 from storage import drills as storage_drills
@@ -130,15 +129,15 @@ def tasks_for(session: Session, config: OrgConfig, who: Who) -> list[Task]:
         timeout = timedelta(seconds=config.routing.untriaged_timeout_seconds)
         tasks += [Task("triage", i.id, _line(i), as_utc(i.created_at) + timeout) for i in untriaged]
     drill = storage_drills.current(session)
-    if drill is not None and drill.status != drills_state.CLOSED:
-        if drill.status == drills_state.DRAWN and drills.may_plan(who):
+    if drill is not None and drill.status != DrillStatus.CLOSED:
+        if drill.status == DrillStatus.DRAWN and drills.may_plan(who):
             tasks.append(Task("drill_plan", drill.id, due_at=as_utc(drill.due_at)))
-        if drill.status in drills_state.OPEN_FOR_REPORT and drills.may_report(who, drill.unit_id):
+        if drill.status in OPEN_FOR_REPORT and drills.may_report(who, drill.unit_id):
             tasks.append(Task("drill_report", drill.id, due_at=as_utc(drill.due_at)))
-        if drill.status == drills_state.REPORTED and drills.may_evaluate(who):
+        if drill.status == DrillStatus.REPORTED and drills.may_evaluate(who):
             tasks.append(Task("drill_evaluate", drill.id))
         evaluation = storage_drills.latest_evaluation(session, drill.id)
-        if (evaluation is not None and evaluation.status == drills_state.SUBMITTED
+        if (evaluation is not None and evaluation.status == EvaluationStatus.SUBMITTED
                 and who.holds(Role.EXECUTIVE_SECRETARY)):
             tasks.append(Task("drill_approve", evaluation.id))
     return tasks
@@ -154,10 +153,10 @@ def overview(session: Session, config: OrgConfig, who: Who, now: datetime) -> Ov
     deadlines: list[Deadline] = [Deadline("page_escalates", p.escalates_at, p.incident.number) for p in pages]
     deadlines += [Deadline("triage_timeout", task.due_at, task.incident.number) for task in tasks
                   if task.kind == "triage" and task.due_at and task.incident]
-    if drill is not None and drill.status != drills_state.CLOSED:
+    if drill is not None and drill.status != DrillStatus.CLOSED:
         if drill.window_start is not None:
             deadlines.append(Deadline("drill_window", as_utc(drill.window_start), drill.period))
-        if drill.status in drills_state.OPEN_FOR_REPORT:
+        if drill.status in OPEN_FOR_REPORT:
             deadlines.append(Deadline("drill_due", as_utc(drill.due_at), drill.period))
     upcoming = sorted((d for d in deadlines if d.at >= now), key=lambda d: d.at)[:MAX_ITEMS]
     return Overview(who, tuple(lines), more, tuple(pages), tuple(tasks), drill, tuple(upcoming))

@@ -47,3 +47,7 @@ class EvaluationStatus(StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPROVED = "approved"
+
+
+# A drill's unit may still file (or revise) its report form.
+OPEN_FOR_REPORT = (DrillStatus.DRAWN, DrillStatus.PLANNED)

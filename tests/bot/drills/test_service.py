@@ -16,6 +16,7 @@ from bot.drills import state as drills_state
 from bot.drills import views as drills_views
 from bot.procedure.config import load_config
 from bot.procedure.errors import InvalidInput, NotAllowed
+from bot.procedure.status import DrillStatus
 from bot.procedure.who import who_from_config
 from bot.roster.sync import sync_roster
 from storage import drills as storage_drills
@@ -128,7 +129,7 @@ def test_plan_validation_and_authorization(db):
         with pytest.raises(NotAllowed):
             drills.set_plan(db, CONFIG, who_from_config(CONFIG, "U0000INSH"), drill, later, month(1))
         changes = drills.set_plan(db, CONFIG, executive, drill, later, month(1))
-        assert "due_at" in changes and drill.status == drills_state.PLANNED
+        assert "due_at" in changes and drill.status == DrillStatus.PLANNED
     pending = [w for w in queue.pending(db, subject_id=f"drill:{second.drill_id}") if w.kind == "drill.remind"]
     db.commit()
     assert len(pending) == 4 and all(w.due_at.day in (11, 15, 17, 18) for w in pending)
