@@ -34,7 +34,7 @@ Listener = tuple[str, str, Callable[..., Any]]
 def provide(services: Services) -> Callable[[BoltContext, Callable[[], BoltResponse]], BoltResponse]:
     """A global middleware that hands the services to every listener (as the `services` argument)."""
 
-    def services_middleware(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def services_middleware(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         context[SERVICES] = services
         return next()
 
