@@ -1,4 +1,5 @@
-"""The app factory: the one wiring point. It builds the Bolt app and calls each handler module's `register`."""
+"""The app factory: the one wiring point. It builds the Bolt app, hands the services to every listener through
+Bolt's context (handlers/kit.py) and walks each handler module's registration table."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.platform.services import Services
 from bot.procedure.i18n import t
-from handlers import commands, drills, handling, home, incident, report
+from handlers import commands, drills, handling, home, incident, kit, report
 from handlers.listeners import ListenerPool
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,9 @@ def create_app(services: Services, client: WebClient, signing_secret: str, *,
         ignoring_self_events_enabled=True,
         listener_executor=listeners or ListenerPool(),
     )
+    app.use(kit.provide(services))
     for module in HANDLER_MODULES:
-        module.register(app, services)
+        module.register(app)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse:
@@ -56,7 +58,7 @@ def create_app(services: Services, client: WebClient, signing_secret: str, *,
         view = body.get("view") or {}
         if body.get("type") == "view_submission":
             # An empty answer would close the modal and lose what was typed: keep it open with the error.
-            first = next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), None)
+            first = kit.first_input_block(view)
             if first:
                 return BoltResponse(status=200, body=json.dumps({"response_action": "errors",
                                                                  "errors": {first: message}}),

@@ -4,7 +4,6 @@ language. No Slack call while a session is open."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,16 +24,15 @@ from bot.procedure import errors as service_errors
 from bot.procedure.errors import InvalidInput, NotAllowed
 from bot.procedure.i18n import Lang, t
 from bot.procedure.who import Who
-from handlers.replies import ephemeral, refusal
+from handlers import kit
+from handlers.kit import ephemeral, refusal
 from storage import drills as service_drills
 from storage.models import Drill, DrillEvaluation
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(str(value).lstrip("#"))
-    except (TypeError, ValueError):
-        return -1
+def _number(arg: str) -> int:
+    """A drill id typed after `/crisis drill verify`, with or without its '#'; -1 if it is none."""
+    return kit.as_id(arg.lstrip("#"))
 
 
 def _errors(view: dict[str, Any], lang: Lang, exc: Exception) -> dict[str, str]:
@@ -46,13 +44,11 @@ def _errors(view: dict[str, Any], lang: Lang, exc: Exception) -> dict[str, str]:
     return {_first_block(view): t("drill.not_found", lang)}
 
 
-def _meta(view: dict[str, Any], services: Services, user: str) -> tuple[dict[str, Any], Lang]:
-    meta = json.loads(view.get("private_metadata") or "{}")
-    return meta, meta.get("lang") or services.lang_of(user)
-
-
 def _first_block(view: dict[str, Any]) -> str:
-    return next(b["block_id"] for b in view["blocks"] if b.get("type") == "input")
+    first = kit.first_input_block(view)
+    if first is None:  # every drill modal has an input; one without is a bug to report, not to hide
+        raise LookupError(f"modal {view.get('callback_id')} has no input block")
+    return first
 
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -81,10 +77,10 @@ def on_command(services: Services, client: WebClient, respond: Respond, user: st
         if key == "drill_verify":
             if not service.may_view(who):
                 raise NotAllowed("action.drill_status", "allowed.drill_status")
-            if not args or _int(args[0]) < 0:
+            if not args or _number(args[0]) < 0:
                 return ephemeral(respond, t("drill.verify.usage", lang))
             with services.sessions() as session:
-                result = service.verify(session, _int(args[0]))
+                result = service.verify(session, _number(args[0]))
             return ephemeral(respond, service_views.verification_text(result, config, lang))
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, lang))
@@ -110,176 +106,198 @@ def open_report(services: Services, client: WebClient, respond: Respond, user: s
         data = dict(latest.data) if latest else None
     if not allowed:
         return ephemeral(respond, refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
-    client.views_open(trigger_id=trigger_id, view=views.report_modal(state, services.config, lang, data, now))
+    kit.open_modal(client, trigger_id, views.report_modal(state, services.config, lang, data, now))
     return None
 
 
 # ---------------------------------------------------------------------------------------------- listeners
 
+Build = Callable[[Services, Session, Drill, Who, Lang], dict[str, Any]]
 
-def register(app: App, services: Services) -> None:
-    """Wire the drill buttons and modals."""
 
-    def open_for_drill(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
-                       may: Callable[[Who], bool], refused: NotAllowed,
-                       build: Callable[[Session, Drill, Who, Lang], dict[str, Any]]) -> None:
-        """A drill button that opens a modal: check who may, load the drill, build the view, open it."""
-        user = body["user"]["id"]
-        lang, who = services.lang_of(user), services.who(user)
-        if not may(who):
-            return ephemeral(respond, refusal(refused, lang))
-        with services.sessions() as session:
-            drill = session.get(Drill, _int(action.get("value")))
-            if drill is None:
-                return ephemeral(respond, t("drill.not_found", lang))
-            view = build(session, drill, who, lang)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-        return None
-
-    @app.action(ids.DRILL_PLAN_OPEN)
-    def on_plan_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                     respond: Respond) -> None:
-        ack()
-
-        def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-            previous = service_drills.previous_of(session, drill)
-            return views.plan_modal(DrillState.of(drill), services.config, lang,
-                                    may_move_due=service.may_approve(who),
-                                    previous_category=previous.category if previous else None,
-                                    last_use=service.category_last_use(session, services.config))
-
-        open_for_drill(body, action, client, respond, service.may_plan,
-                       NotAllowed("action.drill_plan", "allowed.drill_plan"), build)
-
-    @app.view(ids.DRILL_PLAN_VIEW)
-    def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, now = body["user"]["id"], services.clock()
-        meta, lang = _meta(view, services, user)
-        who = services.who(user)
-        try:
-            plan = service_forms.parse_plan(services.config, view["state"]["values"], lang)
-            with services.sessions() as session, session.begin():
-                drill = service.get(session, _int(meta.get("drill")))
-                service.set_plan(session, services.config, who, drill, plan, now)
-        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
-            return ack(response_action="errors", errors=_errors(view, lang, exc))
-        ack()
-        services.kick()
-        return None
-
-    @app.action(ids.DRILL_REPORT_OPEN)
-    def on_report_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                       respond: Respond) -> None:
-        ack()
-        open_report(services, client, respond, body["user"]["id"], _int(action.get("value")), body["trigger_id"])
-
-    @app.view(ids.DRILL_REPORT_VIEW)
-    def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, now = body["user"]["id"], services.clock()
-        meta, lang = _meta(view, services, user)
-        who = services.who(user)
-        try:
-            with services.sessions() as session, session.begin():
-                drill = service.get(session, _int(meta.get("drill")))
-                data = service_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
-                filed = service.file_report(session, services.config, who, drill, data, now)
-        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
-            return ack(response_action="errors", errors=_errors(view, lang, exc))
-        ack(response_action="update", view=views.report_done_view(filed.version, lang))
-        services.kick()
-        return None
-
-    @app.action(ids.DRILL_EVAL_OPEN)
-    def on_evaluation_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                           respond: Respond) -> None:
-        ack()
-
-        def build(session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-            report = service_drills.latest_report(session, drill.id)
-            evaluation = service_drills.latest_evaluation(session, drill.id)
-            return views.evaluation_modal(DrillState.of(drill), services.config, lang,
-                                          dict(evaluation.data) if evaluation else None,
-                                          dict(report.data) if report else None)
-
-        open_for_drill(body, action, client, respond, service.may_evaluate,
-                       NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), build)
-
-    @app.view(ids.DRILL_EVAL_VIEW)
-    def on_evaluation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, now = body["user"]["id"], services.clock()
-        meta, lang = _meta(view, services, user)
-        who = services.who(user)
-        try:
-            data = service_forms.parse_evaluation(view["state"]["values"], lang)
-            with services.sessions() as session, session.begin():
-                drill = service.get(session, _int(meta.get("drill")))
-                version = service.submit_evaluation(session, who, drill, data, now).version
-        except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
-            return ack(response_action="errors", errors=_errors(view, lang, exc))
-        ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
-                                                            t("drill.eval.done", lang, version=version), lang))
-        services.kick()
-        return None
-
-    @app.action(ids.DRILL_APPROVE)
-    def on_approve(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        user, now = body["user"]["id"], services.clock()
-        lang, who = services.lang_of(user), services.who(user)
-        try:
-            with services.sessions() as session, session.begin():
-                evaluation = session.get(DrillEvaluation, _int(action.get("value")))
-                if evaluation is None:
-                    raise service_errors.NotFound("evaluation")
-                fresh = service.decide(session, who, evaluation, True, "", now)
-                state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
-        except NotAllowed as exc:
-            return ephemeral(respond, refusal(exc, lang))
-        except service_errors.NotFound:
+def _open_for_drill(services: Services, body: dict[str, Any], client: WebClient, respond: Respond,
+                    may: Callable[[Who], bool], refused: NotAllowed, build: Build) -> None:
+    """A drill button that opens a modal: check who may, load the drill, build the view, open it."""
+    person = kit.actor(services, body)
+    lang, who = person.lang, person.who
+    if not may(who):
+        return ephemeral(respond, refusal(refused, lang))
+    with services.sessions() as session:
+        drill = session.get(Drill, kit.subject_id(body))
+        if drill is None:
             return ephemeral(respond, t("drill.not_found", lang))
-        if not fresh:
-            return ephemeral(respond, t("drill.eval.already", lang))
-        services.kick()
-        respond(replace_original=True, **views.approval_done(state, version, True, user, services.config, lang))
-        return None
+        view = build(services, session, drill, who, lang)
+    kit.open_modal(client, body["trigger_id"], view)
+    return None
 
-    @app.action(ids.DRILL_RETURN_OPEN)
-    def on_return_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                       respond: Respond) -> None:
-        ack()
-        user = body["user"]["id"]
-        lang, who = services.lang_of(user), services.who(user)
-        if not service.may_approve(who):
-            return ephemeral(respond, refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
-        with services.sessions() as session:
-            evaluation = session.get(DrillEvaluation, _int(action.get("value")))
-            pending = evaluation is not None and evaluation.status == service_state.SUBMITTED
-        if not pending:
-            return ephemeral(respond, t("drill.eval.already", lang))
-        client.views_open(trigger_id=body["trigger_id"], view=views.return_modal(_int(action.get("value")), lang))
-        return None
 
-    @app.view(ids.DRILL_RETURN_VIEW)
-    def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, now = body["user"]["id"], services.clock()
-        meta, lang = _meta(view, services, user)
-        errors: dict[str, str] = {}
-        comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views_state.TEXT_MAX, True, errors, lang)
-        if errors:
-            return ack(response_action="errors", errors=errors)
-        who = services.who(user)
-        try:
-            with services.sessions() as session, session.begin():
-                evaluation = session.get(DrillEvaluation, _int(meta.get("evaluation")))
-                if evaluation is None:
-                    raise service_errors.NotFound("evaluation")
-                fresh = service.decide(session, who, evaluation, False, comment, now)
-        except NotAllowed as exc:
-            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
-        except service_errors.NotFound:
-            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
-        if not fresh:
-            return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.eval.already", lang)})
-        ack()
-        services.kick()
-        return None
+def _plan_modal(services: Services, session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
+    previous = service_drills.previous_of(session, drill)
+    return views.plan_modal(DrillState.of(drill), services.config, lang,
+                            may_move_due=service.may_approve(who),
+                            previous_category=previous.category if previous else None,
+                            last_use=service.category_last_use(session, services.config))
+
+
+def _evaluation_modal(services: Services, session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
+    report = service_drills.latest_report(session, drill.id)
+    evaluation = service_drills.latest_evaluation(session, drill.id)
+    return views.evaluation_modal(DrillState.of(drill), services.config, lang,
+                                  dict(evaluation.data) if evaluation else None,
+                                  dict(report.data) if report else None)
+
+
+def on_plan_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Services) -> None:
+    """The plan modal, for those who plan drills."""
+    ack()
+    _open_for_drill(services, body, client, respond, service.may_plan,
+                    NotAllowed("action.drill_plan", "allowed.drill_plan"), _plan_modal)
+
+
+def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """Store the drill's plan."""
+    person = kit.actor(services, body, view)
+    now, lang, who = person.now, person.lang, person.who
+    try:
+        plan = service_forms.parse_plan(services.config, view["state"]["values"], lang)
+        with services.sessions() as session, session.begin():
+            drill = service.get(session, kit.subject_id(body, "drill"))
+            service.set_plan(session, services.config, who, drill, plan, now)
+    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+        return ack(response_action="errors", errors=_errors(view, lang, exc))
+    ack()
+    services.kick()
+    return None
+
+
+def on_report_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+                   services: Services) -> None:
+    """Annex 2 for the drill on the button."""
+    ack()
+    open_report(services, client, respond, body["user"]["id"], kit.subject_id(body), body["trigger_id"])
+
+
+def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """File a version of annex 2 and show its number in place of the form."""
+    person = kit.actor(services, body, view)
+    now, lang, who = person.now, person.lang, person.who
+    try:
+        with services.sessions() as session, session.begin():
+            drill = service.get(session, kit.subject_id(body, "drill"))
+            data = service_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
+            filed = service.file_report(session, services.config, who, drill, data, now)
+    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+        return ack(response_action="errors", errors=_errors(view, lang, exc))
+    ack(response_action="update", view=views.report_done_view(filed.version, lang))
+    services.kick()
+    return None
+
+
+def on_evaluation_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+                       services: Services) -> None:
+    """The evaluation modal, for the evaluators."""
+    ack()
+    _open_for_drill(services, body, client, respond, service.may_evaluate,
+                    NotAllowed("action.drill_evaluate", "allowed.drill_evaluate"), _evaluation_modal)
+
+
+def on_evaluation(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """Submit a version of the evaluation for approval."""
+    person = kit.actor(services, body, view)
+    now, lang, who = person.now, person.lang, person.who
+    try:
+        data = service_forms.parse_evaluation(view["state"]["values"], lang)
+        with services.sessions() as session, session.begin():
+            drill = service.get(session, kit.subject_id(body, "drill"))
+            version = service.submit_evaluation(session, who, drill, data, now).version
+    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+        return ack(response_action="errors", errors=_errors(view, lang, exc))
+    ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
+                                                        t("drill.eval.done", lang, version=version), lang))
+    services.kick()
+    return None
+
+
+def on_approve(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
+    """Approve an evaluation, replacing the request with the decision."""
+    ack()
+    person = kit.actor(services, body)
+    user, now, lang, who = person.user, person.now, person.lang, person.who
+    try:
+        with services.sessions() as session, session.begin():
+            evaluation = session.get(DrillEvaluation, kit.subject_id(body))
+            if evaluation is None:
+                raise service_errors.NotFound("evaluation")
+            fresh = service.decide(session, who, evaluation, True, "", now)
+            state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
+    except NotAllowed as exc:
+        return ephemeral(respond, refusal(exc, lang))
+    except service_errors.NotFound:
+        return ephemeral(respond, t("drill.not_found", lang))
+    if not fresh:
+        return ephemeral(respond, t("drill.eval.already", lang))
+    services.kick()
+    respond(replace_original=True, **views.approval_done(state, version, True, user, services.config, lang))
+    return None
+
+
+def on_return_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+                   services: Services) -> None:
+    """The return-with-comment modal, for an evaluation still waiting for a decision."""
+    ack()
+    person = kit.actor(services, body)
+    lang, who = person.lang, person.who
+    if not service.may_approve(who):
+        return ephemeral(respond, refusal(NotAllowed("action.drill_approve", "allowed.drill_approve"), lang))
+    evaluation_id = kit.subject_id(body)
+    with services.sessions() as session:
+        evaluation = session.get(DrillEvaluation, evaluation_id)
+        pending = evaluation is not None and evaluation.status == service_state.SUBMITTED
+    if not pending:
+        return ephemeral(respond, t("drill.eval.already", lang))
+    kit.open_modal(client, body["trigger_id"], views.return_modal(evaluation_id, lang))
+    return None
+
+
+def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """Return an evaluation with the approver's comment."""
+    person = kit.actor(services, body, view)
+    now, lang = person.now, person.lang
+    errors: dict[str, str] = {}
+    comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views_state.TEXT_MAX, True, errors, lang)
+    if errors:
+        return ack(response_action="errors", errors=errors)
+    who = person.who
+    try:
+        with services.sessions() as session, session.begin():
+            evaluation = session.get(DrillEvaluation, kit.subject_id(body, "evaluation"))
+            if evaluation is None:
+                raise service_errors.NotFound("evaluation")
+            fresh = service.decide(session, who, evaluation, False, comment, now)
+    except NotAllowed as exc:
+        return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
+    except service_errors.NotFound:
+        return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
+    if not fresh:
+        return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.eval.already", lang)})
+    ack()
+    services.kick()
+    return None
+
+
+LISTENERS: tuple[kit.Listener, ...] = (
+    ("action", ids.DRILL_PLAN_OPEN, on_plan_open),
+    ("view", ids.DRILL_PLAN_VIEW, on_plan),
+    ("action", ids.DRILL_REPORT_OPEN, on_report_open),
+    ("view", ids.DRILL_REPORT_VIEW, on_report),
+    ("action", ids.DRILL_EVAL_OPEN, on_evaluation_open),
+    ("view", ids.DRILL_EVAL_VIEW, on_evaluation),
+    ("action", ids.DRILL_APPROVE, on_approve),
+    ("action", ids.DRILL_RETURN_OPEN, on_return_open),
+    ("view", ids.DRILL_RETURN_VIEW, on_return),
+)
+
+
+def register(app: App) -> None:
+    """Wire the drill buttons and modals."""
+    kit.register(app, LISTENERS)

@@ -8,14 +8,22 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.platform.services import Services
+from handlers import kit
 from handlers.overview import publish_home
 
 
-def register(app: App, services: Services) -> None:
-    """Wire the app_home_opened event."""
+def on_home_opened(event: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Publish the tab when its owner opens it (not for the Messages tab)."""
+    if event.get("tab") not in (None, "home"):
+        return
+    publish_home(services, client, str(event["user"]))
 
-    @app.event("app_home_opened")
-    def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") not in (None, "home"):
-            return
-        publish_home(services, client, str(event["user"]))
+
+LISTENERS: tuple[kit.Listener, ...] = (
+    ("event", "app_home_opened", on_home_opened),
+)
+
+
+def register(app: App) -> None:
+    """Wire the app_home_opened event."""
+    kit.register(app, LISTENERS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -19,15 +18,10 @@ from bot.procedure.config import Level
 from bot.procedure.i18n import t
 from bot.procedure.status import ACTIVE
 from bot.warroom.state import card_state
+from handlers import kit
 from handlers.overview import publish_home
-from handlers.replies import ephemeral, refusal
-from storage import audit
 from storage import work as queue
 from storage.models import Incident, Page
-
-
-def _refuse(respond: Respond, services: Services, user: str, action: str, allowed: str) -> None:
-    ephemeral(respond, refusal(service_errors.NotAllowed(action, allowed), services.lang_of(user)))
 
 
 def _dm_reply(client: WebClient, user: str) -> Any:
@@ -36,124 +30,121 @@ def _dm_reply(client: WebClient, user: str) -> Any:
     return reply
 
 
-def _int(value: Any) -> int | None:
+def on_ack(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Services) -> None:
+    """Acknowledge a page, from the war room or from the App Home tab."""
+    ack()
+    person = kit.actor(services, body)
+    now, who = person.now, person.who
+    home = (body.get("view") or {}).get("type") == "home"
+    if home:  # the App Home tab has no response_url: answer by DM, and refresh the tab below
+        respond = _dm_reply(client, person.user)
+    found = allowed = fresh = False
+    with services.sessions() as session, session.begin():
+        page = session.get(Page, kit.subject_id(body))
+        if page is not None:
+            found = True
+            allowed = paging.may_acknowledge(who, page)
+            fresh = allowed and paging.acknowledge(session, who, page, now)
+    if not found:
+        return kit.ephemeral(respond, t("incident.not_found", person.lang))
+    if not allowed:
+        return kit.refuse(respond, person.lang, "action.ack", "allowed.ack")
+    services.kick()
+    if home:
+        return publish_home(services, client, person.user)
+    kit.ephemeral(respond, t("ack.done" if fresh else "ack.already", person.lang))
+
+
+def on_triage_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+                   services: Services) -> None:
+    """Open the triage modal for a person who may set this incident's level."""
+    ack()
+    person = kit.actor(services, body)
+    who = person.who
+    with services.sessions() as session:
+        incident = session.get(Incident, kit.subject_id(body))
+        state = card_state(session, incident) if incident else None
+    if state is None:
+        return kit.ephemeral(respond, t("incident.not_found", person.lang))
+    if not service.can_set_level(who, state.unit_id):
+        return kit.refuse(respond, person.lang, "action.set_level", "allowed.set_level")
+    if state.status not in ACTIVE:
+        return kit.refuse(respond, person.lang, "action.set_level", "allowed.active_incident")
+    kit.open_modal(client, body["trigger_id"], triage_modal(state, services.config, person.lang))
+
+
+def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """Set the level (and subtype) once per submission, and note it in the war room."""
+    person = kit.actor(services, body, view)
+    now, lang = person.now, person.lang
+    values = view["state"]["values"]
+    level = ((values.get(ids.T_LEVEL) or {}).get(ids.T_LEVEL) or {}).get("selected_option") or {}
+    subtype = ((values.get(ids.T_SUBTYPE) or {}).get(ids.T_SUBTYPE) or {}).get("selected_option") or {}
+    if level.get("value") not in {lv.value for lv in Level}:
+        return ack(response_action="errors", errors={ids.T_LEVEL: t("error.required", lang)})
+    who = person.who
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def register(app: App, services: Services) -> None:
-    """Wire the page, triage and legal actions."""
-
-    @app.action(ids.PAGE_ACK)
-    def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-               respond: Respond) -> None:
-        ack()
-        user, now = body["user"]["id"], services.clock()
-        who = services.who(user)
-        home = (body.get("view") or {}).get("type") == "home"
-        if home:  # the App Home tab has no response_url: answer by DM, and refresh the tab below
-            respond = _dm_reply(client, user)
-        found = allowed = fresh = False
         with services.sessions() as session, session.begin():
-            page = session.get(Page, _int(action.get("value")) or -1)
-            if page is not None:
-                found = True
-                allowed = paging.may_acknowledge(who, page)
-                fresh = allowed and paging.acknowledge(session, who, page, now)
-        if not found:
-            return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
-                           replace_original=False)
-        if not allowed:
-            return _refuse(respond, services, user, "action.ack", "allowed.ack")
-        services.kick()
-        if home:
-            return publish_home(services, client, user)
-        respond(text=t("ack.done" if fresh else "ack.already", services.lang_of(user)), response_type="ephemeral",
-                replace_original=False)
+            incident = session.get(Incident, kit.as_id(kit.metadata(view).get("incident")))
+            if incident is None:
+                return ack(response_action="errors", errors={ids.T_LEVEL: t("incident.not_found", lang)})
+            submission = kit.submission(view)
+            if kit.submitted_before(session, submission):
+                return ack()
+            service.set_level(session, services.config, who, incident, Level(level["value"]),
+                              subtype.get("value"), now)
+            queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{submission}",
+                          now, {"incident": incident.id, "key": "triage.note", "user": person.user}, incident.id)
+            kit.mark_submitted(session, person.user, submission, now, ids.TRIAGE_VIEW, incident.id)
+    except service_errors.NotAllowed as exc:
+        return ack(response_action="errors", errors={
+            ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
+    ack()
+    services.kick()
 
-    @app.action(ids.TRIAGE_OPEN)
-    def on_triage_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                       respond: Respond) -> None:
-        ack()
-        user = body["user"]["id"]
-        who = services.who(user)
-        with services.sessions() as session:
-            incident = session.get(Incident, _int(action.get("value")) or -1)
-            state = card_state(session, incident) if incident else None
-        if state is None:
-            return respond(text=t("incident.not_found", services.lang_of(user)), response_type="ephemeral",
-                           replace_original=False)
-        if not service.can_set_level(who, state.unit_id):
-            return _refuse(respond, services, user, "action.set_level", "allowed.set_level")
-        if state.status not in ACTIVE:
-            return _refuse(respond, services, user, "action.set_level", "allowed.active_incident")
-        client.views_open(trigger_id=body["trigger_id"], view=triage_modal(state, services.config,
-                                                                            services.lang_of(user)))
 
-    @app.view(ids.TRIAGE_VIEW)
-    def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, now = body["user"]["id"], services.clock()
-        meta = json.loads(view.get("private_metadata") or "{}")
-        lang = meta.get("lang") or services.lang_of(user)
-        values = view["state"]["values"]
-        level = ((values.get(ids.T_LEVEL) or {}).get(ids.T_LEVEL) or {}).get("selected_option") or {}
-        subtype = ((values.get(ids.T_SUBTYPE) or {}).get(ids.T_SUBTYPE) or {}).get("selected_option") or {}
-        if level.get("value") not in {lv.value for lv in Level}:
-            return ack(response_action="errors", errors={ids.T_LEVEL: t("error.required", lang)})
-        who = services.who(user)
-        try:
-            with services.sessions() as session, session.begin():
-                incident = session.get(Incident, _int(meta.get("incident")) or -1)
-                if incident is None:
-                    return ack(response_action="errors", errors={ids.T_LEVEL: t("incident.not_found", lang)})
-                # A repeated view_submission (Slack's retry, a double tap) has no second effect.
-                submission = f"{view.get('id')}:{view.get('hash')}"[:64]
-                if audit.events(session, subject_type="view", subject_id=submission):
-                    return ack()
-                service.set_level(session, services.config, who, incident, Level(level["value"]),
-                                  subtype.get("value"), now)
-                queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{submission}",
-                              now, {"incident": incident.id, "key": "triage.note", "user": user}, incident.id)
-                audit.record(session, user, "view.submitted", "view", submission, at=now,
-                             data={"callback": ids.TRIAGE_VIEW, "incident": incident.id})
-        except service_errors.NotAllowed as exc:
-            return ack(response_action="errors", errors={
-                ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
-        ack()
-        services.kick()
+def on_legal(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Services) -> None:
+    """Ask what the legal group should advise on; the submission pages them with it (handlers/handling)."""
+    ack()
+    person = kit.actor(services, body)
+    if not person.who.known:
+        return kit.refuse(respond, person.lang, "action.legal", "allowed.legal")
+    lang = person.lang
+    with services.sessions() as session:
+        incident = session.get(Incident, kit.subject_id(body))
+        view = legal_request_modal(incident.id, incident.number, incident.title, lang) if incident else None
+    if view is None:
+        return kit.ephemeral(respond, t("incident.not_found", lang))
+    kit.open_modal(client, body["trigger_id"], view)
+    return None
 
-    @app.action(ids.REQUEST_LEGAL)
-    def on_legal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                 respond: Respond) -> None:
-        """Ask what the legal group should advise on; the submission pages them with it (handlers/handling)."""
-        ack()
-        user = body["user"]["id"]
-        who = services.who(user)
-        if not who.known:
-            return _refuse(respond, services, user, "action.legal", "allowed.legal")
-        lang = services.lang_of(user)
-        with services.sessions() as session:
-            incident = session.get(Incident, _int(action.get("value")) or -1)
-            view = legal_request_modal(incident.id, incident.number, incident.title, lang) if incident else None
-        if view is None:
-            return respond(text=t("incident.not_found", lang), response_type="ephemeral", replace_original=False)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-        return None
 
-    @app.action(ids.MARK_HANDLED)
-    def on_handled(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        user, now = body["user"]["id"], services.clock()
-        who = services.who(user)
-        try:
-            with services.sessions() as session, session.begin():
-                incident = session.get(Incident, _int(action.get("value")) or -1)
-                if incident is None:
-                    return None
-                service.mark_handled(session, services.config, who, incident, now)
-        except service_errors.NotAllowed as exc:
-            return _refuse(respond, services, user, exc.action, exc.allowed)
-        services.kick()
-        return None
+def on_handled(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
+    """Mark an incident handled (the service decides who may)."""
+    ack()
+    person = kit.actor(services, body)
+    now, who = person.now, person.who
+    try:
+        with services.sessions() as session, session.begin():
+            incident = session.get(Incident, kit.subject_id(body))
+            if incident is None:
+                return None
+            service.mark_handled(session, services.config, who, incident, now)
+    except service_errors.NotAllowed as exc:
+        return kit.refuse(respond, person.lang, exc.action, exc.allowed)
+    services.kick()
+    return None
+
+
+LISTENERS: tuple[kit.Listener, ...] = (
+    ("action", ids.PAGE_ACK, on_ack),
+    ("action", ids.TRIAGE_OPEN, on_triage_open),
+    ("view", ids.TRIAGE_VIEW, on_triage),
+    ("action", ids.REQUEST_LEGAL, on_legal),
+    ("action", ids.MARK_HANDLED, on_handled),
+)
+
+
+def register(app: App) -> None:
+    """Wire the page, triage and legal actions."""
+    kit.register(app, LISTENERS)

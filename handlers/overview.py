@@ -14,7 +14,7 @@ from bot.procedure import commands
 from bot.procedure.errors import NotAllowed
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
-from handlers.replies import ephemeral
+from handlers.kit import ephemeral
 
 
 def publish_home(services: Services, client: WebClient, user: str) -> None:

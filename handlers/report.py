@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from typing import Any
@@ -17,6 +16,7 @@ from bot.incidents import service
 from bot.incidents.views import report_done_view, report_modal
 from bot.platform.services import Services
 from bot.procedure.errors import InvalidInput
+from handlers import kit
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +47,26 @@ def open_report(services: Services, client: WebClient, user: str, trigger_id: st
         client.views_update(view_id=loading["id"], hash=loading["hash"], view=view)
 
 
-def register(app: App, services: Services) -> None:
-    """Wire the report modal's submission."""
+def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    """Store the report (once per view, by its id) and show its number in place of the form."""
+    person = kit.actor(services, body, view)
+    try:
+        data = service_forms.parse_report(services.config, view["state"]["values"], person.now, person.lang)
+    except InvalidInput as exc:
+        ack(response_action="errors", errors=exc.errors)
+        return
+    with services.sessions() as session, session.begin():
+        done = service.report(session, services.config, person.who, data, submission_key=view["id"], now=person.now)
+    ack(response_action="update", view=report_done_view(done.number, done.title, person.lang))
+    services.kick()
+    log.info("incident %s reported by %s (new: %s)", done.number, person.user, done.created)
 
-    @app.view(ids.REPORT_VIEW)
-    def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        lang = json.loads(view.get("private_metadata") or "{}").get("lang") or services.lang_of(user)
-        now = services.clock()
-        try:
-            data = service_forms.parse_report(services.config, view["state"]["values"], now, lang)
-        except InvalidInput as exc:
-            ack(response_action="errors", errors=exc.errors)
-            return
-        who = services.who(user)
-        with services.sessions() as session, session.begin():
-            done = service.report(session, services.config, who, data, submission_key=view["id"], now=now)
-        ack(response_action="update", view=report_done_view(done.number, done.title, lang))
-        services.kick()
-        log.info("incident %s reported by %s (new: %s)", done.number, user, done.created)
+
+LISTENERS: tuple[kit.Listener, ...] = (
+    ("view", ids.REPORT_VIEW, on_report),
+)
+
+
+def register(app: App) -> None:
+    """Wire the report modal's submission."""
+    kit.register(app, LISTENERS)

@@ -10,7 +10,7 @@ from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
 from bot.roster import service
 from bot.roster.views import handed_text, roster_message, seat_name
-from handlers.replies import ephemeral
+from handlers.kit import ephemeral
 from storage import roster
 
 

@@ -40,7 +40,7 @@ class RecordingApp:
 def registered() -> RecordingApp:
     fake = RecordingApp()
     for module in app_module.HANDLER_MODULES:
-        module.register(fake, services=None)
+        module.register(fake)
     return fake
 
 
