@@ -13,20 +13,18 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit import forms, ids
 from bot.blockkit.forms import inline_errors
-from bot.drills import forms as service_forms
+from bot.drills import forms as drill_forms
 from bot.drills import service, views
-from bot.drills import state as service_state
-from bot.drills import state as views_state
-from bot.drills import views as service_views
-from bot.drills.state import DrillState
+from bot.drills.state import TEXT_MAX, DrillState
 from bot.platform.services import Services
-from bot.procedure import errors as service_errors
+from bot.procedure import errors
 from bot.procedure.errors import InvalidInput, NotAllowed
 from bot.procedure.i18n import Lang, t
+from bot.procedure.status import EvaluationStatus
 from bot.procedure.who import Who
 from handlers import kit
 from handlers.kit import ephemeral, refusal
-from storage import drills as service_drills
+from storage import drills as stored
 from storage.models import Drill, DrillEvaluation
 
 
@@ -38,7 +36,7 @@ def _number(arg: str) -> int:
 def _errors(view: dict[str, Any], lang: Lang, exc: Exception) -> dict[str, str]:
     """A modal's inline errors for what the drill service refused."""
     if isinstance(exc, InvalidInput):
-        return inline_errors(exc, service_forms.BLOCKS, lang)
+        return inline_errors(exc, drill_forms.BLOCKS, lang)
     if isinstance(exc, NotAllowed):
         return {_first_block(view): refusal(exc, lang)}
     return {_first_block(view): t("drill.not_found", lang)}
@@ -81,13 +79,13 @@ def on_command(services: Services, client: WebClient, respond: Respond, user: st
                 return ephemeral(respond, t("drill.verify.usage", lang))
             with services.sessions() as session:
                 result = service.verify(session, _number(args[0]))
-            return ephemeral(respond, service_views.verification_text(result, config, lang))
+            return ephemeral(respond, views.verification_text(result, config, lang))
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, lang))
     except service.AlreadyDrawn as exc:
         return ephemeral(respond, t("drill.already_drawn", lang, period=exc.period, id=exc.drill_id,
                                      unit=views.unit_name(config, exc.unit_id, lang)))
-    except service_errors.NotFound:
+    except errors.NotFound:
         return ephemeral(respond, t("drill.not_found", lang))
     raise LookupError(f"no handler for sub-command {key}")  # pragma: no cover - registry bug
 
@@ -102,7 +100,7 @@ def open_report(services: Services, client: WebClient, respond: Respond, user: s
             return ephemeral(respond, t("drill.none_open" if drill_id is None else "drill.not_found", lang))
         allowed = service.may_report(who, drill.unit_id)
         state = DrillState.of(drill)
-        latest = service_drills.latest_report(session, drill.id)
+        latest = stored.latest_report(session, drill.id)
         data = dict(latest.data) if latest else None
     if not allowed:
         return ephemeral(respond, refusal(NotAllowed("action.drill_report", "allowed.drill_report"), lang))
@@ -132,7 +130,7 @@ def _open_for_drill(services: Services, body: dict[str, Any], client: WebClient,
 
 
 def _plan_modal(services: Services, session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-    previous = service_drills.previous_of(session, drill)
+    previous = stored.previous_of(session, drill)
     return views.plan_modal(DrillState.of(drill), services.config, lang,
                             may_move_due=service.may_approve(who),
                             previous_category=previous.category if previous else None,
@@ -140,8 +138,8 @@ def _plan_modal(services: Services, session: Session, drill: Drill, who: Who, la
 
 
 def _evaluation_modal(services: Services, session: Session, drill: Drill, who: Who, lang: Lang) -> dict[str, Any]:
-    report = service_drills.latest_report(session, drill.id)
-    evaluation = service_drills.latest_evaluation(session, drill.id)
+    report = stored.latest_report(session, drill.id)
+    evaluation = stored.latest_evaluation(session, drill.id)
     return views.evaluation_modal(DrillState.of(drill), services.config, lang,
                                   dict(evaluation.data) if evaluation else None,
                                   dict(report.data) if report else None)
@@ -159,11 +157,11 @@ def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Serv
     person = kit.actor(services, body, view)
     now, lang, who = person.now, person.lang, person.who
     try:
-        plan = service_forms.parse_plan(services.config, view["state"]["values"], lang)
+        plan = drill_forms.parse_plan(services.config, view["state"]["values"], lang)
         with services.sessions() as session, session.begin():
             drill = service.get(session, kit.subject_id(body, "drill"))
             service.set_plan(session, services.config, who, drill, plan, now)
-    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+    except (InvalidInput, NotAllowed, errors.NotFound) as exc:
         return ack(response_action="errors", errors=_errors(view, lang, exc))
     ack()
     services.kick()
@@ -184,9 +182,9 @@ def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
     try:
         with services.sessions() as session, session.begin():
             drill = service.get(session, kit.subject_id(body, "drill"))
-            data = service_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
+            data = drill_forms.parse_report(services.config, drill, view["state"]["values"], now, lang)
             filed = service.file_report(session, services.config, who, drill, data, now)
-    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+    except (InvalidInput, NotAllowed, errors.NotFound) as exc:
         return ack(response_action="errors", errors=_errors(view, lang, exc))
     ack(response_action="update", view=views.report_done_view(filed.version, lang))
     services.kick()
@@ -206,11 +204,11 @@ def on_evaluation(ack: Ack, body: dict[str, Any], view: dict[str, Any], services
     person = kit.actor(services, body, view)
     now, lang, who = person.now, person.lang, person.who
     try:
-        data = service_forms.parse_evaluation(view["state"]["values"], lang)
+        data = drill_forms.parse_evaluation(view["state"]["values"], lang)
         with services.sessions() as session, session.begin():
             drill = service.get(session, kit.subject_id(body, "drill"))
             version = service.submit_evaluation(session, who, drill, data, now).version
-    except (InvalidInput, NotAllowed, service_errors.NotFound) as exc:
+    except (InvalidInput, NotAllowed, errors.NotFound) as exc:
         return ack(response_action="errors", errors=_errors(view, lang, exc))
     ack(response_action="update", view=views.done_view(t("drill.eval.title", lang),
                                                         t("drill.eval.done", lang, version=version), lang))
@@ -227,12 +225,12 @@ def on_approve(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
         with services.sessions() as session, session.begin():
             evaluation = session.get(DrillEvaluation, kit.subject_id(body))
             if evaluation is None:
-                raise service_errors.NotFound("evaluation")
+                raise errors.NotFound("evaluation")
             fresh = service.decide(session, who, evaluation, True, "", now)
             state, version = DrillState.of(service.get(session, evaluation.drill_id)), evaluation.version
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, lang))
-    except service_errors.NotFound:
+    except errors.NotFound:
         return ephemeral(respond, t("drill.not_found", lang))
     if not fresh:
         return ephemeral(respond, t("drill.eval.already", lang))
@@ -252,7 +250,7 @@ def on_return_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: R
     evaluation_id = kit.subject_id(body)
     with services.sessions() as session:
         evaluation = session.get(DrillEvaluation, evaluation_id)
-        pending = evaluation is not None and evaluation.status == service_state.SUBMITTED
+        pending = evaluation is not None and evaluation.status == EvaluationStatus.SUBMITTED
     if not pending:
         return ephemeral(respond, t("drill.eval.already", lang))
     kit.open_modal(client, body["trigger_id"], views.return_modal(evaluation_id, lang))
@@ -264,7 +262,7 @@ def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
     person = kit.actor(services, body, view)
     now, lang = person.now, person.lang
     errors: dict[str, str] = {}
-    comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, views_state.TEXT_MAX, True, errors, lang)
+    comment = forms.text(view["state"]["values"], ids.E_RETURN_COMMENT, TEXT_MAX, True, errors, lang)
     if errors:
         return ack(response_action="errors", errors=errors)
     who = person.who
@@ -272,11 +270,11 @@ def on_return(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
         with services.sessions() as session, session.begin():
             evaluation = session.get(DrillEvaluation, kit.subject_id(body, "evaluation"))
             if evaluation is None:
-                raise service_errors.NotFound("evaluation")
+                raise errors.NotFound("evaluation")
             fresh = service.decide(session, who, evaluation, False, comment, now)
     except NotAllowed as exc:
         return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: refusal(exc, lang)})
-    except service_errors.NotFound:
+    except errors.NotFound:
         return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.not_found", lang)})
     if not fresh:
         return ack(response_action="errors", errors={ids.E_RETURN_COMMENT: t("drill.eval.already", lang)})

@@ -13,7 +13,7 @@ from bot.incidents import service
 from bot.incidents.views import triage_modal
 from bot.paging import service as paging
 from bot.platform.services import Services
-from bot.procedure import errors as service_errors
+from bot.procedure import errors
 from bot.procedure.config import Level
 from bot.procedure.i18n import t
 from bot.procedure.status import ACTIVE
@@ -96,7 +96,7 @@ def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
             queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{submission}",
                           now, {"incident": incident.id, "key": "triage.note", "user": person.user}, incident.id)
             kit.mark_submitted(session, person.user, submission, now, ids.TRIAGE_VIEW, incident.id)
-    except service_errors.NotAllowed as exc:
+    except errors.NotAllowed as exc:
         return ack(response_action="errors", errors={
             ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
     ack()
@@ -130,7 +130,7 @@ def on_handled(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
             if incident is None:
                 return None
             service.mark_handled(session, services.config, who, incident, now)
-    except service_errors.NotAllowed as exc:
+    except errors.NotAllowed as exc:
         return kit.refuse(respond, person.lang, exc.action, exc.allowed)
     services.kick()
     return None

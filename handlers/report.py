@@ -11,8 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import error_view, loading_view
-from bot.incidents import forms as service_forms
-from bot.incidents import service
+from bot.incidents import forms, service
 from bot.incidents.views import report_done_view, report_modal
 from bot.platform.services import Services
 from bot.procedure.errors import InvalidInput
@@ -51,7 +50,7 @@ def on_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
     """Store the report (once per view, by its id) and show its number in place of the form."""
     person = kit.actor(services, body, view)
     try:
-        data = service_forms.parse_report(services.config, view["state"]["values"], person.now, person.lang)
+        data = forms.parse_report(services.config, view["state"]["values"], person.now, person.lang)
     except InvalidInput as exc:
         ack(response_action="errors", errors=exc.errors)
         return

@@ -7,10 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.drills import lottery
-from bot.procedure.status import EvaluationStatus
-
-# Kept for the handlers until they read `bot.procedure.status` themselves.
-SUBMITTED = EvaluationStatus.SUBMITTED
 
 SCENARIO_MAX = 3000
 

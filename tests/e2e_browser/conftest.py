@@ -4,7 +4,7 @@ Chromium is Debian's (`/usr/bin/chromium`, installed by `scripts/ensure-chromium
 own browser download is never used.  Each test gets a fresh browser context; screenshots go to tests/artifacts/
 (gitignored), and with CRISISBOT_UPDATE_SCREENSHOTS=1 the README's pictures in docs/screenshots/ are rewritten.
 These tests run on SQLite only, to keep CI short: the flows they drive are covered on PostgreSQL by
-tests/handlers/test_report.py through the Python driver.
+tests/flows/test_report.py through the Python driver.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from docx import Document
 from bot.blockkit import ids
 from storage import audit
 from storage import work as queue
-from tests.handlers.test_report import dm_with, incident, report
+from tests.flows.test_report import dm_with, incident, report
 
 
 def settle(stack, predicate, timeout: float = 20):

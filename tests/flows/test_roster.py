@@ -9,7 +9,7 @@ from bot.procedure.config import Role
 from storage import audit
 from storage import roster as storage_roster
 from storage.models import Page
-from tests.handlers.test_report import report
+from tests.flows.test_report import report
 
 EXEC, EXEC_DEPUTY, COMMANDER, COMMANDER_DEPUTY = "U0000EXEC", "U0000EXED", "U0000CMDR", "U0000CMDD"
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from bot.blockkit import ids
 from storage.models import Page
-from tests.handlers.test_report import incident, report
+from tests.flows.test_report import incident, report
 
 COMMANDER, EXEC, HEAD = "U0000CMDR", "U0000EXEC", "U0000INSH"
 
@@ -69,7 +69,7 @@ def test_home_shows_the_drill_and_the_drilled_units_report_task(stack):
     executive.slash("/crisis", "drill draw")
     executive.wait_ephemeral(lambda m: "drill verify" in m.text)
     stack.drain()
-    from tests.handlers.test_drills import drills
+    from tests.flows.test_drills import drills
 
     [drill] = drills(stack)
     unit = stack.bot.services.config.unit(drill.unit_id)
