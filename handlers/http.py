@@ -86,7 +86,7 @@ def build_asgi(app: App, signing_secret: str, health: Callable[[], dict[str, obj
         try:
             bolt_resp = await run_in_threadpool(app.dispatch, bolt_req)
         except Exception:
-            # Listeners' errors are handled in the app (bot/app.py); what escapes dispatch is Bolt itself choking
+            # Listeners' errors are handled in the app (handlers/app.py); what escapes dispatch is Bolt itself choking
             # on a payload shape Slack never sends. Say so with a 400 (a 5xx would make Slack retry it).
             error_id = uuid.uuid4().hex[:8]
             log.exception("Slack payload could not be dispatched (error id %s)", error_id)

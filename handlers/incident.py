@@ -9,18 +9,16 @@ from slack_sdk import WebClient
 
 from bot.blockkit import ids
 from bot.handling.views import legal_request_modal
-from bot.incidents import service
+from bot.incidents import forms, service
 from bot.incidents.views import triage_modal
 from bot.paging import service as paging
 from bot.platform.services import Services
 from bot.procedure import errors
-from bot.procedure.config import Level
 from bot.procedure.i18n import t
 from bot.procedure.status import ACTIVE
 from bot.warroom.state import card_state
 from handlers import kit
 from handlers.overview import publish_home
-from storage import work as queue
 from storage.models import Incident, Page
 
 
@@ -77,11 +75,10 @@ def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
     """Set the level (and subtype) once per submission, and note it in the war room."""
     person = kit.actor(services, body, view)
     now, lang = person.now, person.lang
-    values = view["state"]["values"]
-    level = ((values.get(ids.T_LEVEL) or {}).get(ids.T_LEVEL) or {}).get("selected_option") or {}
-    subtype = ((values.get(ids.T_SUBTYPE) or {}).get(ids.T_SUBTYPE) or {}).get("selected_option") or {}
-    if level.get("value") not in {lv.value for lv in Level}:
-        return ack(response_action="errors", errors={ids.T_LEVEL: t("error.required", lang)})
+    try:
+        level, subtype = forms.parse_triage(view["state"]["values"], lang)
+    except errors.InvalidInput as exc:
+        return ack(response_action="errors", errors=exc.errors)
     who = person.who
     try:
         with services.sessions() as session, session.begin():
@@ -91,14 +88,10 @@ def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
             submission = kit.submission(view)
             if kit.submitted_before(session, submission):
                 return ack()
-            service.set_level(session, services.config, who, incident, Level(level["value"]),
-                              subtype.get("value"), now)
-            queue.enqueue(session, "warroom.note", f"incident:{incident.id}:note:triage:{submission}",
-                          now, {"incident": incident.id, "key": "triage.note", "user": person.user}, incident.id)
+            service.set_level(session, services.config, who, incident, level, subtype, now, note=submission)
             kit.mark_submitted(session, person.user, submission, now, ids.TRIAGE_VIEW, incident.id)
     except errors.NotAllowed as exc:
-        return ack(response_action="errors", errors={
-            ids.T_LEVEL: t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang))})
+        return ack(response_action="errors", errors={ids.T_LEVEL: kit.refusal(exc, lang)})
     ack()
     services.kick()
 

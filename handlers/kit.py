@@ -17,6 +17,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.blockkit.names import responsible_names
 from bot.platform.services import Services
 from bot.procedure.config import OrgConfig
 from bot.procedure.errors import NotAllowed
@@ -124,8 +125,6 @@ def ephemeral(respond: Respond | Callable[..., Any], text: str, **extra: Any) ->
 def refusal(exc: NotAllowed, lang: Lang, config: OrgConfig | None = None) -> str:
     """"Sorry: under the crisis procedure, X is for Y only"; a step's responsible roles come from the config."""
     if exc.allowed.startswith("allowed.step.") and config is not None:
-        from bot.handling.views import responsible_names
-
         allowed = responsible_names(config, exc.allowed.removeprefix("allowed.step."), lang)
     else:
         allowed = t(exc.allowed, lang)

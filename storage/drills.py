@@ -49,3 +49,21 @@ def reports(session: Session, drill_id: int) -> list[DrillReport]:
 def evaluations(session: Session, drill_id: int) -> list[DrillEvaluation]:
     return list(session.scalars(sa.select(DrillEvaluation).where(DrillEvaluation.drill_id == drill_id)
                                 .order_by(DrillEvaluation.version)))
+
+
+def last_period_by_category(session: Session, before: str | None = None) -> dict[str, str]:
+    """Each drilled category's latest period (only periods before ``before``, when given)."""
+    query = sa.select(Drill.category, sa.func.max(Drill.period)).group_by(Drill.category)
+    if before is not None:
+        query = query.where(Drill.period < before)
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
+
+
+def last_period_by_unit(session: Session) -> dict[str, str]:
+    """Each drilled unit's latest period."""
+    return dict(session.execute(sa.select(Drill.unit_id, sa.func.max(Drill.period)).group_by(Drill.unit_id)).all())  # type: ignore[arg-type]
+
+
+def latest_before(session: Session, period: str) -> Drill | None:
+    """The drill of the latest period before ``period`` (its ``next_nonce`` seeds this period's draw)."""
+    return session.scalar(sa.select(Drill).where(Drill.period < period).order_by(Drill.period.desc()).limit(1))

@@ -6,6 +6,8 @@ concurrent report waits rather than reads a stale value, and a rolled-back repor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -58,3 +60,29 @@ def by_channel(session: Session, channel_id: str | None) -> Incident | None:
     if not channel_id:
         return None
     return session.scalar(sa.select(Incident).where(Incident.channel_id == channel_id))
+
+
+def latest_case_version(session: Session, incident_id: int) -> int | None:
+    """The newest case-file version of an incident (None: none filed yet)."""
+    return session.scalar(sa.select(sa.func.max(CaseFile.version)).where(CaseFile.incident_id == incident_id))
+
+
+def _open(closed: str) -> sa.Select[tuple[Incident]]:
+    return sa.select(Incident).where(Incident.closed_at.is_(None), Incident.status != closed)
+
+
+def open_incidents(session: Session, closed: str, limit: int) -> tuple[Sequence[Incident], int]:
+    """Incidents not closed (``closed`` is the procedure's closed status), newest first, at most ``limit``; and how
+    many there are in all."""
+    rows = session.scalars(_open(closed).order_by(Incident.created_at.desc(), Incident.id.desc())
+                           .limit(limit + 1)).all()
+    total = len(rows)
+    if total > limit:
+        total = session.scalar(sa.select(sa.func.count()).select_from(_open(closed).subquery())) or 0
+    return rows[:limit], total
+
+
+def untriaged(session: Session, closed: str, units: Sequence[str], limit: int) -> Sequence[Incident]:
+    """Open incidents of ``units`` that nobody has triaged yet, oldest first."""
+    return session.scalars(_open(closed).where(Incident.level.is_(None), Incident.unit_id.in_(units))
+                           .order_by(Incident.created_at, Incident.id).limit(limit)).all()

@@ -116,3 +116,15 @@ def history(session: Session, role: str, unit_id: str | None = None) -> Sequence
 def active_units(session: Session) -> Sequence[Unit]:
     """Units in the current config (not retired), by id."""
     return session.scalars(sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.id)).all()
+
+
+def seat(session: Session, role: str, unit_id: str | None, seat: str, *, lock: bool = False) -> RoleAssignment | None:
+    """The current assignment of one seat; with ``lock``, the row is locked until the transaction ends (a
+    handover decides on it: PostgreSQL's ``FOR UPDATE``, SQLite's write lock)."""
+    query = sa.select(RoleAssignment).where(
+        RoleAssignment.role == str(role),
+        RoleAssignment.seat == str(seat),
+        RoleAssignment.ended_at.is_(None),
+        RoleAssignment.unit_id.is_(None) if unit_id is None else RoleAssignment.unit_id == unit_id,
+    )
+    return session.scalar(query.with_for_update() if lock else query)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.platform.chat import ChatError, Person, Posted, Room, Uploaded
-from bot.platform.slack import _error
+from bot.platform.slack import error_for
 
 
 class RecordingWebApi:
@@ -35,7 +35,7 @@ class RecordingWebApi:
             answer = answer.pop(0) if answer else {"ok": True}
         if isinstance(answer, ChatError):
             # as the production API does: an error code becomes the port's class for it
-            raise _error(answer.code)(answer.code, method) if type(answer) is ChatError else answer
+            raise error_for(answer.code)(answer.code, method) if type(answer) is ChatError else answer
         if isinstance(answer, Exception):
             raise answer
         if isinstance(answer, Callable):  # type: ignore[arg-type]

@@ -27,3 +27,12 @@ def role_name(role: str, lang: Lang) -> str:
 def short_time(at: datetime | None, config: OrgConfig) -> str:
     """A moment as the card shows it, in the organisation's time zone: ``12/02 09:15``; empty when there is none."""
     return at.astimezone(config.organisation.tz).strftime("%m/%d %H:%M") if at else ""
+
+
+def responsible_names(config: OrgConfig, step_id: str, lang: Lang) -> str:
+    """Who answers for a step, in words: 總指揮兼發言人、執行秘書 / the commander, the executive secretary."""
+    step = next((s for s in config.steps if s.id == step_id), None)
+    if step is None:
+        return ""
+    sep = "、" if lang == "zh-TW" else ", "
+    return sep.join(t(f"role.{r}", lang) if f"role.{r}" in MESSAGES else r for r in step.responsible)

@@ -2,7 +2,7 @@
 
 Services take the session, the config, the clock's ``now`` and an ``rng`` as arguments; they check who may act
 (``NotAllowed``), validate input (``InvalidInput``, block id → message), write the state, its audit events and
-every Slack side effect as due work in the caller's transaction. The executors in ``bot.drill_work`` send them.
+every Slack side effect as due work in the caller's transaction. The executors in ``bot.drills.work`` send them.
 
 A drill's life: ``drawn`` (unit drawn, category proposed) → ``planned`` (the planning group confirmed the
 category, wrote the simulated case and the window) → ``reported`` (the unit filed annex 2) → ``evaluating``
@@ -15,7 +15,6 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
 from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus
 from bot.procedure.who import Who
 from storage import audit, roster
+from storage import drills as stored
 from storage import work as queue
 from storage.drills import by_period, history, history_before, latest_evaluation, latest_report, previous_of
 from storage.models import Drill, DrillEvaluation, DrillReport
@@ -102,21 +102,18 @@ def get(session: Session, drill_id: int) -> Drill:
 
 def category_last_use(session: Session, config: OrgConfig) -> dict[str, str | None]:
     """Each category's last drill period (None: never drilled)."""
-    used = dict(session.execute(sa.select(Drill.category, sa.func.max(Drill.period)).group_by(Drill.category)).all())
+    used = stored.last_period_by_category(session)
     return {c.id: used.get(c.id) for c in config.categories}
 
 
 def unit_last_drill(session: Session, config: OrgConfig) -> dict[str, str | None]:
-    used = dict(session.execute(sa.select(Drill.unit_id, sa.func.max(Drill.period)).group_by(Drill.unit_id)).all())
+    used = stored.last_period_by_unit(session)
     return {u.id: used.get(u.id) for u in config.units}
 
 
 def propose_category(session: Session, config: OrgConfig, before: str | None = None) -> str:
     """The least recently drilled category (never drilled first, then config order); never the last one used."""
-    query = sa.select(Drill.category, sa.func.max(Drill.period)).group_by(Drill.category)
-    if before is not None:
-        query = query.where(Drill.period < before)
-    used = dict(session.execute(query).all())
+    used = stored.last_period_by_category(session, before)
     order = {c.id: i for i, c in enumerate(config.categories)}
     return min((c.id for c in config.categories), key=lambda c: (used.get(c) or "", order[c]))
 
@@ -140,7 +137,7 @@ def draw(session: Session, config: OrgConfig, actor: str, now: datetime, rng: An
     existing = by_period(session, period)
     if existing is not None:
         raise AlreadyDrawn(existing.id, existing.period, existing.unit_id)
-    previous = session.scalar(sa.select(Drill).where(Drill.period < period).order_by(Drill.period.desc()).limit(1))
+    previous = stored.latest_before(session, period)
     nonce = previous.next_nonce if previous is not None and previous.next_nonce else _nonce(rng)
     eligible = [u.id for u in config.units if u.drill_eligible]
     record = lottery.build_record(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.job import GiveUp, Job, NotReady, subject
@@ -26,7 +25,7 @@ from bot.procedure.cron import cron_trigger
 from bot.procedure.i18n import t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, roster
-from storage.models import Drill, DrillEvaluation, DrillReport, Unit
+from storage.models import Drill, DrillEvaluation, DrillReport
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
@@ -184,8 +183,7 @@ def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
         data, by = dict(evaluation.data), evaluation.approved_by or ""
         report_data = dict(report.data) if report else None
-        heads = [roster.unit_posts(session, u.id).head
-                 for u in session.scalars(sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.id))]
+        heads = [roster.unit_posts(session, u.id).head for u in roster.active_units(session)]
     channel = services.config.drills.announcement_channel
     sent: dict[str, Any] = {}
     if channel:

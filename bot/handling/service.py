@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
@@ -25,7 +24,7 @@ from bot.procedure.status import ACTIVE
 from bot.procedure.text import escape
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
-from storage import audit, roster
+from storage import audit, incidents, roster
 from storage import work as queue
 from storage.models import AuditEvent, CaseFile, Incident
 
@@ -413,8 +412,7 @@ def submit_case_file(session: Session, config: OrgConfig, who: Who, incident: In
     require(who, "case_file", incident, config)
     if incident.status not in ("resolved", "closed"):
         raise Closed("casefile.not_resolved")
-    version = (session.scalar(sa.select(sa.func.max(CaseFile.version)).where(CaseFile.incident_id == incident.id))
-               or 0) + 1
+    version = (incidents.latest_case_version(session, incident.id) or 0) + 1
     row = CaseFile(incident_id=incident.id, version=version, data=parse_case_file(data), submitted_by=who.user,
                    submitted_at=now)
     session.add(row)

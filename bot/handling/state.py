@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.procedure.config import OrgConfig, Step
-from storage import audit
-from storage.models import AuditEvent, CaseFile, Incident
+from storage import audit, incidents
+from storage.models import AuditEvent, Incident
 
 CASE_FIELDS = ("summary", "cause", "handling", "lessons", "followups")
 
@@ -92,7 +91,7 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
     all_plans = plans(events)
     latest_plan = all_plans[max(all_plans)] if all_plans else None
     updates = [e.at for e in events if e.kind == "update.posted"]
-    version = session.scalar(sa.select(sa.func.max(CaseFile.version)).where(CaseFile.incident_id == incident.id))
+    version = incidents.latest_case_version(session, incident.id)
     return HandlingState(
         lines, current, latest_plan, sum(1 for s in drafted.values() if s["status"] == "pending"),
         sum(1 for s in drafted.values() if s["status"] == "released"), max(updates) if updates else None,

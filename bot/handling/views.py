@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import button, input_block, option, plain
-from bot.blockkit.names import short_time
+from bot.blockkit.names import responsible_names, short_time
 from bot.procedure.config import OrgConfig
-from bot.procedure.i18n import MESSAGES, Lang, t
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import ACTIVE
 from bot.procedure.text import clip, escape
 
@@ -31,14 +31,6 @@ MENU_ASSESS = ("convene", "notes", "plan", "confirm_plan")
 
 
 MENU_MORE = ("draft", "opinion", "legal_answer", "coordinate")
-
-
-def responsible_names(config: OrgConfig, step_id: str, lang: Lang) -> str:
-    step = next((s for s in config.steps if s.id == step_id), None)
-    if step is None:
-        return ""
-    sep = "、" if lang == "zh-TW" else ", "
-    return sep.join(t(f"role.{r}", lang) if f"role.{r}" in MESSAGES else r for r in step.responsible)
 
 
 def step_tracker(handling: HandlingState, config: OrgConfig, lang: Lang) -> str:

@@ -19,7 +19,7 @@ from bot.handling.views import plan_message, statement_message
 from bot.procedure.config import Role
 from bot.procedure.i18n import t
 from bot.procedure.text import escape
-from bot.warroom.work import incident_of, room_of
+from bot.warroom.state import incident_of, room_of
 from storage import audit, roster
 from storage import work as queue
 

@@ -1,4 +1,5 @@
-"""The report modal's values → a `Report`, with every problem at once as inline errors."""
+"""The report and triage modals' values → domain values (a `Report`; a level and sub-type), with every problem
+at once as inline errors."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from bot.incidents.state import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX
 from bot.procedure.config import Level, OrgConfig
 from bot.procedure.errors import InvalidInput
 from bot.procedure.i18n import Lang, t
+
+
+def parse_triage(values: dict[str, Any], lang: Lang) -> tuple[Level, str | None]:
+    """The triage modal's level (required) and sub-type (optional: unchanged when not chosen)."""
+    level = forms.choice(values, ids.T_LEVEL)
+    if level not in {lv.value for lv in Level}:
+        raise InvalidInput({ids.T_LEVEL: t("error.required", lang)})
+    return Level(level), forms.choice(values, ids.T_SUBTYPE) or None
 
 
 def parse_report(config: OrgConfig, values: dict[str, Any], now: datetime, lang: Lang) -> Report:

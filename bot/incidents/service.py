@@ -94,8 +94,9 @@ def route(session: Session, config: OrgConfig, incident: Incident, level: Level,
 
 
 def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident, level: Level,
-              subtype: str | None, now: datetime) -> None:
-    """Triage (§5): confirm or change the level and category; a raised level pages the new tier."""
+              subtype: str | None, now: datetime, *, note: str | None = None) -> None:
+    """Triage (§5): confirm or change the level and category; a raised level pages the new tier. With `note` (the
+    submission's key, so a repeat is one note), the war room is told who set the level."""
     if not can_set_level(who, incident.unit_id):
         raise NotAllowed("action.set_level", "allowed.set_level")
     if incident.status not in ACTIVE:
@@ -115,6 +116,9 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
     audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
                  data=changes)
     route(session, config, incident, level, previous, now)
+    if note is not None:
+        queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:triage:{note}", now,
+                      {"incident": incident.id, "key": "triage.note", "user": who.user}, incident.id)
 
 
 def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:

@@ -16,8 +16,7 @@ from bot.procedure.config import Level, Role
 from bot.procedure.i18n import t
 from bot.procedure.text import escape
 from bot.warroom.service import refresh_card
-from bot.warroom.state import card_state
-from bot.warroom.work import incident_of, room_of
+from bot.warroom.state import card_state, incident_of, room_of
 from storage import audit, roster
 
 if TYPE_CHECKING:

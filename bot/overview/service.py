@@ -6,14 +6,13 @@ incidents are for the crisis team and unit staff (``who.known``); everyone sees 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.drills import service as drills
 from bot.drills.state import DrillState
+from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import NotAllowed
@@ -22,68 +21,14 @@ from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
 from storage import drills as storage_drills
 from storage import incidents as numbers
-from storage.models import Incident, Page
+from storage import pages
+from storage.models import Incident
 from storage.types import as_utc
 
 MAX_INCIDENTS = 25
 
 
 MAX_ITEMS = 15
-
-
-@dataclass(frozen=True)
-class IncidentLine:
-    id: int
-    number: str
-    title: str
-    level: str | None
-    proposed_level: str | None
-    status: str
-    step: str | None
-    unit_id: str | None
-    channel_id: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PageWaiting:
-    """An unacknowledged page to this person, and when it escalates if nobody answers."""
-
-    page_id: int
-    role: str
-    attempt: str
-    paged_at: datetime
-    escalates_at: datetime
-    incident: IncidentLine
-
-
-@dataclass(frozen=True)
-class Task:
-    """Something the procedure waits on this person for. ``kind``: triage, drill_plan, drill_report,
-    drill_evaluate, drill_approve. ``ref`` is the incident, drill or evaluation id the button needs."""
-
-    kind: str
-    ref: int
-    incident: IncidentLine | None = None
-    due_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Deadline:
-    kind: str  # page_escalates, triage_timeout, drill_window, drill_due
-    at: datetime
-    label: str  # an incident number or a drill period
-
-
-@dataclass(frozen=True)
-class Overview:
-    who: Who
-    incidents: tuple[IncidentLine, ...]
-    more_incidents: int
-    pages: tuple[PageWaiting, ...]
-    tasks: tuple[Task, ...]
-    drill: DrillState | None
-    deadlines: tuple[Deadline, ...]
 
 
 def may_view(who: Who) -> bool:
@@ -96,24 +41,14 @@ def _line(incident: Incident) -> IncidentLine:
                         as_utc(incident.created_at))
 
 
-def _open_query() -> sa.Select[tuple[Incident]]:
-    return sa.select(Incident).where(Incident.closed_at.is_(None), Incident.status != IncidentStatus.CLOSED)
-
-
 def open_incidents(session: Session, limit: int = MAX_INCIDENTS) -> tuple[list[IncidentLine], int]:
     """Open incidents, newest first, and how many more there are beyond ``limit``."""
-    rows = session.scalars(_open_query().order_by(Incident.created_at.desc(), Incident.id.desc())
-                           .limit(limit + 1)).all()
-    total = len(rows)
-    if total > limit:
-        total = session.scalar(sa.select(sa.func.count()).select_from(_open_query().subquery())) or 0
-    return [_line(i) for i in rows[:limit]], max(0, total - limit)
+    rows, total = numbers.open_incidents(session, IncidentStatus.CLOSED, limit)
+    return [_line(i) for i in rows], max(0, total - limit)
 
 
 def pages_waiting(session: Session, config: OrgConfig, user: str) -> list[PageWaiting]:
-    rows = session.execute(sa.select(Page, Incident).join(Incident, Incident.id == Page.incident_id)
-                           .where(Page.target_user == user, Page.status == PageStatus.PAGING)
-                           .order_by(Page.paged_at, Page.id).limit(MAX_ITEMS)).all()
+    rows = pages.waiting_on(session, user, PageStatus.PAGING, MAX_ITEMS)
     return [PageWaiting(p.id, p.role, p.attempt, as_utc(p.paged_at),
                         as_utc(p.paged_at) + paging.ack_timeout(config, i.level or i.proposed_level), _line(i))
             for p, i in rows]
@@ -124,8 +59,7 @@ def tasks_for(session: Session, config: OrgConfig, who: Who) -> list[Task]:
     tasks: list[Task] = []
     units = sorted({u for u, post in who.unit_posts if post in ("head", "deputy")})
     if units:
-        untriaged = session.scalars(_open_query().where(Incident.level.is_(None), Incident.unit_id.in_(units))
-                                    .order_by(Incident.created_at, Incident.id).limit(MAX_ITEMS)).all()
+        untriaged = numbers.untriaged(session, IncidentStatus.CLOSED, units, MAX_ITEMS)
         timeout = timedelta(seconds=config.routing.untriaged_timeout_seconds)
         tasks += [Task("triage", i.id, _line(i), as_utc(i.created_at) + timeout) for i in untriaged]
     drill = storage_drills.current(session)

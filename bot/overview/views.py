@@ -11,7 +11,7 @@ from typing import Any
 from bot.blockkit import ids
 from bot.blockkit.names import category_name, level_name, role_name
 from bot.drills.views import drill_item, status_name, unit_name, when
-from bot.overview.service import IncidentLine, Overview, PageWaiting, Task
+from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.procedure.config import Level, OrgConfig, Role
 from bot.procedure.status import PageStatus
 from bot.procedure.who import Who
-from storage import audit, roster
+from storage import audit, pages, roster
 from storage import work as queue
 from storage.models import Incident, Page
 
@@ -34,8 +33,7 @@ def page_role(session: Session, config: OrgConfig, incident: Incident, role: Rol
 
     `again` pages even so: a new question for the legal group deserves its own page.
     """
-    open_page = session.scalar(sa.select(Page).where(Page.incident_id == incident.id, Page.role == role.value,
-                                                     Page.status.in_([PageStatus.PAGING, PageStatus.ACKED])))
+    open_page = pages.of_role(session, incident.id, role, (PageStatus.PAGING, PageStatus.ACKED))
     if open_page is not None and attempt != "deputy" and not again:
         return None
     holders = roster.holders(session, role)
@@ -113,8 +111,7 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
     audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
                  data={"role": page.role, "target": page.target_user})
     above = _chain_above(Role(page.role))
-    others = session.scalars(sa.select(Page).where(Page.incident_id == page.incident_id,
-                                                   Page.status == PageStatus.PAGING, Page.id != page.id)).all()
+    others = pages.others(session, page, PageStatus.PAGING)
     for other in others:
         if other.role != page.role and not (other.attempt != "primary" and other.role in above):
             continue

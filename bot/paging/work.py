@@ -18,8 +18,7 @@ from bot.paging.views import page_message
 from bot.procedure.config import Role
 from bot.procedure.i18n import t
 from bot.warroom.service import refresh_card
-from bot.warroom.state import card_state
-from bot.warroom.work import incident_of, room_of
+from bot.warroom.state import card_state, incident_of, room_of
 from storage import audit
 from storage.models import Page
 

@@ -8,13 +8,14 @@ from bot.platform.chat import ChatError, ChatPort
 from bot.procedure.config import ConfigError, OrgConfig
 
 
-def _emails(value: Any) -> set[str]:
+def emails_in(value: Any) -> set[str]:
+    """Every e-mail address in a (nested) config value: the people Slack must resolve."""
     if isinstance(value, str):
         return {value} if "@" in value else set()
     if isinstance(value, dict):
-        return set().union(*(_emails(v) for v in value.values())) if value else set()
+        return set().union(*(emails_in(v) for v in value.values())) if value else set()
     if isinstance(value, list):
-        return set().union(*(_emails(v) for v in value)) if value else set()
+        return set().union(*(emails_in(v) for v in value)) if value else set()
     return set()
 
 
@@ -31,7 +32,7 @@ def _replace(value: Any, ids: dict[str, str]) -> Any:
 def resolve_people(config: OrgConfig, chat: ChatPort) -> OrgConfig:
     """The config with every person as a user id. An address Slack does not know stops the start, named."""
     people = config.model_dump(by_alias=True, include={"roles", "units"})
-    emails = sorted(_emails(people))
+    emails = sorted(emails_in(people))
     if not emails:
         return config
     ids: dict[str, str] = {}

@@ -71,7 +71,7 @@ class SlackWebApi:
             if resp.status_code >= 500:
                 raise Unavailable(f"http_{resp.status_code}") from None
             code = resp.get("error", "unknown_error") if isinstance(resp.data, dict) else "unknown_error"
-            raise _error(code)(code, method) from None
+            raise error_for(code)(code, method) from None
         except (SlackRequestError, OSError, TimeoutError) as exc:
             raise Unavailable("connection", f"{method}: {type(exc).__name__}") from None
 
@@ -90,7 +90,7 @@ class SlackWebApi:
             raise ChatError(f"upload_http_{response.status_code}")
 
 
-def _error(code: str) -> type[ChatError]:
+def error_for(code: str) -> type[ChatError]:
     """The port's error class for a Slack error code; the code itself is kept either way."""
     if code == "name_taken":
         return NameTaken
@@ -115,20 +115,20 @@ class SlackChat:
     def __init__(self, api: WebApi | WebClient) -> None:
         self.api: WebApi = SlackWebApi(api) if isinstance(api, WebClient) else api
 
-    def call(self, method: str, **args: Any) -> dict[str, Any]:
-        """A raw Web API call, for the adapter's own use: callers outside it speak the port's verbs."""
+    def _call(self, method: str, **args: Any) -> dict[str, Any]:
+        # Raw Web API calls stay inside the adapter: everyone else speaks the port's verbs.
         return self.api.call(method, **args)
 
     # Rooms
 
     def create_room(self, name: str) -> Room:
-        channel = self.call("conversations.create", name=name, is_private=False)["channel"]
+        channel = self._call("conversations.create", name=name, is_private=False)["channel"]
         return _room(channel)
 
     def find_room(self, name: str) -> Room | None:
         cursor = None
         while True:
-            page = self.call("conversations.list", exclude_archived=True, limit=200, types="public_channel",
+            page = self._call("conversations.list", exclude_archived=True, limit=200, types="public_channel",
                              **({"cursor": cursor} if cursor else {}))
             for channel in page.get("channels", []):
                 if channel.get("name") == name:
@@ -138,20 +138,20 @@ class SlackChat:
                 return None
 
     def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
-        self.call("conversations.setPurpose", channel=room, purpose=purpose)
-        self.call("conversations.setTopic", channel=room, topic=topic)
+        self._call("conversations.setPurpose", channel=room, purpose=purpose)
+        self._call("conversations.setTopic", channel=room, topic=topic)
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
         # force: invite everyone who can be invited even if some are already in (a retry, or an earlier group).
-        answer = self.call("conversations.invite", channel=room, users=",".join(users), force=True)
+        answer = self._call("conversations.invite", channel=room, users=",".join(users), force=True)
         return list(answer.get("errors", []))
 
     def join_room(self, room: str) -> None:
-        self.call("conversations.join", channel=room)
+        self._call("conversations.join", channel=room)
 
     def archive_room(self, room: str) -> None:
         try:
-            self.call("conversations.archive", channel=room)
+            self._call("conversations.archive", channel=room)
         except ChatError as exc:
             if exc.code != "already_archived":
                 raise
@@ -167,7 +167,7 @@ class SlackChat:
             if found is not None:
                 return Posted(room, found)
         where = {"thread_ts": thread} if thread else {}
-        answer = self.call("chat.postMessage", channel=room, text=message["text"], blocks=message["blocks"],
+        answer = self._call("chat.postMessage", channel=room, text=message["text"], blocks=message["blocks"],
                            metadata={"event_type": WORK_EVENT, "event_payload": {"work": key}},
                            unfurl_links=False, unfurl_media=False, **where)
         return Posted(str(answer["channel"]), str(answer["ts"]))
@@ -184,9 +184,9 @@ class SlackChat:
             if cursor:
                 args["cursor"] = cursor
             if thread:
-                history = self.call("conversations.replies", ts=thread, **args)
+                history = self._call("conversations.replies", ts=thread, **args)
             else:
-                history = self.call("conversations.history", **args)
+                history = self._call("conversations.history", **args)
             for msg in history.get("messages", []):
                 if ((msg.get("metadata") or {}).get("event_payload") or {}).get("work") == key:
                     return str(msg["ts"])
@@ -199,15 +199,15 @@ class SlackChat:
         # A first attempt posts to the user id (Slack opens the DM); a retry needs the DM's id to search it.
         channel = user
         if retry:
-            channel = self.call("conversations.open", users=user)["channel"]["id"]
+            channel = self._call("conversations.open", users=user)["channel"]["id"]
         return self.post_once(key, channel, message, retry=retry)
 
     def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
-        self.call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
+        self._call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
 
     def pin(self, room: str, ts: str) -> None:
         try:
-            self.call("pins.add", channel=room, timestamp=ts)
+            self._call("pins.add", channel=room, timestamp=ts)
         except ChatError as exc:
             if exc.code != "already_pinned":
                 raise
@@ -218,21 +218,21 @@ class SlackChat:
         a channel or a thread. A retry first looks for a file of that name there, so it is never shared twice."""
         if retry:
             if thread:
-                found = self.call("conversations.replies", channel=room, ts=thread, limit=200)
+                found = self._call("conversations.replies", channel=room, ts=thread, limit=200)
             else:
-                found = self.call("conversations.history", channel=room, limit=100)
+                found = self._call("conversations.history", channel=room, limit=100)
             for msg in found.get("messages", []):
                 for file in msg.get("files") or []:
                     if file.get("name") == name:
                         return Uploaded(file.get("id"), name, already=True)
-        answer = self.call("files.getUploadURLExternal", filename=name, length=len(content))
+        answer = self._call("files.getUploadURLExternal", filename=name, length=len(content))
         self.api.send_file(answer["upload_url"], content)
         where: dict[str, Any] = {"channel_id": room}
         if thread:
             where["thread_ts"] = thread
         if comment:
             where["initial_comment"] = comment
-        done = self.call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}], **where)
+        done = self._call("files.completeUploadExternal", files=[{"id": answer["file_id"], "title": title}], **where)
         return Uploaded(answer["file_id"], name, files=tuple(f.get("id") for f in done.get("files", [])))
 
     # People
@@ -243,7 +243,7 @@ class SlackChat:
         return _person(api.call("users.info", user=user, include_locale=True)["user"])
 
     def person_by_email(self, email: str) -> Person:
-        return _person(self.call("users.lookupByEmail", email=email)["user"])
+        return _person(self._call("users.lookupByEmail", email=email)["user"])
 
 
 def _room(channel: dict[str, Any]) -> Room:

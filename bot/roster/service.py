@@ -7,7 +7,7 @@ so the next page already reaches the new holder.
 
 Who may hand a seat over: its current holder (the primary hands over the primary seat, the deputy the deputy
 seat) or the executive secretary (holder or deputy). A later config reload leaves the handover alone unless the
-config changes that very seat (see ``bot.roster``)."""
+config changes that very seat (see ``bot.roster.sync``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import re
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
@@ -130,13 +129,7 @@ def may_hand_over(who: Who, target: Target) -> bool:
 
 
 def _current(session: Session, target: Target) -> RoleAssignment | None:
-    query = sa.select(RoleAssignment).where(
-        RoleAssignment.role == target.role,
-        RoleAssignment.seat == target.seat,
-        RoleAssignment.ended_at.is_(None),
-        RoleAssignment.unit_id.is_(None) if target.unit_id is None else RoleAssignment.unit_id == target.unit_id,
-    )
-    return session.scalar(query.with_for_update())
+    return storage_roster.seat(session, target.role, target.unit_id, target.seat, lock=True)
 
 
 def hand_over(session: Session, who: Who, target: Target, to_user: str, now: datetime) -> Handed:

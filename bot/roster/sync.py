@@ -5,7 +5,7 @@ current holders and, for each difference, ends the old assignment and starts a n
 writing one audit entry per change. Loading the same config again changes and records nothing, so every replica
 can load it on start.
 
-Precedence between the config and a handover made in Slack (``bot.handover``): the later change wins. Each load
+Precedence between the config and a handover made in Slack (``bot.roster.service``): the later change wins. Each load
 that changes anything records the seats the config named (``roster.config_loaded``); the next load touches only
 the seats whose config value changed since then. So reloading an unchanged config never undoes a Slack handover,
 while editing a seat in the config does replace whoever holds it now.

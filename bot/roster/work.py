@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.blockkit.blocks import text_message
 from bot.delivery.job import GiveUp, Job
+from bot.delivery.kinds import WorkKind
 from bot.procedure.i18n import t
 from bot.roster.state import Target
 from bot.roster.views import seat_name
@@ -27,8 +29,7 @@ def notify(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     text = t(key, lang, seat=seat, by=p["by"], to=p["to"], previous=p.get("from") or "—")
     if key == "handover.dm.new" and p.get("from"):
         text += "\n" + t("handover.dm.from", lang, previous=p["from"])
-    message = {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+    return services.chat.direct_message_once(job.key, user, text_message(text), retry=job.retried).record()
 
 
-EXECUTORS = {"roster.handover.notify": notify}
+EXECUTORS = {WorkKind.ROSTER_HANDOVER_NOTIFY: notify}

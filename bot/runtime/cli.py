@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reload_config(args: argparse.Namespace, settings: Settings) -> int:
     """`crisisbot config reload`: what every start does, on demand; each change is printed and audited."""
-    from bot.platform.directory import _emails, resolve_people
+    from bot.platform.directory import emails_in, resolve_people
     from bot.platform.services import utcnow
     from bot.platform.slack import SlackChat, make_client
     from bot.runtime.compose import describe_change, load_roster
@@ -105,7 +105,7 @@ def _reload_config(args: argparse.Namespace, settings: Settings) -> int:
     if settings.slack_bot_token is not None:  # e-mail addresses in the config become Slack user ids
         client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
         config = resolve_people(config, SlackChat(client))
-    elif _emails(config.model_dump(by_alias=True, include={"roles", "units"})):
+    elif emails_in(config.model_dump(by_alias=True, include={"roles", "units"})):
         print("crisisbot: the config names people by e-mail address; set SLACK_BOT_TOKEN so Slack can resolve "
               "them (users.lookupByEmail)", file=sys.stderr)
         return 2

@@ -76,7 +76,7 @@ def load_roster(engine: Engine, config: OrgConfig, now: datetime) -> list[Roster
     """Load the roster from the config as actor ``config`` (at start and on ``crisisbot config reload``).
 
     Only seats whose config value changed since the last load are touched, so a handover made in Slack stays
-    until the config itself changes that seat (bot/roster.py). Every change is in the audit trail and the log.
+    until the config itself changes that seat (bot/roster/sync.py). Every change is in the audit trail and the log.
     """
     with db.session_factory(engine)() as session, session.begin():
         changes = sync_roster(session, config, actor="config", now=now)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.delivery.job import Job, NotReady, subject
 from bot.handling import state as handling
 from bot.procedure.config import OrgConfig, Role
-from storage import roster
-from storage.models import Incident, Page
+from storage import pages, roster
+from storage.models import Incident
+
+if TYPE_CHECKING:
+    from bot.platform.services import Services
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,26 @@ def card_state(session: Session, incident: Incident, config: OrgConfig | None = 
     for role in ROLE_ORDER:
         h = roster.holders(session, role)
         holders[role] = (h.primary, h.deputy)
-    pages = session.scalars(sa.select(Page).where(Page.incident_id == incident.id).order_by(Page.id)).all()
+    sent = pages.of_incident(session, incident.id)
     return CardState(
         incident.id, incident.number, incident.title, incident.category, incident.subtype, incident.level,
         incident.proposed_level, incident.status, incident.step, incident.unit_id, incident.reporter,
         incident.channel_id, holders,
         tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
-                       p.escalated_at) for p in pages),
+                       p.escalated_at) for p in sent),
         handling.state(session, config, incident) if config is not None else None,
     )
+
+
+def incident_of(session: Session, job: Job) -> Incident:
+    """The incident a job is about (its id in ``job.payload["incident"]``); GiveUp if it is gone."""
+    return subject(session, Incident, job, "incident")
+
+
+def room_of(services: Services, job: Job) -> str:
+    """The war room's channel of a job's incident; NotReady until the room is open (the job retries shortly)."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        if not incident.channel_id:
+            raise NotReady("the war room is not open yet")
+        return incident.channel_id

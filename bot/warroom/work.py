@@ -9,26 +9,19 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from bot.blockkit.blocks import text_message
 from bot.blockkit.names import category_name, level_name
-from bot.delivery.job import GiveUp, Job, NotReady, subject
+from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import InvalidName, NameTaken, Room
 from bot.procedure.i18n import t
 from bot.procedure.text import escape
-from bot.warroom.state import card_state
+from bot.warroom.state import card_state, incident_of, room_of
 from bot.warroom.views import incident_card
 from storage import audit
-from storage.models import Incident
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
-
-
-def incident_of(session: Session, job: Job) -> Incident:
-    return subject(session, Incident, job, "incident")
 
 
 def channel_slug(number: str, title: str, ascii_only: bool = False) -> str:
@@ -85,14 +78,6 @@ def _adopt(services: Services, name: str, number: str) -> Room | None:
     if room is None:
         return None
     return room if room.purpose.startswith(number) or not room.purpose else None
-
-
-def room_of(services: Services, job: Job) -> str:
-    with services.sessions() as session:
-        incident = incident_of(session, job)
-        if not incident.channel_id:
-            raise NotReady("the war room is not open yet")
-        return incident.channel_id
 
 
 def invite(services: Services, job: Job, now: datetime) -> dict[str, Any]:

@@ -336,8 +336,8 @@ def test_a_repeated_triage_submission_has_no_second_effect(stack):
 
 def test_a_resolved_incident_is_not_triaged_again(stack):
     from bot.incidents import service
-    from bot.procedure import errors as service_errors
     from bot.procedure.config import Level
+    from bot.procedure.errors import NotAllowed
     from bot.procedure.who import who_from_config
 
     report(stack, "U0000INSH", "medium")
@@ -348,7 +348,7 @@ def test_a_resolved_incident_is_not_triaged_again(stack):
     with stack.bot.services.sessions() as s, s.begin():
         found = s.get(Incident, incident(stack).id)
         executive = who_from_config(stack.bot.services.config, "U0000EXEC")
-        with pytest.raises(service_errors.NotAllowed):
+        with pytest.raises(NotAllowed):
             service.set_level(s, stack.bot.services.config, executive, found, Level.HIGH, None, stack.clock())
     from bot.warroom.state import card_state
     from bot.warroom.views import incident_card

@@ -1,4 +1,4 @@
-"""Bot processes for the reliability suites: `python -m bot.cli serve` against a sandbox in the test process.
+"""Bot processes for the reliability suites: `python -m bot.runtime.cli serve` against a sandbox in the test process.
 
 Each process is a real replica: its own interpreter, scheduler, worker id and database connections. Tests kill
 them with SIGKILL (no clean-up runs) and start them again on the same database and port.

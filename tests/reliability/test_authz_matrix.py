@@ -1,6 +1,6 @@
 """Authorization matrix: every action × every role, allowed exactly where the procedure allows it.
 
-Decided in the services (bot/incidents.py, bot/paging.py, bot/drills.py, bot/handling.py, bot/handover.py), so the
+Decided in the services (bot/incidents, bot/paging, bot/drills, bot/handling and bot/roster's service.py), so the
 matrix goes through them: the roster is loaded from the shipped Keelung config into a real database, and each
 person's standing comes from it as it does for a Slack request (`Services.who`). State-changing actions (set level,
 mark handled, the handling steps, handover…) run the service itself on a fresh incident and must raise `NotAllowed`
@@ -23,8 +23,8 @@ from bot.drills import service as drills
 from bot.handling import service as handling
 from bot.incidents import service as incidents
 from bot.paging import service as paging
-from bot.procedure import errors as incidents_errors
 from bot.procedure.config import Level, load_config
+from bot.procedure.errors import NotAllowed
 from bot.procedure.who import Who, who_from_assignments
 from bot.roster import service as handover
 from bot.roster import state as handover_state
@@ -205,31 +205,31 @@ def allowed(session: Session, action: str, person: Who) -> bool:
     if action in SEATS:
         try:
             handover.hand_over(session, person, SEATS[action], "U0000NEWP", NOW)
-        except incidents_errors.NotAllowed:
+        except NotAllowed:
             return False
         return True
     if action == "roster view":
         try:
             handover.roster_data(session, person)
-        except incidents_errors.NotAllowed:
+        except NotAllowed:
             return False
         return True
     if action not in LEGACY:
         try:
             _handling(session, action, person)
-        except incidents_errors.NotAllowed:
+        except NotAllowed:
             return False
         return True
     if action == "set level":
         try:
             incidents.set_level(session, CONFIG, person, _incident(session, None), Level.MEDIUM, None, NOW)
-        except incidents_errors.NotAllowed:
+        except NotAllowed:
             return False
         return True
     if action == "mark handled":
         try:
             incidents.mark_handled(session, CONFIG, person, _incident(session, "low"), NOW)
-        except incidents_errors.NotAllowed:
+        except NotAllowed:
             return False
         return True
     if action == "acknowledge a page":
@@ -300,6 +300,6 @@ def test_handling_and_roster_matrix(roster: Session, group: str) -> None:
 def test_the_refused_draw_changes_nothing(roster: Session) -> None:
     import random
 
-    with pytest.raises(incidents_errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         drills.draw(roster, CONFIG, "U0000INS1", NOW, random.Random(1), who=who(roster, "U0000INS1"))
     assert storage_drills.by_period(roster, drills.period_of(NOW, CONFIG)) is None

@@ -1,4 +1,4 @@
-"""The drill lottery (bot.lottery): pure, deterministic, fair and recomputable."""
+"""The drill lottery (bot.drills.lottery): pure, deterministic, fair and recomputable."""
 
 from __future__ import annotations
 

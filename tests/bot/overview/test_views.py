@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
-from bot.overview.service import IncidentLine, Overview, PageWaiting, Task, parse_number
+from bot.overview.service import parse_number
+from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.overview.views import home_view, list_message
 from bot.procedure.commands import available
 from bot.procedure.config import EXAMPLE_CONFIG, load_config, parse_config

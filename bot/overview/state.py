@@ -1,0 +1,64 @@
+"""The overview's read models: an incident in a list, a page waiting on a person, a task, a deadline, the whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.drills.state import DrillState
+from bot.procedure.who import Who
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    id: int
+    number: str
+    title: str
+    level: str | None
+    proposed_level: str | None
+    status: str
+    step: str | None
+    unit_id: str | None
+    channel_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PageWaiting:
+    """An unacknowledged page to this person, and when it escalates if nobody answers."""
+
+    page_id: int
+    role: str
+    attempt: str
+    paged_at: datetime
+    escalates_at: datetime
+    incident: IncidentLine
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something the procedure waits on this person for. ``kind``: triage, drill_plan, drill_report,
+    drill_evaluate, drill_approve. ``ref`` is the incident, drill or evaluation id the button needs."""
+
+    kind: str
+    ref: int
+    incident: IncidentLine | None = None
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # page_escalates, triage_timeout, drill_window, drill_due
+    at: datetime
+    label: str  # an incident number or a drill period
+
+
+@dataclass(frozen=True)
+class Overview:
+    who: Who
+    incidents: tuple[IncidentLine, ...]
+    more_incidents: int
+    pages: tuple[PageWaiting, ...]
+    tasks: tuple[Task, ...]
+    drill: DrillState | None
+    deadlines: tuple[Deadline, ...]
