@@ -20,9 +20,9 @@ from bot.handling import service, views
 from bot.handling import state as service_state
 from bot.platform.services import Services
 from bot.procedure import errors as service_errors
-from bot.procedure import status as service_status
 from bot.procedure.errors import InvalidInput, NotAllowed
 from bot.procedure.i18n import Lang, t
+from bot.procedure.status import ACTIVE, FINISHED
 from bot.procedure.text import clean
 from bot.procedure.who import Who
 from handlers import kit
@@ -67,7 +67,7 @@ def _open_view(services: Services, body: dict[str, Any], client: WebClient, resp
         incident = session.get(Incident, incident_id)
         if incident is None:
             answer = t("incident.not_found", lang)
-        elif active and incident.status not in service_status.ACTIVE:
+        elif active and incident.status not in ACTIVE:
             answer = t("handling.closed", lang)
         else:
             try:
@@ -373,7 +373,7 @@ def on_case_file_open(ack: Ack, body: dict[str, Any], client: WebClient, respond
     ack()
 
     def build(sv: Services, session: Session, inc: Incident, lang: Lang) -> dict[str, Any]:
-        if inc.status not in ("resolved", "closed"):
+        if inc.status not in FINISHED:
             raise service_errors.Closed("casefile.not_resolved")
         latest = service_incidents.latest_case_file(session, inc.id)
         return views.case_file_modal(inc.id, inc.number, inc.title, dict(latest.data) if latest else {},
@@ -449,10 +449,10 @@ def on_update_command(services: Services, client: WebClient, respond: Respond, u
         incident = service_incidents.by_channel(session, channel)
         if incident is None:
             answer = t("update.not_war_room", lang)
-        elif incident.status not in service_status.ACTIVE:
+        elif incident.status not in ACTIVE:
             answer = t("handling.closed", lang)
         elif not service.may(who, "update", incident, services.config):
-            answer = t("refusal", lang, action=t("action.update", lang), allowed=t("allowed.update", lang))
+            answer = kit.refusal(NotAllowed("action.update", "allowed.update"), lang)
         else:
             view = views.update_modal(incident.id, incident.number, incident.title, lang)
     if view is None:

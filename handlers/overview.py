@@ -11,9 +11,10 @@ from bot.overview import service
 from bot.overview.views import home_view, list_message, status_message
 from bot.platform.services import Services
 from bot.procedure import commands
-from bot.procedure.errors import NotAllowed
+from bot.procedure.errors import NotAllowed, NotFound
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
+from handlers import kit
 from handlers.kit import ephemeral
 
 
@@ -29,8 +30,7 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     """`/crisis list` or `/crisis status <number>`, after the ack."""
     lang, who, now, config = services.lang_of(user), services.who(user), services.clock(), services.config
     if not service.may_view(who):
-        return ephemeral(respond, t("refusal", lang, action=t("action.incident_status", lang),
-                                     allowed=t("allowed.team", lang)))
+        return kit.refuse(respond, lang, "action.incident_status", "allowed.team")
     if key == "list":
         with services.sessions() as session:
             data = service.overview(session, config, who, now)
@@ -41,8 +41,8 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     try:
         with services.sessions() as session:
             state = service.incident_status(session, who, number)
-    except service.NoSuchIncident:
+    except NotFound:
         return ephemeral(respond, t("incident.not_found", lang) + f" ({escape(clip(number, 20))})")
     except NotAllowed as exc:
-        return ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
+        return ephemeral(respond, kit.refusal(exc, lang))
     return respond(**status_message(state, config, lang), replace_original=False)

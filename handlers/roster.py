@@ -10,7 +10,7 @@ from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
 from bot.roster import service
 from bot.roster.views import handed_text, roster_message, seat_name
-from handlers.kit import ephemeral
+from handlers.kit import ephemeral, refusal
 from storage import roster
 
 
@@ -22,7 +22,7 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
             with services.sessions() as session:
                 data = service.roster_data(session, who)
         except service.NotAllowed as exc:
-            return ephemeral(respond, t("refusal", lang, action=t(exc.action, lang), allowed=t(exc.allowed, lang)))
+            return ephemeral(respond, refusal(exc, lang))
         return respond(**roster_message(data, config, lang), replace_original=False)
     try:
         target, to_user = service.parse(" ".join(args))

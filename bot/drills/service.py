@@ -22,7 +22,7 @@ from bot.delivery.kinds import WorkKind
 from bot.drills import lottery
 from bot.drills.state import Drawn, Filed, Plan, Verification
 from bot.procedure.config import OrgConfig, Role
-from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
+from bot.procedure.errors import Closed, InvalidInput, NotAllowed, NotFound
 from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus
 from bot.procedure.who import Who
 from storage import audit, roster
@@ -35,11 +35,12 @@ from storage.types import as_utc
 REMINDER_HOUR = 9  # reminders go out at 09:00 in the organisation's time zone
 
 
-class AlreadyDrawn(Exception):
+class AlreadyDrawn(Closed):
     """This period has its draw already (one draw per period, whatever the restarts or replicas)."""
 
     def __init__(self, drill_id: int, period: str, unit_id: str) -> None:
-        super().__init__(f"{period} was drawn already: {unit_id} (drill {drill_id})")
+        super().__init__("drill.already_drawn")
+        self.args = (f"{period} was drawn already: {unit_id} (drill {drill_id})",)
         self.drill_id, self.period, self.unit_id = drill_id, period, unit_id
 
 

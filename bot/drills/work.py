@@ -19,9 +19,9 @@ from bot.drills import state as drills_state
 from bot.drills import views
 from bot.drills.state import DrillState
 from bot.platform.chat import NotInRoom
-from bot.procedure import errors as drills_errors
 from bot.procedure.config import Role
 from bot.procedure.cron import cron_trigger
+from bot.procedure.errors import NotFound
 from bot.procedure.i18n import t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, roster
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 def _drill(session: Session, job: Job) -> Drill:
     try:
         return drills.get(session, int(job.payload["drill"]))
-    except drills_errors.NotFound:
+    except NotFound:
         raise GiveUp(f"drill {job.payload['drill']} does not exist") from None
 
 
@@ -213,7 +213,7 @@ def render(session: Session, services_config: Any, doc: str, row_id: int) -> tup
     if doc == "report":
         report = session.get(DrillReport, row_id)
         if report is None:
-            raise drills_errors.NotFound(f"drill report {row_id}")
+            raise NotFound(f"drill report {row_id}")
         drill = drills.get(session, report.drill_id)
         content = drill_docs.report_docx(services_config, drill_dict(drill), dict(report.data), report.version,
                                          report.submitted_by, report.submitted_at)
@@ -221,7 +221,7 @@ def render(session: Session, services_config: Any, doc: str, row_id: int) -> tup
         return name, f"{drill_docs.ANNEX_TITLE[0]} {drill.period} v{report.version}", content
     evaluation = session.get(DrillEvaluation, row_id)
     if evaluation is None:
-        raise drills_errors.NotFound(f"drill evaluation {row_id}")
+        raise NotFound(f"drill evaluation {row_id}")
     drill = drills.get(session, evaluation.drill_id)
     report = session.get(DrillReport, evaluation.report_id) if evaluation.report_id else None
     content = drill_docs.evaluation_docx(services_config, drill_dict(drill), {

@@ -20,7 +20,7 @@ from bot.handling.state import CASE_FIELDS, plans, statements, step_lines, step_
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role, Step
 from bot.procedure.errors import Closed, InvalidInput, NotAllowed
-from bot.procedure.status import ACTIVE
+from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus
 from bot.procedure.text import escape
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
@@ -252,7 +252,7 @@ def arm_update_reminder(session: Session, config: OrgConfig, incident: Incident,
                         delay: timedelta | None = None) -> None:
     """(Re)start the status-update timer: the unit head is reminded if no update comes in for an interval."""
     queue.cancel(session, now, key_prefix=f"incident:{incident.id}:update-remind:")
-    if incident.status != "open":
+    if incident.status != IncidentStatus.OPEN:
         return
     due = now + (delay or update_interval(config, incident))
     # A fresh key each time: the cancelled timer's key must not swallow the new one (enqueue ignores a known key).
@@ -338,7 +338,7 @@ def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incid
     """Invite and page the legal group (primary, then deputy) with the question as the page's context."""
     if not who.known:
         raise NotAllowed("action.legal", "allowed.legal")
-    if incident.status == "closed":
+    if incident.status == IncidentStatus.CLOSED:
         raise Closed("handling.closed")
     _record(session, who, incident, "legal.requested", now, {"question": question})
     invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
@@ -353,7 +353,7 @@ def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incid
 def answer_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str,
                  now: datetime) -> None:
     require(who, "legal_answer", incident, config)
-    if incident.status == "closed":
+    if incident.status == IncidentStatus.CLOSED:
         raise Closed("handling.closed")
     event = _record(session, who, incident, "legal.answered", now, {"text": text})
     _post(session, incident, now, "legal.answer_room", {"user": who.user, "text": escape(text)}, f"legal:{event.id}")
@@ -389,7 +389,7 @@ def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, n
     require(who, "resolve", incident, config)
     _active(incident)
     previous = incident.status
-    incident.status = "resolved"
+    incident.status = IncidentStatus.RESOLVED
     _record(session, who, incident, "incident.resolved", now, {"previous": previous})
     cancel_reminders(session, incident, now, (WorkKind.UPDATE_REMIND, WorkKind.OBSERVE_REMIND, WorkKind.TRIAGE_TIMEOUT,
                                             WorkKind.PAGE_ESCALATE))
@@ -410,7 +410,7 @@ def submit_case_file(session: Session, config: OrgConfig, who: Who, incident: In
     """A new version of the case file. The first one closes the incident: every reminder stops, the compiled file
     is posted to the war room, and the room is archived after `routing.archive_after_hours`."""
     require(who, "case_file", incident, config)
-    if incident.status not in ("resolved", "closed"):
+    if incident.status not in FINISHED:
         raise Closed("casefile.not_resolved")
     version = (incidents.latest_case_version(session, incident.id) or 0) + 1
     row = CaseFile(incident_id=incident.id, version=version, data=parse_case_file(data), submitted_by=who.user,
@@ -418,8 +418,8 @@ def submit_case_file(session: Session, config: OrgConfig, who: Who, incident: In
     session.add(row)
     session.flush()
     _record(session, who, incident, "casefile.submitted", now, {"version": version})
-    if incident.status == "resolved":
-        incident.status, incident.closed_at, incident.step = "closed", now, "done"
+    if incident.status == IncidentStatus.RESOLVED:
+        incident.status, incident.closed_at, incident.step = IncidentStatus.CLOSED, now, "done"
         audit.record(session, "crisisbot", "incident.closed", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"case_file_version": version})
         cancel_reminders(session, incident, now)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.procedure.config import OrgConfig, Step
+from bot.procedure.status import FINISHED
 from storage import audit, incidents
 from storage.models import AuditEvent, Incident
 
@@ -95,7 +96,7 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
     return HandlingState(
         lines, current, latest_plan, sum(1 for s in drafted.values() if s["status"] == "pending"),
         sum(1 for s in drafted.values() if s["status"] == "released"), max(updates) if updates else None,
-        incident.status in ("resolved", "closed"), version)
+        incident.status in FINISHED, version)
 
 
 def legal_question(session: Session, incident_id: int) -> str | None:

@@ -11,7 +11,7 @@ from bot.blockkit.blocks import button, input_block, option, plain
 from bot.blockkit.names import responsible_names, short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
-from bot.procedure.status import ACTIVE
+from bot.procedure.status import ACTIVE, FINISHED
 from bot.procedure.text import clip, escape
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def handling_blocks(incident_id: int, status: str, handling: HandlingState, conf
             _menu(ids.HANDLING_MENU_MORE, incident_id, MENU_MORE, lang),
             {"type": "button", "action_id": ids.RESOLVE, "value": str(incident_id), "style": "danger",
              "text": plain(t("button.resolve", lang))}]
-    elif status in ("resolved", "closed"):
+    elif status in FINISHED:
         elements.append({"type": "button", "action_id": ids.CASEFILE_OPEN, "value": str(incident_id),
                          "style": "primary", "text": plain(t("button.case_file", lang))})
     if elements:

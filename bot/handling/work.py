@@ -18,6 +18,7 @@ from bot.handling.casefile import render
 from bot.handling.views import plan_message, statement_message
 from bot.procedure.config import Role
 from bot.procedure.i18n import t
+from bot.procedure.status import IncidentStatus
 from bot.procedure.text import escape
 from bot.warroom.state import incident_of, room_of
 from storage import audit, roster
@@ -119,7 +120,7 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
     """No status update for an interval: remind the incident's lead (the unit head), then arm the next one."""
     with services.sessions() as session:
         incident = incident_of(session, job)
-        if incident.status != "open":
+        if incident.status != IncidentStatus.OPEN:
             return {"skipped": incident.status}
         posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
         lead = (posts.head or posts.deputy) if posts else roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
@@ -139,7 +140,7 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
                      at=now, data={"target": lead})
         this = queue.get(session, job.key)
         # An update or a snooze while this DM was in flight cancelled this timer and armed its own: do not double.
-        if incident.status == "open" and this is not None and this.cancelled_at is None:
+        if incident.status == IncidentStatus.OPEN and this is not None and this.cancelled_at is None:
             interval = handling.update_interval(services.config, incident)
             # after downtime, one reminder now and the next a full interval later, not a burst to catch up
             due = max(job.due_at, now) + interval
@@ -153,7 +154,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
     """Daily until the case file is in: DM the unit's head and deputy with the button."""
     with services.sessions() as session:
         incident = incident_of(session, job)
-        if incident.status != "resolved":
+        if incident.status != IncidentStatus.RESOLVED:
             return {"skipped": incident.status}
         posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
         number, title, incident_id = incident.number, incident.title, incident.id
@@ -166,7 +167,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
     n = int(job.payload.get("n", 1)) + 1
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job)
-        if incident.status == "resolved":
+        if incident.status == IncidentStatus.RESOLVED:
             queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:{n}",
                           max(job.due_at, now) + timedelta(hours=services.config.routing.case_file_reminder_hours),
                           {"incident": incident.id, "n": n}, incident.id)

@@ -14,7 +14,7 @@ from bot.incidents.state import LEVEL_ORDER, Report, Reported
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
 from bot.procedure.errors import NotAllowed
-from bot.procedure.status import ACTIVE
+from bot.procedure.status import ACTIVE, IncidentStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
 from storage import audit, incidents, roster
@@ -43,7 +43,7 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
     incident = Incident(
         number=number, year=year, seq=seq, category=data.category, subtype=data.subtype,
         level=data.proposed_level.value if triaged else None, proposed_level=data.proposed_level.value,
-        status="open", step="identify", unit_id=data.unit_id, reporter=who.user, title=data.title,
+        status=IncidentStatus.OPEN, step="identify", unit_id=data.unit_id, reporter=who.user, title=data.title,
         description=data.description, occurred_at=data.occurred_at, location=data.location or None,
         impact=data.impact or None, flags=data.flags, submission_key=submission_key,
         triaged_at=now if triaged else None, triaged_by=who.user if triaged else None, created_at=now,
@@ -123,9 +123,9 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
 
 def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
     """§5 low level: the unit handled it. Report to the executive secretary, then remind the unit to observe."""
-    if incident.level != Level.LOW.value or incident.status != "open" or not who.heads(incident.unit_id):
+    if incident.level != Level.LOW.value or incident.status != IncidentStatus.OPEN or not who.heads(incident.unit_id):
         raise NotAllowed("action.handled", "allowed.handled")
-    incident.status, incident.updated_at = "observing", now
+    incident.status, incident.updated_at = IncidentStatus.OBSERVING, now
     audit.record(session, who.user, "incident.handled", "incident", incident.id, incident_id=incident.id, at=now)
     key = f"incident:{incident.id}"
     payload = {"incident": incident.id, "user": who.user}

@@ -14,6 +14,7 @@ from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
 from bot.procedure.i18n import t
+from bot.procedure.status import IncidentStatus
 from bot.procedure.text import escape
 from bot.warroom.service import refresh_card
 from bot.warroom.state import card_state, incident_of, room_of
@@ -83,7 +84,7 @@ def observation_reminder(services: Services, job: Job, now: datetime) -> dict[st
     """Remind the unit to post how a handled low-level incident develops; none once it has moved on."""
     with services.sessions() as session:
         incident = incident_of(session, job)
-        if incident.status != "observing":
+        if incident.status != IncidentStatus.OBSERVING:
             return {"skipped": incident.status}
         posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
         number = incident.number

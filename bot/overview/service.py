@@ -15,7 +15,7 @@ from bot.drills.state import DrillState
 from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
-from bot.procedure.errors import NotAllowed
+from bot.procedure.errors import NotAllowed, NotFound
 from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus, IncidentStatus, PageStatus
 from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
@@ -96,10 +96,6 @@ def overview(session: Session, config: OrgConfig, who: Who, now: datetime) -> Ov
     return Overview(who, tuple(lines), more, tuple(pages), tuple(tasks), drill, tuple(upcoming))
 
 
-class NoSuchIncident(Exception):
-    """No incident has that number."""
-
-
 def parse_number(text: str, now: datetime, config: OrgConfig) -> str | None:
     """``2026-0007``, or ``7`` / ``0007`` / ``#7`` for this year (in the organisation's time zone)."""
     raw = text.strip().lstrip("#")
@@ -117,5 +113,5 @@ def incident_status(session: Session, who: Who, number: str) -> CardState:
         raise NotAllowed("action.incident_status", "allowed.team")
     incident = numbers.by_number(session, number)
     if incident is None:
-        raise NoSuchIncident(number)
+        raise NotFound(f"incident {number}")
     return card_state(session, incident)

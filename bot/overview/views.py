@@ -15,6 +15,7 @@ from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
+from bot.procedure.status import PageStatus
 from bot.procedure.text import clip, escape
 from bot.procedure.who import Who
 from bot.warroom.state import CardState
@@ -170,13 +171,13 @@ def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
     for p in state.pages:
         values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
                   "at": when(p.paged_at, config, fmt)}
-        if p.status == "acked":
+        if p.status == PageStatus.ACKED:
             values.update(user=p.acked_by or p.target, at=when(p.acked_at, config, fmt))
             lines.append(t("card.page_acked", lang, **values))
-        elif p.status == "escalated":
+        elif p.status == PageStatus.ESCALATED:
             values.update(at=when(p.escalated_at, config, fmt))
             lines.append(t("card.page_escalated", lang, **values))
-        elif p.status == "superseded":
+        elif p.status == PageStatus.SUPERSEDED:
             lines.append(t("card.page_superseded", lang, **values))
         else:
             lines.append(t("card.page_open", lang, **values))

@@ -4,15 +4,21 @@ names); handlers turn them into the reader's language and Slack's inline modal e
 from __future__ import annotations
 
 
-class InvalidInput(Exception):
-    """Inline errors for a modal: block id → message in the reader's language."""
+class Refusal(Exception):
+    """The procedure says no. Areas may refine these four with their own facts, never add a fifth kind."""
+
+
+class InvalidInput(Refusal):
+    """What was entered cannot be used: field → problem. A service names its own fields and gives text keys
+    (``{"category": "drill.error.same_category"}``); a form reader gives block ids and the reader's words. The
+    handler shows them inline (`bot.blockkit.forms.inline_errors`)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refusal):
     """The procedure does not give this person this action; `action` and `allowed` are i18n keys."""
 
     def __init__(self, action: str, allowed: str) -> None:
@@ -21,7 +27,7 @@ class NotAllowed(Exception):
         self.allowed = allowed
 
 
-class Closed(Exception):
+class Closed(Refusal):
     """The incident is no longer in this state (already resolved or closed); `reason` is an i18n key."""
 
     def __init__(self, reason: str) -> None:
@@ -29,5 +35,5 @@ class Closed(Exception):
         self.reason = reason
 
 
-class NotFound(Exception):
-    """No such drill (or evaluation)."""
+class NotFound(Refusal):
+    """No such incident, drill, evaluation or seat; the message says which."""

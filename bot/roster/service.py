@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import ChatError, ChatPort
 from bot.procedure.config import Role
-from bot.procedure.errors import NotAllowed
+from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
 from bot.procedure.who import Who
 from bot.roster.state import Handed, RosterData, Target, UnitRow
 from storage import audit
@@ -60,19 +60,24 @@ UNIT_DEPUTY_WORDS = frozenset({"deputy", "代理人", "職務代理人", "主管
 MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 
 
-class Usage(Exception):
+class Usage(InvalidInput):
     """The text does not name a seat and one person; the handler shows the usage."""
 
+    def __init__(self, text: str = "") -> None:
+        super().__init__({"text": "handover.usage"})
+        self.args = (text,)
 
-class UnknownSeat(Exception):
+
+class UnknownSeat(NotFound):
     """The seat does not exist (an unknown or retired unit)."""
 
 
-class InvalidTarget(Exception):
+class InvalidTarget(InvalidInput):
     """The person cannot take the seat; ``key`` is the i18n key of the reason."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(key)
+        super().__init__({"person": key})
+        self.args = (key,)
         self.key = key
 
 

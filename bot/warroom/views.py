@@ -11,7 +11,7 @@ from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import handling_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
-from bot.procedure.status import ACTIVE
+from bot.procedure.status import ACTIVE, IncidentStatus, PageStatus
 from bot.procedure.text import clip, escape
 from bot.warroom.state import CardState
 
@@ -40,13 +40,13 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
     for p in state.pages:
         values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
                   "at": short_time(p.paged_at, config)}
-        if p.status == "acked":
+        if p.status == PageStatus.ACKED:
             values.update(user=p.acked_by or p.target, at=short_time(p.acked_at, config))
             pages.append(t("card.page_acked", lang, **values))
-        elif p.status == "escalated":
+        elif p.status == PageStatus.ESCALATED:
             values.update(at=short_time(p.escalated_at, config))
             pages.append(t("card.page_escalated", lang, **values))
-        elif p.status == "superseded":
+        elif p.status == PageStatus.SUPERSEDED:
             pages.append(t("card.page_superseded", lang, **values))
         else:
             pages.append(t("card.page_open", lang, **values))
@@ -65,7 +65,7 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
             {"type": "button", "action_id": ids.REQUEST_LEGAL, "text": plain(t("button.legal", lang)),
              "value": str(state.id)},
             *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
-                "value": str(state.id)}] if state.level == "low" and state.status == "open" else []),
+                "value": str(state.id)}] if state.level == "low" and state.status == IncidentStatus.OPEN else []),
         ]}] if state.status in ACTIVE else []),
         *(handling_blocks(state.id, state.status, state.handling, config, lang) if state.handling else []),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
