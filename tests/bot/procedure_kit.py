@@ -1,18 +1,22 @@
 """A small kit for state-machine tests of the procedure (§3, §5) that go straight through the services: the shipped
 Keelung config, its roster loaded into the test's database, a moving clock, a report by a named person, and
-readers for the rows the services leave behind (pages, due work, audit events). No Slack, no HTTP, no mocks."""
+readers for the rows the services leave behind (pages, due work, audit events). No Slack, no HTTP, no mocks.
+
+The `clock` fixture (the roster loaded, the clock at START) reaches every test under tests/bot: see its conftest.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.incidents import service as incidents
 from bot.incidents.state import Report
+from bot.paging import service as paging
 from bot.procedure.config import Level, load_config
 from bot.procedure.who import Who, who_from_config
 from bot.roster.sync import sync_roster
@@ -56,6 +60,13 @@ def load_roster(session: Session, now: datetime = START) -> None:
     session.commit()
 
 
+@pytest.fixture
+def clock(session: Session) -> Clock:
+    """The shipped roster in the test's database and a clock at START."""
+    load_roster(session)
+    return Clock(START)
+
+
 def file_report(session: Session, reporter: str, level: Level, now: datetime, *, unit: str = "inspection",
                 subtype: str = "force_majeure", category: str = "sudden_event", key: str | None = None) -> Incident:
     data = Report(unit_id=unit, category=category, subtype=subtype, title="Typhoon floods the inspection yard",
@@ -67,6 +78,20 @@ def file_report(session: Session, reporter: str, level: Level, now: datetime, *,
     incident = session.get(Incident, reported.incident_id)
     assert incident is not None
     return incident
+
+
+def escalate(session: Session, page: Page, now: datetime) -> Page | None:
+    """The page's escalation timer fires: the next page (deputy, next tier) or None."""
+    nxt = paging.escalate(session, CONFIG, page, now)
+    session.flush()
+    return nxt
+
+
+def ack(session: Session, user: str, page: Page, now: datetime) -> bool:
+    """`user` acknowledges `page`."""
+    done = paging.acknowledge(session, who(user), page, now)
+    session.flush()
+    return done
 
 
 def pages(session: Session, incident: Incident) -> list[Page]:
