@@ -131,3 +131,7 @@ class RecordingChat:
 
     def verbs(self) -> list[str]:
         return [v for v, _ in self.calls]
+
+    def asked(self, verb: str) -> list[dict[str, Any]]:
+        """The arguments of each call of `verb`, in order."""
+        return [args for v, args in self.calls if v == verb]

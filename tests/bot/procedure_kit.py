@@ -1,25 +1,41 @@
 """A small kit for state-machine tests of the procedure (§3, §5) that go straight through the services: the shipped
 Keelung config, its roster loaded into the test's database, a moving clock, a report by a named person, and
-readers for the rows the services leave behind (pages, due work, audit events). No Slack, no HTTP, no mocks."""
+readers for the rows the services leave behind (pages, due work, audit events). No Slack, no HTTP, no mocks.
+
+For the executors (the due work's chat side): `services` over a `RecordingChat` (`chat`), `reported` (a report the
+executors' own sessions can read) and `job_for` (the pending work, as the tick hands it over).
+
+The fixtures here (`clock`, `chat`, `services`) reach every test under tests/bot: see its conftest.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.delivery.job import Job
 from bot.delivery.kinds import WorkKind
 from bot.incidents import service as incidents
 from bot.incidents.state import Report
+from bot.paging import service as paging
+from bot.platform.services import Services
+from bot.platform.settings import Settings
 from bot.procedure.config import Level, load_config
 from bot.procedure.who import Who, who_from_config
 from bot.roster.sync import sync_roster
 from storage import audit
 from storage import work as queue
+from storage.db import session_factory
 from storage.models import DueWork, Incident, Page
 from storage.types import as_utc
+from tests.fakes import RecordingChat
+
+T = TypeVar("T")
 
 CONFIG = load_config()
 START = datetime(2026, 11, 3, 1, 30, tzinfo=UTC)
@@ -56,9 +72,17 @@ def load_roster(session: Session, now: datetime = START) -> None:
     session.commit()
 
 
+@pytest.fixture
+def clock(session: Session) -> Clock:
+    """The shipped roster in the test's database and a clock at START."""
+    load_roster(session)
+    return Clock(START)
+
+
 def file_report(session: Session, reporter: str, level: Level, now: datetime, *, unit: str = "inspection",
-                subtype: str = "force_majeure", category: str = "sudden_event", key: str | None = None) -> Incident:
-    data = Report(unit_id=unit, category=category, subtype=subtype, title="Typhoon floods the inspection yard",
+                subtype: str = "force_majeure", category: str = "sudden_event", key: str | None = None,
+                title: str = "Typhoon floods the inspection yard") -> Incident:
+    data = Report(unit_id=unit, category=category, subtype=subtype, title=title,
                   description="Water in the yard", occurred_at=None, location="", impact="", proposed_level=level,
                   flags={})
     reported = incidents.report(session, CONFIG, who(reporter), data,
@@ -67,6 +91,58 @@ def file_report(session: Session, reporter: str, level: Level, now: datetime, *,
     incident = session.get(Incident, reported.incident_id)
     assert incident is not None
     return incident
+
+
+def escalate(session: Session, page: Page, now: datetime) -> Page | None:
+    """The page's escalation timer fires: the next page (deputy, next tier) or None."""
+    nxt = paging.escalate(session, CONFIG, page, now)
+    session.flush()
+    return nxt
+
+
+def ack(session: Session, user: str, page: Page, now: datetime) -> bool:
+    """`user` acknowledges `page`."""
+    done = paging.acknowledge(session, who(user), page, now)
+    session.flush()
+    return done
+
+
+@pytest.fixture
+def chat() -> RecordingChat:
+    """The chat port, recording the verbs the executors speak."""
+    return RecordingChat()
+
+
+@pytest.fixture
+def services(engine: Engine, clock: Clock, chat: RecordingChat) -> Services:
+    """The executors' collaborators: the shipped config, the test's database, the recording chat, the kit's clock."""
+    return Services(Settings(), CONFIG, session_factory(engine), chat, clock=lambda: clock.now)
+
+
+def reported(session: Session, reporter: str, level: Level, now: datetime, **kw: str) -> Incident:
+    """`file_report`, committed: executors read it from sessions of their own (and, on SQLite, a transaction left
+    open in the test's session would hold the write lock they wait for)."""
+    incident = file_report(session, reporter, level, now, **kw)  # type: ignore[arg-type]
+    session.commit()
+    return incident
+
+
+def job_for(services: Services, incident: Incident, kind: WorkKind, *, page: Page | None = None,
+            attempts: int = 1) -> Job:
+    """The incident's one pending work of `kind` (of `page`), as the tick hands it to the executor on attempt
+    `attempts` (2 and on: an earlier attempt may have reached the chat)."""
+    with services.sessions() as session:
+        [row] = [w for w in queue.pending(session, subject_id=incident.id)
+                 if w.kind == kind and (page is None or w.payload.get("page") == page.id)]
+    return Job(row.id, row.kind, row.key, row.subject_id, dict(row.payload or {}), attempts, row.due_at)
+
+
+def reread(services: Services, row: T) -> T:
+    """`row` as the database holds it now (the executors wrote it in sessions of their own)."""
+    with services.sessions() as session:
+        fresh = session.get(type(row), row.id)  # type: ignore[attr-defined]
+    assert fresh is not None
+    return fresh
 
 
 def pages(session: Session, incident: Incident) -> list[Page]:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from sqlalchemy.orm import Session
-
 from bot.delivery.kinds import WorkKind
 from bot.procedure.config import Level
 from bot.procedure.status import PageStatus
@@ -20,8 +17,6 @@ from tests.bot.procedure_kit import (
     INSPECTION_MEMBER,
     PR,
     SECRETARY,
-    START,
-    Clock,
     due,
     due_for_page,
     event_data,
@@ -29,16 +24,9 @@ from tests.bot.procedure_kit import (
     file_report,
     invited,
     kinds,
-    load_roster,
     pages,
     summary,
 )
-
-
-@pytest.fixture
-def clock(session: Session) -> Clock:
-    load_roster(session)
-    return Clock(START)
 
 
 def test_a_unit_head_reporting_high_pages_the_commander_at_once(session, clock):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
@@ -29,25 +28,16 @@ from tests.bot.procedure_kit import (
     PR,
     SECRETARY,
     SECRETARY_DEPUTY,
-    START,
-    Clock,
     due,
     due_for_page,
     event_data,
     file_report,
     invited,
     kinds,
-    load_roster,
     pages,
     summary,
     who,
 )
-
-
-@pytest.fixture
-def clock(session: Session) -> Clock:
-    load_roster(session)
-    return Clock(START)
 
 
 def triage(session, now, user, incident, level, subtype=None):

@@ -4,7 +4,6 @@ pages and the escalations above it), and what keeps running (a page in its own r
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.incidents import service as incidents
@@ -23,34 +22,16 @@ from tests.bot.procedure_kit import (
     SECRETARY,
     SECRETARY_DEPUTY,
     START,
-    Clock,
+    ack,
     due,
     due_for_page,
+    escalate,
     event_data,
     file_report,
-    load_roster,
     pages,
     summary,
     who,
 )
-
-
-@pytest.fixture
-def clock(session: Session) -> Clock:
-    load_roster(session)
-    return Clock(START)
-
-
-def escalate(session, page, now):
-    nxt = paging.escalate(session, CONFIG, page, now)
-    session.flush()
-    return nxt
-
-
-def ack(session, user, page, now):
-    done = paging.acknowledge(session, who(user), page, now)
-    session.flush()
-    return done
 
 
 def test_the_holder_acknowledging_stops_the_escalation_and_tells_the_room(session, clock):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.paging import service as paging
@@ -23,40 +21,20 @@ from tests.bot.procedure_kit import (
     LEGAL,
     SECRETARY,
     SECRETARY_DEPUTY,
-    START,
-    Clock,
+    ack,
     due,
     due_for_page,
+    escalate,
     event_data,
     events,
     file_report,
-    load_roster,
     pages,
     pending_pages,
     summary,
-    who,
 )
 
 HIGH_ACK = timedelta(seconds=300)  # paging.ack_timeout_seconds.high
 MEDIUM_ACK = timedelta(seconds=900)  # paging.ack_timeout_seconds.medium
-
-
-@pytest.fixture
-def clock(session: Session) -> Clock:
-    load_roster(session)
-    return Clock(START)
-
-
-def escalate(session, page, now):
-    nxt = paging.escalate(session, CONFIG, page, now)
-    session.flush()
-    return nxt
-
-
-def ack(session, user, page, now):
-    done = paging.acknowledge(session, who(user), page, now)
-    session.flush()
-    return done
 
 
 # ---------------------------------------------------------------------------------------------- escalation

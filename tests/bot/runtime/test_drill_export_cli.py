@@ -1,4 +1,4 @@
-"""`crisisbot drill verify|export` and the DOCX documents, straight from the database."""
+"""`crisisbot drill verify|export` (the command line) and the DOCX documents, straight from the database."""
 
 from __future__ import annotations
 
