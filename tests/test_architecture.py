@@ -139,3 +139,31 @@ def test_every_module_has_a_docstring():
     missing = [n for n, p in modules().items() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
                and p.stat().st_size]
     assert missing == []
+
+
+def test_no_module_imports_another_modules_private_names():
+    private = {}
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in modules():
+                hidden = [a.name for a in node.names if a.name.startswith("_")]
+                if hidden:
+                    private[name] = hidden
+    assert private == {}
+
+
+def test_due_work_is_named_by_its_kind_never_by_a_bare_string():
+    """`enqueue`, `cancel(kind=…)` and each area's EXECUTORS use `WorkKind`, so a typo cannot strand work."""
+    bare = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node.func, "attr", getattr(node.func, "id", "")) if isinstance(node, ast.Call) else ""
+            if called == "enqueue" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                bare.append(f"{name}:{node.lineno}")
+            if called == "cancel":
+                bare += [f"{name}:{node.lineno}" for k in node.keywords
+                         if k.arg == "kind" and isinstance(k.value, ast.Constant)]
+            if (isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "EXECUTORS" for t in node.targets)
+                    and isinstance(node.value, ast.Dict)):
+                bare += [f"{name}:{k.lineno}" for k in node.value.keys if isinstance(k, ast.Constant)]
+    assert bare == []

@@ -198,3 +198,14 @@ def _sync_members(session: Session, config: OrgConfig, now: datetime) -> list[Ro
         changes.append(RosterChange("roster.member_added", "unit", unit_id, {"user": user}))
     session.flush()
     return changes
+
+
+def describe_change(change: RosterChange) -> str:
+    """One roster change in a line, for the log and the CLI: ``roster.holder_changed role commander: A → B``."""
+    data = change.data
+    if "before" in data and "after" in data and "seat" in data:
+        return (f"{change.kind} {change.subject_type} {change.subject_id} ({data['seat']}): "
+                f"{data['before'] or '—'} → {data['after'] or '—'}")
+    if "user" in data:
+        return f"{change.kind} {change.subject_type} {change.subject_id}: {data['user']}"
+    return f"{change.kind} {change.subject_type} {change.subject_id}"

@@ -98,7 +98,8 @@ def _reload_config(args: argparse.Namespace, settings: Settings) -> int:
     from bot.platform.directory import emails_in, resolve_people
     from bot.platform.services import utcnow
     from bot.platform.slack import SlackChat, make_client
-    from bot.runtime.compose import describe_change, load_roster
+    from bot.roster.sync import describe_change
+    from bot.runtime.compose import load_roster
     from storage import db
 
     config = load_config(args.file or settings.crisisbot_config)

@@ -22,7 +22,7 @@ from bot.platform.services import Services, utcnow
 from bot.platform.settings import Settings
 from bot.platform.slack import SlackChat, make_client
 from bot.procedure.config import OrgConfig, load_config
-from bot.roster.sync import RosterChange, sync_roster
+from bot.roster.sync import RosterChange, describe_change, sync_roster
 from handlers.app import create_app
 from handlers.http import build_asgi
 from handlers.listeners import ListenerPool
@@ -87,15 +87,7 @@ def load_roster(engine: Engine, config: OrgConfig, now: datetime) -> list[Roster
     return changes
 
 
-def describe_change(change: RosterChange) -> str:
-    """One roster change in a line, for the log and the CLI: ``roster.holder_changed role commander: A → B``."""
-    data = change.data
-    if "before" in data and "after" in data and "seat" in data:
-        return (f"{change.kind} {change.subject_type} {change.subject_id} ({data['seat']}): "
-                f"{data['before'] or '—'} → {data['after'] or '—'}")
-    if "user" in data:
-        return f"{change.kind} {change.subject_type} {change.subject_id}: {data['user']}"
-    return f"{change.kind} {change.subject_type} {change.subject_id}"
+
 
 
 def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
