@@ -23,8 +23,10 @@ def start(services: Services, sweep: Callable[[], int]) -> Ticker:
     """Start the ticker with the drill draw on the config's schedule, and a catch-up draw once at start."""
     ticker = Ticker(sweep, services.settings.crisisbot_tick_seconds)
     config = services.config
-    ticker.add_cron(DRILL_DRAW_JOB, config.drills.schedule, config.organisation.timezone,
-                    lambda: draw(services))
+    def monthly_drill_draw() -> None:  # named: APScheduler logs the job by its function's name
+        draw(services)
+
+    ticker.add_cron(DRILL_DRAW_JOB, config.drills.schedule, config.organisation.timezone, monthly_drill_draw)
     # A draw that fell due while no replica ran: once, at start, on the scheduler's thread.
     ticker.scheduler.add_job(draw, args=(services,), kwargs={"catch_up": True}, id=f"{DRILL_DRAW_JOB}-catch-up")
     ticker.start()
