@@ -8,7 +8,7 @@ from slack_bolt import Respond
 from bot.platform.services import Services
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
-from bot.roster import service
+from bot.roster import forms, service
 from bot.roster.views import handed_text, roster_message, seat_name
 from handlers.kit import ephemeral, refusal
 from storage import roster
@@ -25,8 +25,8 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
             return ephemeral(respond, refusal(exc, lang))
         return respond(**roster_message(data, config, lang), replace_original=False)
     try:
-        target, to_user = service.parse(" ".join(args))
-    except service.Usage:
+        target, to_user = forms.parse(" ".join(args))
+    except forms.Usage:
         return ephemeral(respond, t("handover.usage", lang))
     seat = seat_name(target, config, lang)
     if not service.may_hand_over(who, target):  # the service checks again; this spares a users.info call

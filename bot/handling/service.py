@@ -21,7 +21,6 @@ from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role, Step
 from bot.procedure.errors import Closed, InvalidInput, NotAllowed
 from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus
-from bot.procedure.text import escape
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
 from storage import audit, incidents, roster
@@ -116,18 +115,19 @@ def _refresh(session: Session, incident: Incident, now: datetime, why: str) -> N
     refresh_card(session, incident.id, now, why)
 
 
-def _post(session: Session, incident: Incident, now: datetime, key: str, values: dict[str, Any], tag: str,
+def _post(session: Session, incident: Incident, now: datetime, key: str, facts: dict[str, Any], tag: str,
           buttons: list[list[str]] | None = None) -> None:
-    """A war-room post in the organisation's language (values already escaped)."""
+    """A war-room post in the organisation's language: the text `key` with `facts` as they are (typed words, ids,
+    times); the executor renders them for the chat (`bot.handling.work.render_facts`)."""
     queue.enqueue(session, WorkKind.HANDLING_POST, f"incident:{incident.id}:post:{tag}:{now.timestamp()}", now,
-                  {"incident": incident.id, "key": key, "values": values, "buttons": buttons or []}, incident.id)
+                  {"incident": incident.id, "key": key, "facts": facts, "buttons": buttons or []}, incident.id)
 
 
-def _dm(session: Session, incident: Incident, now: datetime, user: str, key: str, values: dict[str, Any], tag: str,
+def _dm(session: Session, incident: Incident, now: datetime, user: str, key: str, facts: dict[str, Any], tag: str,
         buttons: list[list[str]] | None = None) -> None:
-    """A DM in the reader's language (values already escaped)."""
+    """A DM in the reader's language, with `facts` as for `_post`."""
     queue.enqueue(session, WorkKind.HANDLING_DM, f"incident:{incident.id}:dm:{tag}:{user}:{now.timestamp()}", now,
-                  {"incident": incident.id, "user": user, "key": key, "values": values, "buttons": buttons or []},
+                  {"incident": incident.id, "user": user, "key": key, "facts": facts, "buttons": buttons or []},
                   incident.id)
 
 
@@ -136,10 +136,6 @@ def _record(session: Session, who: Who, incident: Incident, kind: str, now: date
     incident.updated_at = now
     return audit.record(session, who.user, kind, "incident", incident.id, incident_id=incident.id, at=now,
                         data=data or {})
-
-
-def when(at: datetime, config: OrgConfig) -> str:
-    return at.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def complete_step(session: Session, config: OrgConfig, who: Who, incident: Incident, step_id: str, now: datetime,
@@ -161,7 +157,7 @@ def complete_step(session: Session, config: OrgConfig, who: Who, incident: Incid
     _, after = step_lines(config, timeline_of(session, incident.id))
     incident.step = after or "done"
     _post(session, incident, now, "step.skipped_note" if skipped else "step.done_note",
-          {"user": who.user, "step": step_id, "reason": escape(skip_reason or "")}, f"step:{step_id}")
+          {"user": who.user, "step": step_id, "reason": skip_reason or ""}, f"step:{step_id}")
     _refresh(session, incident, now, f"step:{step_id}")
     return after
 
@@ -195,12 +191,11 @@ def convene(session: Session, config: OrgConfig, who: Who, incident: Incident, a
     require(who, "convene", incident, config)
     members = team_for_level(session, config, incident)
     _record(session, who, incident, "team.convened", now, {"at": at.isoformat(), "place": place, "members": members})
-    values = {"user": who.user, "when": when(at, config), "place": escape(place) or "—", "number": incident.number,
-              "title": escape(incident.title), "room": f"<#{incident.channel_id}>" if incident.channel_id else "—"}
+    values = {"user": who.user, "when": at.isoformat(), "place": place, "number": incident.number,
+              "title": incident.title, "room": incident.channel_id}
     for member in members:
         _dm(session, incident, now, member, "convene.dm", values, "convene")
-    _post(session, incident, now, "convene.room", {**values, "people": " ".join(f"<@{m}>" for m in members)},
-          "convene")
+    _post(session, incident, now, "convene.room", {**values, "people": members}, "convene")
     _refresh(session, incident, now, "convene")
     return members
 
@@ -210,8 +205,8 @@ def record_notes(session: Session, config: OrgConfig, who: Who, incident: Incide
     _active(incident)
     require(who, "notes", incident, config)
     _record(session, who, incident, "assess.notes", now, {"information": information, "diagnosis": diagnosis})
-    _post(session, incident, now, "notes.room", {"user": who.user, "information": escape(information) or "—",
-                                                 "diagnosis": escape(diagnosis) or "—"}, "notes")
+    _post(session, incident, now, "notes.room", {"user": who.user, "information": information,
+                                                 "diagnosis": diagnosis}, "notes")
 
 
 def propose_plan(session: Session, config: OrgConfig, who: Who, incident: Incident, plan: str,
@@ -266,7 +261,7 @@ def post_update(session: Session, config: OrgConfig, who: Who, incident: Inciden
     _active(incident)
     require(who, "update", incident, config)
     event = _record(session, who, incident, "update.posted", now, {"text": text})
-    _post(session, incident, now, "update.room", {"user": who.user, "text": escape(text)}, f"update:{event.id}")
+    _post(session, incident, now, "update.room", {"user": who.user, "text": text}, f"update:{event.id}")
     arm_update_reminder(session, config, incident, now)
     _refresh(session, incident, now, f"update:{event.id}")
 
@@ -293,8 +288,8 @@ def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Inc
     commander = roster.holders(session, Role.COMMANDER)
     for user in dict.fromkeys(u for u in (commander.primary, commander.deputy) if u):
         _dm(session, incident, now, user, "media.approval_dm",
-            {"user": who.user, "number": incident.number, "title": escape(incident.title),
-             "room": f"<#{incident.channel_id}>" if incident.channel_id else "—"}, f"media:{event.id}")
+            {"user": who.user, "number": incident.number, "title": incident.title, "room": incident.channel_id},
+            f"media:{event.id}")
     _refresh(session, incident, now, f"media:{event.id}")
     return event.id
 
@@ -310,7 +305,7 @@ def decide_statement(session: Session, config: OrgConfig, who: Who, incident: In
         raise Closed("media.already")
     if decision == "reject":
         _record(session, who, incident, "media.rejected", now, {"statement": statement_id, "reason": reason})
-        _post(session, incident, now, "media.rejected_room", {"user": who.user, "reason": escape(reason) or "—"},
+        _post(session, incident, now, "media.rejected_room", {"user": who.user, "reason": reason},
               f"media-rejected:{statement_id}")
     else:
         released = text if text is not None else found["text"]
@@ -318,7 +313,7 @@ def decide_statement(session: Session, config: OrgConfig, who: Who, incident: In
                 {"statement": statement_id, "kind": found["kind"], "text": released,
                  "edited": released != found["text"], "released_at": now.isoformat()})
         _post(session, incident, now, "media.released_room",
-              {"user": who.user, "when": when(now, config), "text": escape(released)}, f"media-released:{statement_id}")
+              {"user": who.user, "when": now.isoformat(), "text": released}, f"media-released:{statement_id}")
     queue.enqueue(session, WorkKind.MEDIA_REFRESH, f"incident:{incident.id}:media:{statement_id}:decided", now,
                   {"incident": incident.id, "statement": statement_id}, incident.id)
     _refresh(session, incident, now, f"media-decided:{statement_id}")
@@ -330,7 +325,7 @@ def note_opinion(session: Session, config: OrgConfig, who: Who, incident: Incide
     _active(incident)
     require(who, "opinion", incident, config)
     event = _record(session, who, incident, "opinion.noted", now, {"text": text})
-    _post(session, incident, now, "opinion.room", {"user": who.user, "text": escape(text)}, f"opinion:{event.id}")
+    _post(session, incident, now, "opinion.room", {"user": who.user, "text": text}, f"opinion:{event.id}")
 
 
 def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, question: str,
@@ -346,7 +341,7 @@ def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incid
                      again=True)  # each question deserves its own page, even after an earlier one was answered
     queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
                   {"incident": incident.id, "key": "legal.requested", "user": who.user}, incident.id)
-    _post(session, incident, now, "legal.question_room", {"question": escape(question)}, "legal-question")
+    _post(session, incident, now, "legal.question_room", {"question": question}, "legal-question")
     _refresh(session, incident, now, "legal-request")
 
 
@@ -356,7 +351,7 @@ def answer_legal(session: Session, config: OrgConfig, who: Who, incident: Incide
     if incident.status == IncidentStatus.CLOSED:
         raise Closed("handling.closed")
     event = _record(session, who, incident, "legal.answered", now, {"text": text})
-    _post(session, incident, now, "legal.answer_room", {"user": who.user, "text": escape(text)}, f"legal:{event.id}")
+    _post(session, incident, now, "legal.answer_room", {"user": who.user, "text": text}, f"legal:{event.id}")
     _refresh(session, incident, now, f"legal:{event.id}")
 
 
@@ -366,7 +361,7 @@ def log_coordination(session: Session, config: OrgConfig, who: Who, incident: In
     require(who, "coordinate", incident, config)
     event = _record(session, who, incident, "coordination.logged", now, {"action": action, "outcome": outcome})
     _post(session, incident, now, "coordination.room",
-          {"user": who.user, "action": escape(action), "outcome": escape(outcome) or "—"}, f"coord:{event.id}")
+          {"user": who.user, "action": action, "outcome": outcome}, f"coord:{event.id}")
     _refresh(session, incident, now, f"coord:{event.id}")
 
 
@@ -380,7 +375,7 @@ def _ask_for_case_file(session: Session, incident: Incident, now: datetime, tag:
         return
     posts = roster.unit_posts(session, incident.unit_id)
     for user in dict.fromkeys(u for u in (posts.head, posts.deputy) if u):
-        _dm(session, incident, now, user, key, {"number": incident.number, "title": escape(incident.title)}, tag,
+        _dm(session, incident, now, user, key, {"number": incident.number, "title": incident.title}, tag,
             [["case_file", str(incident.id)]])
 
 

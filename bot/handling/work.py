@@ -17,7 +17,7 @@ from bot.handling import state as handling_state
 from bot.handling.casefile import render
 from bot.handling.views import plan_message, statement_message
 from bot.procedure.config import Role
-from bot.procedure.i18n import t
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import IncidentStatus
 from bot.procedure.text import escape
 from bot.warroom.state import incident_of, room_of
@@ -28,7 +28,37 @@ if TYPE_CHECKING:
     from bot.platform.services import Services
 
 
-def _values(services: Services, payload: dict[str, Any], lang: str) -> dict[str, Any]:
+# Facts that are ids or numbers, shown as they are; any other string is what a person typed.
+PLAIN_FACTS = frozenset({"user", "number", "version"})
+
+
+def render_facts(services: Services, facts: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """A handling post's facts as the chat shows them: typed words escaped for mrkdwn ("—" when empty), the war
+    room as a channel link, people as mentions, times in the organisation's time zone, a step by its name."""
+    config = services.config
+    shown: dict[str, Any] = {}
+    for name, value in facts.items():
+        if name == "step":
+            step = next((s for s in config.steps if s.id == value), None)
+            shown[name] = step.name(lang) if step else value
+        elif name == "room":
+            shown[name] = f"<#{value}>" if value else "—"
+        elif name == "people":
+            shown[name] = " ".join(f"<@{u}>" for u in value)
+        elif name == "when":
+            shown[name] = datetime.fromisoformat(value).astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
+        elif name in PLAIN_FACTS or not isinstance(value, str):
+            shown[name] = value
+        else:
+            shown[name] = escape(value) or "—"
+    return shown
+
+
+def values_of(services: Services, payload: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The values of a handling post's text, from its work payload."""
+    if "facts" in payload:
+        return render_facts(services, dict(payload["facts"]), lang)
+    # Work queued before the facts were raw carries values rendered already (but for the step's name).
     values = dict(payload.get("values") or {})
     if "step" in values:
         step = next((s for s in services.config.steps if s.id == values["step"]), None)
@@ -39,7 +69,7 @@ def _values(services: Services, payload: dict[str, Any], lang: str) -> dict[str,
 def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     lang = services.config.organisation.language
-    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    text = t(job.payload["key"], lang, **values_of(services, job.payload, lang))
     message = simple_message(text, job.payload.get("buttons") or [], lang)
     return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
@@ -47,7 +77,7 @@ def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 def direct(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     user = str(job.payload["user"])
     lang = services.lang_of(user)
-    text = t(job.payload["key"], lang, **_values(services, job.payload, lang))
+    text = t(job.payload["key"], lang, **values_of(services, job.payload, lang))
     message = simple_message(text, job.payload.get("buttons") or [], lang)
     return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
 

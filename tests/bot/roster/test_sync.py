@@ -178,9 +178,10 @@ def test_replicas_loading_together_record_once(engine, raw, now):
 
 def _hand_over(session, config, by: str, text: str, at):
     from bot.procedure.who import who_from_assignments
+    from bot.roster import forms
     from bot.roster import service as handover
 
-    target, to_user = handover.parse(text)
+    target, to_user = forms.parse(text)
     who = who_from_assignments(by, ((p.role, p.unit_id, p.name if p.unit_id else p.seat)
                                     for p in roles_of(session, by)))
     handed = handover.hand_over(session, who, target, to_user, at)
@@ -262,29 +263,3 @@ def test_handover_rules(session, raw, now):
     assert (event.actor, event.at, event.subject_id) == ("U0000CMDD", at, "commander")
     assert event.data == {"role": "commander", "unit": None, "seat": "deputy", "from": "U0000CMDD",
                           "to": "U0000PER1", "by": "U0000CMDD"}
-
-
-@pytest.mark.parametrize(("text", "seat"), [
-    ("commander <@U0000AAAA>", ("commander", None, "primary")),
-    ("執行秘書 <@U0000AAAA|王>", ("executive_secretary", None, "primary")),
-    ("executive_secretary deputy <@U0000AAAA>", ("executive_secretary", None, "deputy")),
-    ("<@U0000AAAA> 公關組 職務代理人", ("public_relations", None, "deputy")),
-    ("head:inspection <@U0000AAAA|x y>", ("head", "inspection", "primary")),
-    ("deputy：inspection <@U0000AAAA>", ("head", "inspection", "deputy")),
-    ("策劃組 primary <@U0000AAAA>", ("planning", None, "primary")),
-])
-def test_handover_parsing(text, seat):
-    from bot.roster import service as handover
-
-    target, user = handover.parse(text)
-    assert (target.role, target.unit_id, target.seat) == seat and user == "U0000AAAA"
-
-
-@pytest.mark.parametrize("text", ["", "commander", "<@U0000AAAA>", "mayor <@U0000AAAA>",
-                                  "commander <@U0000AAAA> <@U0000BBBB>", "commander boss <@U0000AAAA>",
-                                  "head: <@U0000AAAA>", "boss:inspection <@U0000AAAA>", "commander @wang"])
-def test_handover_usage(text):
-    from bot.roster import service as handover
-
-    with pytest.raises(handover.Usage):
-        handover.parse(text)
