@@ -167,3 +167,19 @@ def test_due_work_is_named_by_its_kind_never_by_a_bare_string():
                     and isinstance(node.value, ast.Dict)):
                 bare += [f"{name}:{k.lineno}" for k in node.value.keys if isinstance(k, ast.Constant)]
     assert bare == []
+
+
+def test_services_write_no_chat_markup():
+    """A service stores what happened; escaping typed words and writing mentions or room links is the executor's
+    and the view's work, so a second chat platform needs no change to any service."""
+    found = {}
+    for name, path in modules().items():
+        if not (name.startswith("bot.") and name.rpartition(".")[2] in ("service", "state", "sync")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "escape"]
+        markup = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and any(tag in n.value for tag in ("<@", "<#", "<!"))]
+        if calls or markup:
+            found[name] = calls + markup
+    assert found == {}
