@@ -33,12 +33,12 @@ import sqlalchemy as sa
 from bench import report as report_bench
 from bench.report import SECRET, TOKEN, baseline_app, pct
 from bot.blockkit import ids
-from bot.delivery import job as bot_work
+from bot.delivery.job import Executor
 from bot.platform.settings import Settings
 from bot.runtime.compose import HttpServer, build_bot
 from sandbox.driver import Sandbox
 from sandbox.transport import HttpTransport
-from scheduler import tick as bot_work_tick
+from scheduler import tick
 from storage import db
 from storage.models import DueWork
 
@@ -219,16 +219,16 @@ def tick_cost(database_url: str, pending: int, due: int) -> dict[str, Any]:
             with engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
 
-        executors: dict[str, bot_work.Executor] = {"noop": lambda s, j, n: None}
+        executors: dict[str, Executor] = {"noop": lambda s, j, n: None}
         select = timed(select_one, 200)
-        idle = timed(lambda: bot_work_tick.tick(services, now, executors), 100)  # type: ignore[arg-type]
+        idle = timed(lambda: tick.tick(services, now, executors), 100)  # type: ignore[arg-type]
         with engine.begin() as conn:
             conn.execute(sa.insert(DueWork), [{"kind": "noop", "key": f"noop:{i}", "due_at": now - timedelta(seconds=1),
                                                "payload": {}, "attempts": 0, "created_at": now} for i in range(due)])
         t0 = time.perf_counter()
         ticks = ran = 0
         while True:
-            n = bot_work_tick.tick(services, now, executors)  # type: ignore[arg-type]
+            n = tick.tick(services, now, executors)  # type: ignore[arg-type]
             ticks += 1
             ran += n
             if not n:
