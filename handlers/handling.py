@@ -93,14 +93,12 @@ def _submit(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, 
     who = person.who
     try:
         with services.sessions() as session, session.begin():
-            incident = session.get(Incident, int(meta.get("incident", -1)))
+            incident = service_incidents.lock(session, kit.as_id(meta.get("incident")))
             if incident is None:
                 return ack(response_action="errors", errors={first: t("incident.not_found", lang)})
-            submission = kit.submission(view)
-            if kit.submitted_before(session, submission):
+            if not kit.claim_submission(session, view, person.user, now, incident.id):
                 return ack()
             run(services, session, who, incident, {**meta, "values": view["state"]["values"]}, lang, now)
-            kit.mark_submitted(session, person.user, submission, now, view.get("callback_id"), incident.id)
     except InvalidInput as exc:
         return ack(response_action="errors", errors=inline_errors(exc, handling_forms.BLOCKS, lang))
     except NotAllowed as exc:
@@ -118,7 +116,7 @@ def _act(services: Services, body: dict[str, Any], respond: Respond, incident_id
     answer: str | None = None
     try:
         with services.sessions() as session, session.begin():
-            incident = session.get(Incident, incident_id)
+            incident = service_incidents.lock(session, incident_id)
             if incident is None:
                 answer = "incident.not_found"
             else:

@@ -8,18 +8,21 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blockkit import ids
+from bot.blockkit.names import short_time
 from bot.handling.views import legal_request_modal
 from bot.incidents import forms, service
 from bot.incidents.views import triage_modal
 from bot.paging import service as paging
 from bot.platform.services import Services
 from bot.procedure import errors
-from bot.procedure.i18n import t
+from bot.procedure.config import OrgConfig
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import ACTIVE
 from bot.warroom.state import card_state
 from handlers import kit
 from handlers.overview import publish_home
-from storage.models import Incident, Page
+from storage import incidents, pages
+from storage.models import Incident
 
 
 def _dm_reply(client: WebClient, user: str) -> Any:
@@ -36,21 +39,33 @@ def on_ack(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, 
     home = (body.get("view") or {}).get("type") == "home"
     if home:  # the App Home tab has no response_url: answer by DM, and refresh the tab below
         respond = _dm_reply(client, person.user)
-    found = allowed = fresh = False
+    answer: paging.Answer | None = None
+    allowed = False
     with services.sessions() as session, session.begin():
-        page = session.get(Page, kit.subject_id(body))
+        page = pages.lock(session, kit.subject_id(body))
         if page is not None:
-            found = True
             allowed = paging.may_acknowledge(who, page)
-            fresh = allowed and paging.acknowledge(session, who, page, now)
-    if not found:
+            answer = paging.acknowledge(session, who, page, now) if allowed else None
+    if page is None:
         return kit.ephemeral(respond, t("incident.not_found", person.lang))
-    if not allowed:
+    if answer is None:
         return kit.refuse(respond, person.lang, "action.ack", "allowed.ack")
     services.kick()
     if home:
         return publish_home(services, client, person.user)
-    kit.ephemeral(respond, t("ack.done" if fresh else "ack.already", person.lang))
+    kit.ephemeral(respond, ack_text(answer, services.config, person.lang))
+
+
+def ack_text(answer: paging.Answer, config: OrgConfig, lang: Lang) -> str:
+    """What the person who clicked Acknowledge is told: done, or who answered first and when, or that the
+    incident is over and nobody needs to answer."""
+    if answer.fresh:
+        return t("ack.done", lang)
+    if answer.closed:
+        return t("ack.closed", lang)
+    if answer.by:
+        return t("ack.already_by", lang, user=answer.by, at=short_time(answer.at, config))
+    return t("ack.already", lang)
 
 
 def on_triage_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
@@ -82,14 +97,13 @@ def on_triage(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Se
     who = person.who
     try:
         with services.sessions() as session, session.begin():
-            incident = session.get(Incident, kit.as_id(kit.metadata(view).get("incident")))
+            incident = incidents.lock(session, kit.as_id(kit.metadata(view).get("incident")))
             if incident is None:
                 return ack(response_action="errors", errors={ids.T_LEVEL: t("incident.not_found", lang)})
-            submission = kit.submission(view)
-            if kit.submitted_before(session, submission):
+            if not kit.claim_submission(session, view, person.user, now, incident.id):
                 return ack()
-            service.set_level(session, services.config, who, incident, level, subtype, now, note=submission)
-            kit.mark_submitted(session, person.user, submission, now, ids.TRIAGE_VIEW, incident.id)
+            service.set_level(session, services.config, who, incident, level, subtype, now,
+                              note=kit.submission(view))
     except errors.NotAllowed as exc:
         return ack(response_action="errors", errors={ids.T_LEVEL: kit.refusal(exc, lang)})
     ack()
@@ -119,7 +133,7 @@ def on_handled(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
     now, who = person.now, person.who
     try:
         with services.sessions() as session, session.begin():
-            incident = session.get(Incident, kit.subject_id(body))
+            incident = incidents.lock(session, kit.subject_id(body))
             if incident is None:
                 return None
             service.mark_handled(session, services.config, who, incident, now)

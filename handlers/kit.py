@@ -1,6 +1,6 @@
 """What every listener repeats: the services (put in Bolt's context by one middleware), the acting person, the
 subject id a click or a modal is about, a modal's first input block, ephemeral replies and refusals, opening a
-modal, and the audit mark that makes a modal's submission count once.
+modal, and the claim that makes a modal's submission count once.
 
 Listeners are plain module-level functions. Bolt injects arguments by parameter name and also offers every key of
 the request's context, so a listener that names a `services` parameter gets the one `provide` put there."""
@@ -23,7 +23,7 @@ from bot.procedure.config import OrgConfig
 from bot.procedure.errors import NotAllowed
 from bot.procedure.i18n import Lang, t
 from bot.procedure.who import Who
-from storage import audit
+from storage import audit, claims
 
 SERVICES = "services"  # the context key, and so the listener parameter name Bolt fills from it
 
@@ -146,13 +146,14 @@ def submission(view: dict[str, Any]) -> str:
     return f"{view.get('id')}:{view.get('hash')}"[:64]
 
 
-def submitted_before(session: Session, key: str) -> bool:
-    """Whether this submission already had its effect (Slack's retry, a double tap)."""
-    return bool(audit.events(session, subject_type="view", subject_id=key))
-
-
-def mark_submitted(session: Session, user: str, key: str, now: datetime, callback: str | None,
-                   incident: int) -> None:
-    """Record the submission in the same transaction as its effect, so it counts once."""
-    audit.record(session, user, "view.submitted", "view", key, at=now,
-                 data={"callback": callback, "incident": incident})
+def claim_submission(session: Session, view: dict[str, Any], user: str, now: datetime,
+                     incident: int | None = None) -> bool:
+    """Take this submission (its view id and hash) in the caller's transaction, before its effect: False when an
+    earlier delivery of it (Slack's retry, a double tap, both at once) already had its effect. The claim is a
+    unique row, so two deliveries in flight together cannot both pass (design §3)."""
+    key, callback = submission(view), str(view.get("callback_id") or "")
+    if not claims.claim(session, f"view:{key}", callback, user, now, incident):
+        return False
+    audit.record(session, user, "view.submitted", "view", key, at=now, data={"callback": callback,
+                                                                            "incident": incident})
+    return True

@@ -67,3 +67,10 @@ def events(
     if subject_id is not None:
         query = query.where(AuditEvent.subject_id == str(subject_id))
     return session.scalars(query.order_by(AuditEvent.at, AuditEvent.id)).all()
+
+
+def latest(session: Session, subject_type: str, subject_id: str | int, kind: str) -> AuditEvent | None:
+    """The newest entry of ``kind`` about one subject, if any."""
+    return session.scalar(select(AuditEvent).where(AuditEvent.subject_type == subject_type,
+                                                   AuditEvent.subject_id == str(subject_id), AuditEvent.kind == kind)
+                          .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))

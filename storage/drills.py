@@ -8,6 +8,12 @@ from sqlalchemy.orm import Session
 from storage.models import Drill, DrillEvaluation, DrillReport
 
 
+def lock(session: Session, drill_id: int) -> Drill | None:
+    """The drill, locked until the caller's transaction ends and read afresh: every change to a drill (its plan,
+    test, report, evaluation and approval) decides on this row (design §3)."""
+    return session.get(Drill, drill_id, with_for_update=True, populate_existing=True)
+
+
 def history(session: Session) -> list[Drill]:
     """Every drill, most recent period first."""
     return list(session.scalars(sa.select(Drill).order_by(Drill.period.desc(), Drill.id.desc())))

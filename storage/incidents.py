@@ -40,6 +40,14 @@ def next_incident_number(session: Session, year: int) -> str:
     return allocate_incident_number(session, year)[1]
 
 
+def lock(session: Session, incident_id: int) -> Incident | None:
+    """The incident, locked until the caller's transaction ends and read afresh (design §3): every change to an
+    incident, or to its pages, steps, updates and case file, decides on this row. PostgreSQL's ``FOR UPDATE``
+    makes a concurrent change wait here, then see what the first one committed; SQLite's ``BEGIN IMMEDIATE``
+    already holds the write lock."""
+    return session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+
+
 def by_number(session: Session, number: str) -> Incident | None:
     return session.scalar(select(Incident).where(Incident.number == number))
 

@@ -363,3 +363,22 @@ class UserCache(Base):
     locale: Mapped[str | None] = mapped_column(String(20))
     tz: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------------------------------------- deduplication
+
+
+class Claim(Base):
+    """One interaction that has had its effect: a modal submission (view id and hash), a repeated request.
+
+    Its primary key is the deduplication (design §3): the second of two identical deliveries cannot insert the
+    row, so it has no effect, however close together they arrive. On PostgreSQL the second insert waits for the
+    first transaction and then finds the row; on SQLite the write lock queues them."""
+
+    __tablename__ = "claims"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # what was claimed: a modal's callback id, "legal.request"…
+    user_id: Mapped[str] = mapped_column(String(USER))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    at: Mapped[datetime]

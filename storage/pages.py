@@ -14,6 +14,16 @@ from sqlalchemy.orm import Session
 from storage.models import Incident, Page
 
 
+def lock(session: Session, page_id: int) -> Page | None:
+    """The page, with its incident locked first (always incident, then page: one order, no deadlock) and the page
+    read afresh after the lock, so an acknowledgement and the escalation timer never both decide on a stale row."""
+    page = session.get(Page, page_id)
+    if page is None:
+        return None
+    session.get(Incident, page.incident_id, with_for_update=True, populate_existing=True)
+    return session.get(Page, page_id, with_for_update=True, populate_existing=True)
+
+
 def of_incident(session: Session, incident_id: int) -> Sequence[Page]:
     """Every page of an incident, in the order they were sent."""
     return session.scalars(sa.select(Page).where(Page.incident_id == incident_id).order_by(Page.id)).all()

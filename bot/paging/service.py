@@ -5,6 +5,7 @@ page survives restarts and is never sent twice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -98,22 +99,49 @@ def _chain_above(role: Role) -> set[str]:
     return above
 
 
-def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
-    """Record the acknowledgement and stop the escalation it answers. False if already acknowledged.
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of an acknowledgement: this one counted (`fresh`), or who answered first and when, or the
+    incident ended and the page with it (`closed`)."""
+
+    fresh: bool
+    by: str | None = None
+    at: datetime | None = None
+    closed: bool = False
+
+
+def answered(session: Session, page: Page) -> Answer:
+    """Who already answered a page that is no longer waiting: its own acknowledgement, or the one that superseded
+    it (the page that answered for the same role or the chain below)."""
+    if page.status == PageStatus.ACKED:
+        return Answer(False, page.acked_by, page.acked_at)
+    event = audit.latest(session, "page", page.id, "page.superseded")
+    by_page = session.get(Page, int(event.data.get("answered_by_page") or -1)) if event else None
+    if by_page is not None and by_page.acked_by:
+        return Answer(False, by_page.acked_by, by_page.acked_at)
+    return Answer(False, closed=True)
+
+
+def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer:
+    """Record the acknowledgement and stop the escalation it answers; the caller holds the page's lock
+    (`storage.pages.lock`). A page already answered, by this person or another, is not answered twice: the
+    Answer says who did and when.
 
     Stopped: the other open pages of the same role (its primary or deputy), and pages that only exist because this
-    role did not answer (next-tier escalations above it). A page in its own right, like the commander's for a high
-    level or the legal group's, keeps running.
+    role did not answer (next-tier escalations above it, on a later tier). A page in its own right, like the
+    commander's for a high level or the legal group's, keeps running.
     """
-    if page.status == PageStatus.ACKED:
-        return False
+    if page.status in (PageStatus.ACKED, PageStatus.SUPERSEDED):
+        return answered(session, page)
+    if page.status == PageStatus.CLOSED:
+        return Answer(False, closed=True)
     page.status, page.acked_at, page.acked_by = PageStatus.ACKED, now, who.user
     audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
                  data={"role": page.role, "target": page.target_user})
     above = _chain_above(Role(page.role))
     others = pages.others(session, page, PageStatus.PAGING)
     for other in others:
-        if other.role != page.role and not (other.attempt != "primary" and other.role in above):
+        if other.role != page.role and not (other.role in above and other.tier > page.tier):
             continue
         other.status = PageStatus.SUPERSEDED
         queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
@@ -122,4 +150,4 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> bool:
     queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
     queue.enqueue(session, WorkKind.PAGE_ACKED, f"page:{page.id}:acked", now,
                   {"incident": page.incident_id, "page": page.id}, page.incident_id)
-    return True
+    return Answer(True, who.user, now)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit.blocks import text_message
 from bot.blockkit.names import role_name
-from bot.delivery.job import Job, subject
+from bot.delivery.job import GiveUp, Job, subject
 from bot.delivery.kinds import WorkKind
 from bot.handling import state as handling
 from bot.paging import service as paging
@@ -19,7 +19,7 @@ from bot.procedure.config import Role
 from bot.procedure.i18n import t
 from bot.warroom.service import refresh_card
 from bot.warroom.state import card_state, incident_of, room_of
-from storage import audit
+from storage import audit, pages
 from storage.models import Page
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ def _refresh_later(services: Services, incident_id: int, now: datetime, why: str
 
 def escalate_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     with services.sessions() as session, session.begin():
-        page = _page(session, job)
+        page = pages.lock(session, int(job.payload["page"]))
+        if page is None:
+            raise GiveUp(f"Page {job.payload['page']} does not exist")
         nxt = paging.escalate(session, services.config, page, now)
         result = {"next_page": nxt.id if nxt else None, "status": page.status}
         refresh_card(session, page.incident_id, now, f"escalate:{page.id}")

@@ -191,6 +191,10 @@ MESSAGES.update({
     "legal.requested": {"zh-TW": "⚖️ <@{user}> 請求法律諮詢，已通知法務組。",
                         "en": "⚖️ <@{user}> asked for legal advice; the legal group is paged."},
     "ack.already": {"zh-TW": "此通知已經確認過了。", "en": "This page was already acknowledged."},
+    "ack.already_by": {"zh-TW": "此通知已由 <@{user}> 於 {at} 確認，無須再確認。",
+                       "en": "<@{user}> already acknowledged this page at {at}; nothing more to do."},
+    "ack.closed": {"zh-TW": "此事件已結束，無須再確認此通知。",
+                   "en": "This incident is over; the page needs no acknowledgement."},
     "ack.done": {"zh-TW": "已確認收到，謝謝。", "en": "Acknowledged, thank you."},
     "incident.not_found": {"zh-TW": "找不到這個危機事件。", "en": "That incident does not exist."},
 })

@@ -23,12 +23,14 @@ FINISHED = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
 
 
 class PageStatus(StrEnum):
-    """A page: waiting for an answer, answered, timed out (escalated), or answered by someone else on its chain."""
+    """A page: waiting for an answer, answered, timed out (escalated), answered by someone else on its chain, or
+    closed with its incident."""
 
     PAGING = "paging"
     ACKED = "acked"
     ESCALATED = "escalated"
     SUPERSEDED = "superseded"
+    CLOSED = "closed"  # the incident was resolved while the page waited: nobody needs to answer it
 
 
 class DrillStatus(StrEnum):

@@ -104,7 +104,7 @@ def ack(session: Session, user: str, page: Page, now: datetime) -> bool:
     """`user` acknowledges `page`."""
     done = paging.acknowledge(session, who(user), page, now)
     session.flush()
-    return done
+    return done.fresh
 
 
 @pytest.fixture

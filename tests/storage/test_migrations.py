@@ -20,6 +20,7 @@ TABLES = {
     "incidents",
     "case_files",
     "audit_events",
+    "claims",
     "pages",
     "drills",
     "drill_reports",
