@@ -28,15 +28,15 @@ def test_the_second_claim_of_a_key_is_refused_and_the_first_is_kept(engine: Engi
 
 def test_two_claims_at_once_let_exactly_one_through(engine: Engine) -> None:
     sessions = session_factory(engine)
+    def attempt(user: str, key: str, start: threading.Barrier, results: list[bool]) -> None:
+        with sessions() as s, s.begin():
+            start.wait()
+            results.append(claims.claim(s, key, "report", user, NOW))
+
     for round_ in range(10):
         start, results = threading.Barrier(2), []
-
-        def attempt(user: str, key: str = f"view:V{round_}:h") -> None:
-            with sessions() as s, s.begin():
-                start.wait()
-                results.append(claims.claim(s, key, "report", user, NOW))
-
-        threads = [threading.Thread(target=attempt, args=(u,)) for u in ("U1", "U2")]
+        threads = [threading.Thread(target=attempt, args=(u, f"view:V{round_}:h", start, results))
+                   for u in ("U1", "U2")]
         for thread in threads:
             thread.start()
         for thread in threads:
