@@ -77,7 +77,7 @@ def _open_view(services: Services, body: dict[str, Any], client: WebClient, resp
             except NotAllowed as exc:
                 answer = refusal(exc, lang, services.config)
             except service_errors.Closed as exc:
-                answer = t(exc.reason, lang)
+                answer = kit.closed_text(exc, lang, services.config)
     if answer is not None or view is None:
         return ephemeral(respond, answer or t("incident.not_found", lang))
     kit.open_modal(client, body["trigger_id"], view)
@@ -104,7 +104,7 @@ def _submit(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, 
     except NotAllowed as exc:
         return ack(response_action="errors", errors={first: refusal(exc, lang, services.config)})
     except service_errors.Closed as exc:
-        return ack(response_action="errors", errors={first: t(exc.reason, lang)})
+        return ack(response_action="errors", errors={first: kit.closed_text(exc, lang, services.config)})
     ack()
     services.kick()
 
@@ -117,17 +117,15 @@ def _act(services: Services, body: dict[str, Any], respond: Respond, incident_id
     try:
         with services.sessions() as session, session.begin():
             incident = service_incidents.lock(session, incident_id)
-            if incident is None:
-                answer = "incident.not_found"
-            else:
-                answer = run(services, session, who, incident, tail, now)
+            key = "incident.not_found" if incident is None else run(services, session, who, incident, tail, now)
+        answer = t(key, person.lang) if key else None
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, person.lang, services.config))
     except service_errors.Closed as exc:
-        answer = exc.reason
+        answer = kit.closed_text(exc, person.lang, services.config)
     services.kick()
     if answer:
-        ephemeral(respond, t(answer, person.lang))
+        ephemeral(respond, answer)
     return None
 
 

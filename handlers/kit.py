@@ -17,10 +17,10 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blockkit.names import responsible_names
+from bot.blockkit.names import responsible_names, short_time
 from bot.platform.services import Services
 from bot.procedure.config import OrgConfig
-from bot.procedure.errors import NotAllowed
+from bot.procedure.errors import Closed, NotAllowed
 from bot.procedure.i18n import Lang, t
 from bot.procedure.who import Who
 from storage import audit, claims
@@ -129,6 +129,12 @@ def refusal(exc: NotAllowed, lang: Lang, config: OrgConfig | None = None) -> str
     else:
         allowed = t(exc.allowed, lang)
     return t("refusal", lang, action=t(exc.action, lang), allowed=allowed)
+
+
+def closed_text(exc: Closed, lang: Lang, config: OrgConfig) -> str:
+    """What happened instead, in the reader's words: "<@X> already resolved this incident at 12/02 09:15"."""
+    facts = {k: short_time(v, config) if isinstance(v, datetime) else v for k, v in exc.facts.items()}
+    return t(exc.reason, lang, **facts)
 
 
 def refuse(respond: Respond | Callable[..., Any], lang: Lang, action: str, allowed: str) -> None:

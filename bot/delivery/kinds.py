@@ -24,6 +24,7 @@ class WorkKind(StrEnum):
     PAGE_MENTION = "page.mention"
     PAGE_ESCALATE = "page.escalate"
     PAGE_ACKED = "page.acked"
+    PAGE_SETTLED = "page.settled"  # answered by another, or closed with its incident: the DM says so
     WARROOM_ALERT = "warroom.alert"
 
     # the war room and its card

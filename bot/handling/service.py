@@ -32,6 +32,8 @@ REMINDER_KINDS = (WorkKind.UPDATE_REMIND, WorkKind.CASEFILE_REMIND, WorkKind.OBS
 
 
 STATEMENT_KINDS = ("statement", "clarification")
+# A second snooze this soon after the last is the same tap delivered twice (or two people at once), not a new one.
+SNOOZE_REPEAT = timedelta(minutes=1)
 
 
 def _standing(who: Who, *roles: Role) -> bool:
@@ -148,8 +150,11 @@ def complete_step(session: Session, config: OrgConfig, who: Who, incident: Incid
     if not may_do_step(who, step, incident):
         raise NotAllowed("action.skip_step" if skip_reason is not None else "action.complete_step",
                          f"allowed.step.{step.id}")
-    _, current = step_lines(config, timeline_of(session, incident.id))
+    lines, current = step_lines(config, timeline_of(session, incident.id))
     if current != step_id:
+        done = next((line for line in lines if line.id == step_id and line.by), None)
+        if done is not None:  # a double tap, or two people at once: say who recorded it
+            raise Closed("step.already_by", user=done.by, at=done.at)
         raise Closed("step.not_current")
     skipped = skip_reason is not None
     _record(session, who, incident, "step.skipped" if skipped else "step.completed", now,
@@ -213,9 +218,14 @@ def propose_plan(session: Session, config: OrgConfig, who: Who, incident: Incide
                  now: datetime) -> int:
     _active(incident)
     require(who, "plan", incident, config)
+    waiting = [p["id"] for p in plans(timeline_of(session, incident.id)).values()
+               if not p.get("confirmed_by") and not p.get("superseded_by")]
     event = _record(session, who, incident, "plan.proposed", now, {"plan": plan})
     queue.enqueue(session, WorkKind.PLAN_POST, f"incident:{incident.id}:plan:{event.id}", now,
                   {"incident": incident.id, "plan": event.id}, incident.id)
+    for older in waiting:  # the new plan supersedes them: their posts lose the Confirm button
+        queue.enqueue(session, WorkKind.PLAN_REFRESH, f"incident:{incident.id}:plan:{older}:superseded", now,
+                      {"incident": incident.id, "plan": older}, incident.id)
     _refresh(session, incident, now, f"plan:{event.id}")
     return event.id
 
@@ -230,11 +240,16 @@ def confirm_plan(session: Session, config: OrgConfig, who: Who, incident: Incide
         raise Closed("plan.none")
     plan = found.get(plan_id or 0) or found[max(found)]
     if plan.get("confirmed_by"):
-        raise Closed("plan.already")
-    _record(session, who, incident, "plan.confirmed", now, {"plan": plan["id"]})
+        raise Closed("plan.already_by", user=plan["confirmed_by"], at=plan["confirmed_at"])
+    if plan.get("superseded_by"):
+        newer = found[plan["superseded_by"]]
+        raise Closed("plan.superseded", user=newer["by"], at=newer["at"])
+    _record(session, who, incident, "plan.confirmed", now, {"plan": plan["id"], "proposed_by": plan["by"],
+                                                            "proposed_at": plan["at"].isoformat()})
     queue.enqueue(session, WorkKind.PLAN_REFRESH, f"incident:{incident.id}:plan:{plan['id']}:confirmed", now,
                   {"incident": incident.id, "plan": plan["id"]}, incident.id)
-    _post(session, incident, now, "plan.confirmed_room", {"user": who.user}, f"plan-confirmed:{plan['id']}")
+    _post(session, incident, now, "plan.confirmed_room_named",
+          {"user": who.user, "by": plan["by"], "when": plan["at"].isoformat()}, f"plan-confirmed:{plan['id']}")
     _refresh(session, incident, now, f"plan-confirmed:{plan['id']}")
     return int(plan["id"])
 
@@ -271,6 +286,9 @@ def snooze(session: Session, config: OrgConfig, who: Who, incident: Incident, no
     _active(incident)
     require(who, "update", incident, config)
     interval = update_interval(config, incident)
+    last = audit.latest(session, "incident", incident.id, "update.snoozed")
+    if last is not None and now - last.at < SNOOZE_REPEAT:  # a double tap, or two people at once: one snooze
+        raise Closed("update.snoozed_by", user=last.actor, until=datetime.fromisoformat(last.data["until"]))
     _record(session, who, incident, "update.snoozed", now, {"until": (now + interval).isoformat()})
     arm_update_reminder(session, config, incident, now, interval)
     return now + interval
@@ -302,7 +320,7 @@ def decide_statement(session: Session, config: OrgConfig, who: Who, incident: In
     if found is None:
         raise Closed("media.not_found")
     if found["status"] != "pending":
-        raise Closed("media.already")
+        raise Closed("media.already_by", user=found["decided_by"], at=found["decided_at"])
     if decision == "reject":
         _record(session, who, incident, "media.rejected", now, {"statement": statement_id, "reason": reason})
         _post(session, incident, now, "media.rejected_room", {"user": who.user, "reason": reason},
@@ -382,12 +400,17 @@ def _ask_for_case_file(session: Session, incident: Incident, now: datetime, tag:
 def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
     """The crisis is over: stop the update reminders and ask the unit for the case file, daily until it is in."""
     require(who, "resolve", incident, config)
+    if incident.status in FINISHED:
+        done = audit.latest(session, "incident", incident.id, "incident.resolved")
+        if done is not None:  # a double tap, or two people at once: say who resolved it
+            raise Closed("resolve.already_by", user=done.actor, at=done.at)
     _active(incident)
     previous = incident.status
     incident.status = IncidentStatus.RESOLVED
     _record(session, who, incident, "incident.resolved", now, {"previous": previous})
     cancel_reminders(session, incident, now, (WorkKind.UPDATE_REMIND, WorkKind.OBSERVE_REMIND, WorkKind.TRIAGE_TIMEOUT,
                                             WorkKind.PAGE_ESCALATE))
+    paging.close_pages(session, incident, who.user, now)
     _ask_for_case_file(session, incident, now, "casefile-request", "casefile.request")
     due = now + timedelta(hours=config.routing.case_file_reminder_hours)
     queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:1", due,

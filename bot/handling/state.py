@@ -76,9 +76,14 @@ def statements(events: Sequence[AuditEvent]) -> dict[int, dict[str, Any]]:
 
 
 def plans(events: Sequence[AuditEvent]) -> dict[int, dict[str, Any]]:
+    """Every proposed plan by id (its audit event id), with its confirmation; a plan still unconfirmed when a newer
+    one was proposed is `superseded_by` that one and can no longer be confirmed."""
     found: dict[int, dict[str, Any]] = {}
     for e in events:
         if e.kind == "plan.proposed":
+            for older in found.values():
+                if not older.get("confirmed_by") and not older.get("superseded_by"):
+                    older["superseded_by"] = e.id
             found[e.id] = {"id": e.id, "text": e.data.get("plan", ""), "by": e.actor, "at": e.at}
         elif e.kind == "plan.confirmed" and int(e.data.get("plan", 0)) in found:
             found[int(e.data["plan"])].update(confirmed_by=e.actor, confirmed_at=e.at)

@@ -209,6 +209,8 @@ def plan_message(plan: dict[str, Any], incident_id: int, confirmer: str, config:
     if plan.get("confirmed_by"):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "plan.confirmed_by", lang, user=plan["confirmed_by"], at=short_time(plan.get("confirmed_at"), config))}]})
+    elif plan.get("superseded_by"):
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("plan.superseded_note", lang)}]})
     else:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "plan.awaiting", lang, role=confirmer)}]})

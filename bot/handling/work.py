@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 # Facts that are ids or numbers, shown as they are; any other string is what a person typed.
-PLAIN_FACTS = frozenset({"user", "number", "version"})
+PLAIN_FACTS = frozenset({"user", "by", "number", "version"})
 
 
 def render_facts(services: Services, facts: dict[str, Any], lang: Lang) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from bot.handling import service as handling
 from bot.incidents.state import LEVEL_ORDER, Report, Reported
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
-from bot.procedure.errors import NotAllowed
+from bot.procedure.errors import NotAllowed, NotFound
 from bot.procedure.status import ACTIVE, IncidentStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
-from storage import audit, incidents, roster
+from storage import audit, claims, incidents, roster
 from storage import work as queue
 from storage.models import Incident
 
@@ -34,7 +34,13 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
 
     A second submission with the same key (Slack retried, or a double tap) returns the first incident.
     """
-    existing = incidents.by_submission_key(session, submission_key)
+    if not claims.claim(session, f"report:{submission_key}", "report", who.user, now):
+        # Delivered twice (a retry, a double tap, both at once): the first delivery's incident, committed by now.
+        existing = incidents.by_submission_key(session, submission_key)
+        if existing is None:
+            raise NotFound("incident.not_found")
+        return Reported(existing.id, existing.number, existing.title, False)
+    existing = incidents.by_submission_key(session, submission_key)  # reported before claims existed
     if existing is not None:
         return Reported(existing.id, existing.number, existing.title, False)
     year = now.astimezone(config.organisation.tz).year

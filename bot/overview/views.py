@@ -15,10 +15,10 @@ from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
-from bot.procedure.status import PageStatus
 from bot.procedure.text import clip, escape
 from bot.procedure.who import Who
 from bot.warroom.state import CardState
+from bot.warroom.views import page_lines
 
 MAX_BLOCKS = 100  # a home tab's limit
 
@@ -162,26 +162,6 @@ def list_message(data: Overview, config: OrgConfig, lang: Lang) -> dict[str, Any
     text += "\n" + t("overview.list.footer", lang)
     return {"response_type": "ephemeral", "text": clip(text, SECTION_MAX),
             "blocks": [_section(text, ids.HOME_INCIDENTS)]}
-
-
-def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
-    """Every page of the incident and its acknowledgement, as the card words them."""
-    fmt = "%m/%d %H:%M"
-    lines = []
-    for p in state.pages:
-        values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
-                  "at": when(p.paged_at, config, fmt)}
-        if p.status == PageStatus.ACKED:
-            values.update(user=p.acked_by or p.target, at=when(p.acked_at, config, fmt))
-            lines.append(t("card.page_acked", lang, **values))
-        elif p.status == PageStatus.ESCALATED:
-            values.update(at=when(p.escalated_at, config, fmt))
-            lines.append(t("card.page_escalated", lang, **values))
-        elif p.status == PageStatus.SUPERSEDED:
-            lines.append(t("card.page_superseded", lang, **values))
-        else:
-            lines.append(t("card.page_open", lang, **values))
-    return lines
 
 
 def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:

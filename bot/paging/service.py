@@ -82,6 +82,25 @@ def escalate(session: Session, config: OrgConfig, page: Page, now: datetime) -> 
     return page_role(session, config, incident, up, incident.level, now, tier=page.tier + 1, attempt="next_tier")
 
 
+def close_pages(session: Session, incident: Incident, actor: str, now: datetime) -> list[Page]:
+    """The incident is over: every page still waiting is closed (its escalation stops, its DM loses the button,
+    it leaves "waiting on you"). The caller holds the incident's lock."""
+    waiting = [p for p in pages.of_incident(session, incident.id) if p.status == PageStatus.PAGING]
+    for page in waiting:
+        page.status = PageStatus.CLOSED
+        queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
+        audit.record(session, actor, "page.closed", "page", page.id, incident_id=incident.id, at=now,
+                     data={"role": page.role, "target": page.target_user, "status": incident.status})
+        settle(session, page, now)
+    return waiting
+
+
+def settle(session: Session, page: Page, now: datetime) -> None:
+    """A page answered by another or closed with its incident: its DM is updated to say so (due work)."""
+    queue.enqueue(session, WorkKind.PAGE_SETTLED, f"page:{page.id}:settled", now,
+                  {"incident": page.incident_id, "page": page.id}, page.incident_id)
+
+
 def may_acknowledge(who: Who, page: Page) -> bool:
     """§3: the person paged, or the holder or deputy of the role paged."""
     if who.user == page.target_user:
@@ -147,6 +166,7 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer
         queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
         audit.record(session, who.user, "page.superseded", "page", other.id, incident_id=page.incident_id, at=now,
                      data={"role": other.role, "target": other.target_user, "answered_by_page": page.id})
+        settle(session, other, now)
     queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
     queue.enqueue(session, WorkKind.PAGE_ACKED, f"page:{page.id}:acked", now,
                   {"incident": page.incident_id, "page": page.id}, page.incident_id)

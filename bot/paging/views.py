@@ -17,8 +17,10 @@ from bot.warroom.state import CardState
 
 def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, page_id: int,
                  acked_by: str | None = None, acked_at: datetime | None = None,
-                 question: str | None = None) -> dict[str, Any]:
-    """The page DM, with an Acknowledge button until someone acknowledges."""
+                 question: str | None = None, answered_by: str | None = None, answered_at: datetime | None = None,
+                 closed: bool = False) -> dict[str, Any]:
+    """The page DM, with an Acknowledge button until someone acknowledges: this person (`acked_by`), another on
+    the chain (`answered_by`), or nobody needs to because the incident is over (`closed`)."""
     unit = config.unit(state.unit_id or "")
     level = level_name(config, state.level or state.proposed_level, lang)
     text = t("page.text", lang, level=level, number=state.number, title=escape(state.title),
@@ -35,6 +37,11 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
     if acked_by:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "page.acked", lang, user=acked_by, at=short_time(acked_at, config))}]})
+    elif answered_by:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
+            "page.settled_by", lang, user=answered_by, at=short_time(answered_at, config))}]})
+    elif closed:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("page.closed_note", lang)}]})
     else:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "action_id": ids.PAGE_ACK, "style": "primary", "value": str(page_id),

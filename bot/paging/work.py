@@ -17,6 +17,7 @@ from bot.paging import service as paging
 from bot.paging.views import page_message
 from bot.procedure.config import Role
 from bot.procedure.i18n import t
+from bot.procedure.status import PageStatus
 from bot.warroom.service import refresh_card
 from bot.warroom.state import card_state, incident_of, room_of
 from storage import audit, pages
@@ -35,6 +36,8 @@ def send_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         page = _page(session, job)
         if page.message_ts:
             return {"ts": page.message_ts, "already": True}
+        if page.status in (PageStatus.SUPERSEDED, PageStatus.CLOSED):  # answered or over before the DM went out
+            return {"skipped": page.status}
         state = card_state(session, incident_of(session, job))
         target, role, page_id = page.target_user, page.role, page.id
         question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
@@ -97,6 +100,23 @@ def page_acked(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     return {"acked_by": by}
 
 
+def page_settled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A page answered by another on its chain, or closed with its incident: its DM loses the button and says
+    why. A page whose DM was never sent has nothing to update."""
+    with services.sessions() as session:
+        page = _page(session, job)
+        if not (page.dm_channel and page.message_ts):
+            return {"updated": False}
+        state = card_state(session, incident_of(session, job))
+        answer = paging.answered(session, page)
+        target, role, dm, ts = page.target_user, page.role, page.dm_channel, page.message_ts
+        question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
+    message = page_message(state, role, services.config, services.lang_of(target), page_id=page.id,
+                           question=question, answered_by=answer.by, answered_at=answer.at, closed=answer.closed)
+    services.chat.update(dm, ts, message)
+    return {"updated": True, "answered_by": answer.by}
+
+
 def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     with services.sessions() as session:
@@ -111,5 +131,6 @@ EXECUTORS = {
     WorkKind.PAGE_MENTION: mention_page,
     WorkKind.PAGE_ESCALATE: escalate_page,
     WorkKind.PAGE_ACKED: page_acked,
+    WorkKind.PAGE_SETTLED: page_settled,
     WorkKind.WARROOM_ALERT: alert,
 }

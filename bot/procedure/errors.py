@@ -28,11 +28,14 @@ class NotAllowed(Refusal):
 
 
 class Closed(Refusal):
-    """The incident is no longer in this state (already resolved or closed); `reason` is an i18n key."""
+    """The incident is no longer in this state (already resolved or closed, the step already done); `reason` is an
+    i18n key and `facts` what the reader is told about what happened instead (who did it, when: a ``user`` id, an
+    ``at`` time, a ``version``), raw: the handler words them."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, **facts: object) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.facts = facts
 
 
 class NotFound(Refusal):

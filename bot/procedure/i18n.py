@@ -730,3 +730,31 @@ MESSAGES.update({
     "handover.error.self": {"zh-TW": "不能將職務移交給自己；請移交給另一位同仁。",
                             "en": "You cannot hand a seat to yourself; please name another person."},
 })
+
+# Race losers and stale actions (design §3): what happened instead, and who did it.
+MESSAGES.update({
+    "step.already_by": {"zh-TW": "此步驟已由 <@{user}> 於 {at} 記錄，無須再做。",
+                        "en": "<@{user}> already recorded this step at {at}; nothing more to do."},
+    "plan.already_by": {"zh-TW": "此處理方案已由 <@{user}> 於 {at} 核定。",
+                        "en": "<@{user}> already confirmed this plan at {at}."},
+    "plan.superseded": {"zh-TW": "此處理方案已被 <@{user}> 於 {at} 提出的新方案取代；請核定最新的方案。",
+                        "en": "This plan was replaced by a newer one from <@{user}> at {at}; please confirm the "
+                              "newest plan."},
+    "plan.superseded_note": {"zh-TW": "↪️ 已由較新的處理方案取代，無須核定此版本。",
+                             "en": "↪️ Replaced by a newer plan; this one needs no confirmation."},
+    "plan.confirmed_room_named": {"zh-TW": "✅ <@{user}> 核定處理方案（<@{by}> 於 {when} 提出的版本）。",
+                                  "en": "✅ <@{user}> confirmed the handling plan (the one <@{by}> proposed at "
+                                        "{when})."},
+    "update.snoozed_by": {"zh-TW": "<@{user}> 剛已延後提醒至 {until}，無須再按。",
+                          "en": "<@{user}> just put the reminder off until {until}; no need to again."},
+    "media.already_by": {"zh-TW": "這份稿件已由 <@{user}> 於 {at} 處理。",
+                         "en": "<@{user}> already decided on this draft at {at}."},
+    "resolve.already_by": {"zh-TW": "此事件已由 <@{user}> 於 {at} 解除。",
+                           "en": "<@{user}> already resolved this incident at {at}."},
+    "page.settled_by": {"zh-TW": "☑️ 已由 <@{user}> 於 {at} 確認，您無須再確認。",
+                        "en": "☑️ <@{user}> acknowledged at {at}; you need not."},
+    "card.page_closed": {"zh-TW": "☑️ {role}：<@{user}>（事件已解除，無須確認 closed with the incident）",
+                         "en": "☑️ {role}: <@{user}> (closed with the incident)"},
+    "page.closed_note": {"zh-TW": "☑️ 事件已解除，此通知無須確認。",
+                         "en": "☑️ The incident was resolved; this page needs no acknowledgement."},
+})

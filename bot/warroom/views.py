@@ -36,20 +36,7 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
         name = t("post.head", lang, unit=unit.name(lang)) if role == "unit" and unit else role_name(role, lang)
         who = " / ".join(f"<@{u}>" for u in (primary, deputy) if u) or "—"
         roles.append(f"• {name}：{who}" if lang == "zh-TW" else f"• {name}: {who}")
-    pages = []
-    for p in state.pages:
-        values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
-                  "at": short_time(p.paged_at, config)}
-        if p.status == PageStatus.ACKED:
-            values.update(user=p.acked_by or p.target, at=short_time(p.acked_at, config))
-            pages.append(t("card.page_acked", lang, **values))
-        elif p.status == PageStatus.ESCALATED:
-            values.update(at=short_time(p.escalated_at, config))
-            pages.append(t("card.page_escalated", lang, **values))
-        elif p.status == PageStatus.SUPERSEDED:
-            pages.append(t("card.page_superseded", lang, **values))
-        else:
-            pages.append(t("card.page_open", lang, **values))
+    pages = page_lines(state, config, lang)
     header = clip(f"{t('card.number', lang, number=state.number)}｜{state.title}", 150)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "block_id": ids.CARD_HEADER, "text": plain(header, 150)},
@@ -72,3 +59,24 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
     ]
     text = f"{t('card.number', lang, number=state.number)} {escape(state.title)} — {level}"
     return {"text": text, "blocks": blocks}
+
+
+def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
+    """Every page of the incident and where it stands, as the card (and `/crisis status`) words them."""
+    lines = []
+    for p in state.pages:
+        values = {"role": role_name(p.role, lang), "user": p.target, "attempt": t(f"attempt.{p.attempt}", lang),
+                  "at": short_time(p.paged_at, config)}
+        if p.status == PageStatus.ACKED:
+            values.update(user=p.acked_by or p.target, at=short_time(p.acked_at, config))
+            lines.append(t("card.page_acked", lang, **values))
+        elif p.status == PageStatus.ESCALATED:
+            values.update(at=short_time(p.escalated_at, config))
+            lines.append(t("card.page_escalated", lang, **values))
+        elif p.status == PageStatus.SUPERSEDED:
+            lines.append(t("card.page_superseded", lang, **values))
+        elif p.status == PageStatus.CLOSED:
+            lines.append(t("card.page_closed", lang, **values))
+        else:
+            lines.append(t("card.page_open", lang, **values))
+    return lines
