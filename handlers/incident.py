@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blockkit import ids
 from bot.blockkit.names import short_time
+from bot.handling import service as handling
 from bot.handling.views import legal_request_modal
 from bot.incidents import forms, service
 from bot.incidents.views import triage_modal
@@ -114,14 +115,15 @@ def on_legal(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     """Ask what the legal group should advise on; the submission pages them with it (handlers/handling)."""
     ack()
     person = kit.actor(services, body)
-    if not person.who.known:
-        return kit.refuse(respond, person.lang, "action.legal", "allowed.legal")
-    lang = person.lang
+    lang, who = person.lang, person.who
     with services.sessions() as session:
         incident = session.get(Incident, kit.subject_id(body))
+        allowed = incident is not None and handling.may(who, "legal", incident, services.config)
         view = legal_request_modal(incident.id, incident.number, incident.title, lang) if incident else None
     if view is None:
         return kit.ephemeral(respond, t("incident.not_found", lang))
+    if not allowed:
+        return kit.refuse(respond, lang, "action.legal", "allowed.legal_request")
     kit.open_modal(client, body["trigger_id"], view)
     return None
 

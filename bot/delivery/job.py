@@ -51,9 +51,10 @@ class GiveUp(Exception):
     """An executor's verdict that retrying cannot help; the reason is kept on the row and in the audit trail."""
 
 
-def subject(session: Session, model: type[T], job: Job, key: str) -> T:
-    """The row a job is about (its id in `job.payload[key]`); a job whose row is gone cannot succeed: GiveUp."""
-    row = session.get(model, int(job.payload[key]))
+def subject(session: Session, model: type[T], job: Job, key: str, *, lock: bool = False) -> T:
+    """The row a job is about (its id in `job.payload[key]`); a job whose row is gone cannot succeed: GiveUp.
+    With `lock`, the row is locked until the transaction ends and read afresh: the job decides on it (design §3)."""
+    row = session.get(model, int(job.payload[key]), with_for_update=lock or None, populate_existing=lock)
     if row is None:
         raise GiveUp(f"{model.__name__} {job.payload[key]} does not exist")
     return row

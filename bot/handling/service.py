@@ -20,10 +20,10 @@ from bot.handling.state import CASE_FIELDS, plans, statements, step_lines, step_
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role, Step
 from bot.procedure.errors import Closed, InvalidInput, NotAllowed
-from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus
+from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus, PageStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
-from storage import audit, incidents, roster
+from storage import audit, incidents, pages, roster
 from storage import work as queue
 from storage.models import AuditEvent, CaseFile, Incident
 
@@ -32,6 +32,8 @@ REMINDER_KINDS = (WorkKind.UPDATE_REMIND, WorkKind.CASEFILE_REMIND, WorkKind.OBS
 
 
 STATEMENT_KINDS = ("statement", "clarification")
+# A request for legal advice this soon after the last, while its page waits, joins that page (one page).
+LEGAL_REPEAT = timedelta(minutes=5)
 # A second snooze this soon after the last is the same tap delivered twice (or two people at once), not a new one.
 SNOOZE_REPEAT = timedelta(minutes=1)
 
@@ -88,6 +90,8 @@ def may(who: Who, action: str, incident: Incident, config: OrgConfig) -> bool:
             incident.level == Level.LOW.value and who.heads(incident.unit_id))
     if action == "case_file":
         return who.heads(incident.unit_id)
+    if action == "legal":  # §3: the team asks the legal group; a bystander cannot page it
+        return on_incident_team(who, incident)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -95,7 +99,7 @@ ALLOWED = {
     "convene": "allowed.assess", "notes": "allowed.assess", "plan": "allowed.assess",
     "update": "allowed.update", "draft": "allowed.media", "opinion": "allowed.pr", "decide": "allowed.spokesperson",
     "legal_answer": "allowed.legal_answer", "coordinate": "allowed.coordinate", "resolve": "allowed.resolve",
-    "case_file": "allowed.case_file",
+    "case_file": "allowed.case_file", "legal": "allowed.legal_request",
 }
 
 
@@ -347,20 +351,27 @@ def note_opinion(session: Session, config: OrgConfig, who: Who, incident: Incide
 
 
 def request_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, question: str,
-                  now: datetime) -> None:
-    """Invite and page the legal group (primary, then deputy) with the question as the page's context."""
-    if not who.known:
-        raise NotAllowed("action.legal", "allowed.legal")
+                  now: datetime) -> bool:
+    """Invite and page the legal group (primary, then deputy) with the question as the page's context. A second
+    request while the group's last page is still unanswered and recent joins that page (one page, the question
+    posted in the room) instead of paging again. Returns whether a page went out."""
+    require(who, "legal", incident, config)
     if incident.status == IncidentStatus.CLOSED:
         raise Closed("handling.closed")
-    _record(session, who, incident, "legal.requested", now, {"question": question})
+    waiting = pages.of_role(session, incident.id, Role.LEGAL, (PageStatus.PAGING,))
+    joined = waiting if waiting is not None and now - waiting.paged_at < LEGAL_REPEAT else None
+    _record(session, who, incident, "legal.requested", now,
+            {"question": question, **({"joined_page": joined.id} if joined else {})})
+    _post(session, incident, now, "legal.question_room", {"question": question}, "legal-question")
+    if joined is not None:
+        return False
     invite(session, incident, [roster.holders(session, Role.LEGAL).primary], now)
     paging.page_role(session, config, incident, Role.LEGAL, incident.level or incident.proposed_level, now,
                      again=True)  # each question deserves its own page, even after an earlier one was answered
     queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:legal:{now.timestamp()}", now,
                   {"incident": incident.id, "key": "legal.requested", "user": who.user}, incident.id)
-    _post(session, incident, now, "legal.question_room", {"question": question}, "legal-question")
     _refresh(session, incident, now, "legal-request")
+    return True
 
 
 def answer_legal(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str,

@@ -165,7 +165,7 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
         [ids.UPDATE_OPEN, "button.update", str(job.payload["incident"]), "primary"],
         [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang), retry=job.retried)
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         audit.record(session, "crisisbot", "update.reminded", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"target": lead})
         this = queue.get(session, job.key)
@@ -196,7 +196,7 @@ def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str,
         sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     n = int(job.payload.get("n", 1)) + 1
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         if incident.status == IncidentStatus.RESOLVED:
             queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:{n}",
                           max(job.due_at, now) + timedelta(hours=services.config.routing.case_file_reminder_hours),

@@ -51,7 +51,7 @@ def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any
 def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     """Nothing may sit unseen: an untriaged incident pages the executive secretary."""
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         if incident.triaged_at:
             return {"skipped": "triaged"}
         audit.record(session, "crisisbot", "incident.untriaged", "incident", incident.id, incident_id=incident.id,

@@ -755,6 +755,8 @@ MESSAGES.update({
                         "en": "☑️ <@{user}> acknowledged at {at}; you need not."},
     "card.page_closed": {"zh-TW": "☑️ {role}：<@{user}>（事件已解除，無須確認 closed with the incident）",
                          "en": "☑️ {role}: <@{user}> (closed with the incident)"},
+    "allowed.legal_request": {"zh-TW": "本事件的危機管理小組成員（常設職務，或該單位主管及其代理人）",
+                              "en": "this incident's crisis team (a standing role, or the unit's head or deputy)"},
     "page.closed_note": {"zh-TW": "☑️ 事件已解除，此通知無須確認。",
                          "en": "☑️ The incident was resolved; this page needs no acknowledgement."},
 })

@@ -74,9 +74,10 @@ def card_state(session: Session, incident: Incident, config: OrgConfig | None = 
     )
 
 
-def incident_of(session: Session, job: Job) -> Incident:
-    """The incident a job is about (its id in ``job.payload["incident"]``); GiveUp if it is gone."""
-    return subject(session, Incident, job, "incident")
+def incident_of(session: Session, job: Job, *, lock: bool = False) -> Incident:
+    """The incident a job is about (its id in ``job.payload["incident"]``); GiveUp if it is gone. With `lock`, for
+    a job that decides on the incident's state: locked and read afresh (`storage.incidents.lock`)."""
+    return subject(session, Incident, job, "incident", lock=lock)
 
 
 def room_of(services: Services, job: Job) -> str:

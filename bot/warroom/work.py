@@ -60,7 +60,7 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if channel is None:
         raise GiveUp(f"no free channel name for {number}")
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         if incident.channel_id is None:
             incident.channel_id, incident.channel_name = channel.id, channel.name
             audit.record(session, "crisisbot", "warroom.opened", "incident", incident.id, incident_id=incident.id,
@@ -97,7 +97,7 @@ def post_card(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     posted = services.chat.post_once(job.key, channel, message, retry=job.retried)
     services.chat.pin(channel, posted.ts)
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         incident.card_ts = posted.ts
     return {"ts": posted.ts}
 
