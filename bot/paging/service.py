@@ -129,11 +129,22 @@ class Answer:
     closed: bool = False
 
 
+def _answered_successor(session: Session, page: Page) -> Page | None:
+    """For an escalated page: the later page of the same role and tier that was acknowledged, if any."""
+    if page.status != PageStatus.ESCALATED:
+        return None
+    return next((p for p in pages.of_incident(session, page.incident_id) if p.id > page.id and p.role == page.role
+                 and p.tier == page.tier and p.status == PageStatus.ACKED), None)
+
+
 def answered(session: Session, page: Page) -> Answer:
     """Who already answered a page that is no longer waiting: its own acknowledgement, or the one that superseded
     it (the page that answered for the same role or the chain below)."""
     if page.status == PageStatus.ACKED:
         return Answer(False, page.acked_by, page.acked_at)
+    successor = _answered_successor(session, page)
+    if successor is not None:
+        return Answer(False, successor.acked_by, successor.acked_at)
     event = audit.latest(session, "page", page.id, "page.superseded")
     by_page = session.get(Page, int(event.data.get("answered_by_page") or -1)) if event else None
     if by_page is not None and by_page.acked_by:
@@ -154,6 +165,9 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer
         return answered(session, page)
     if page.status == PageStatus.CLOSED:
         return Answer(False, closed=True)
+    successor = _answered_successor(session, page)
+    if successor is not None:  # escalated, and the deputy it escalated to has answered
+        return Answer(False, successor.acked_by, successor.acked_at)
     page.status, page.acked_at, page.acked_by = PageStatus.ACKED, now, who.user
     audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
                  data={"role": page.role, "target": page.target_user})
@@ -167,6 +181,10 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer
         audit.record(session, who.user, "page.superseded", "page", other.id, incident_id=page.incident_id, at=now,
                      data={"role": other.role, "target": other.target_user, "answered_by_page": page.id})
         settle(session, other, now)
+    for earlier in pages.of_incident(session, page.incident_id):
+        if earlier.id < page.id and earlier.role == page.role and earlier.tier == page.tier \
+                and earlier.status == PageStatus.ESCALATED:
+            settle(session, earlier, now)  # its DM still offers the button: say who answered instead
     queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
     queue.enqueue(session, WorkKind.PAGE_ACKED, f"page:{page.id}:acked", now,
                   {"incident": page.incident_id, "page": page.id}, page.incident_id)

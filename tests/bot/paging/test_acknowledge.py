@@ -156,3 +156,61 @@ def _page(role: Role, target: str) -> Page:
 ])
 def test_may_acknowledge_holder_deputy_or_target_only(user, page, allowed):
     assert paging.may_acknowledge(who(user), page) is allowed
+
+
+def test_the_secretary_answering_leaves_the_commanders_own_chain_running(session, clock):
+    # high: the commander is paged in their own right (tier 0) and, unanswered, their deputy; the secretary's
+    # acknowledgement stops only what exists because the secretary did not answer.
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [commander] = pages(session, incident)
+    deputy = escalate(session, commander, clock.advance(seconds=301))
+    assert deputy is not None and deputy.role == Role.COMMANDER.value
+    secretary = paging.page_role(session, CONFIG, incident, Role.EXECUTIVE_SECRETARY, Level.HIGH, clock.now)
+    assert secretary is not None
+
+    assert ack(session, SECRETARY, secretary, clock.advance(minutes=1)) is True
+    assert deputy.status == PageStatus.PAGING
+    assert WorkKind.PAGE_ESCALATE in due_for_page(session, deputy)
+
+
+def test_a_second_person_on_the_chain_is_told_who_answered_first(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+    assert deputy is not None
+    answered_at = clock.advance(minutes=1)
+    assert ack(session, SECRETARY_DEPUTY, deputy, answered_at) is True
+    session.flush()
+
+    late = paging.acknowledge(session, who(SECRETARY), primary, clock.advance(minutes=1))
+    again = paging.acknowledge(session, who(SECRETARY_DEPUTY), deputy, clock.now)
+    assert (late.fresh, late.by, late.at) == (False, SECRETARY_DEPUTY, answered_at)
+    assert (again.fresh, again.by) == (False, SECRETARY_DEPUTY)
+    assert event_data(session, incident, "page.acked") == [{"role": "executive_secretary",
+                                                             "target": SECRETARY_DEPUTY}]
+
+
+def test_a_page_answered_by_another_gets_its_dm_updated(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+    assert deputy is not None
+    ack(session, SECRETARY, primary, clock.advance(minutes=1))
+    assert WorkKind.PAGE_SETTLED in due_for_page(session, deputy)
+    assert WorkKind.PAGE_SETTLED not in due_for_page(session, primary)
+
+
+def test_resolving_closes_the_waiting_pages_and_stops_their_escalation(session, clock):
+    from bot.handling import service as handling
+
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [commander] = pages(session, incident)
+    handling.resolve(session, CONFIG, who(COMMANDER), incident, clock.advance(minutes=2))
+
+    assert commander.status == PageStatus.CLOSED
+    assert set(due_for_page(session, commander)) >= {WorkKind.PAGE_SETTLED}
+    assert WorkKind.PAGE_ESCALATE not in due_for_page(session, commander)
+    assert escalate(session, commander, clock.advance(seconds=600)) is None  # a timer already claimed: no page
+    answer = paging.acknowledge(session, who(COMMANDER), commander, clock.now)
+    assert (answer.fresh, answer.closed) == (False, True)
+    assert [summary(p)[3] for p in pages(session, incident)] == [PageStatus.CLOSED]
