@@ -141,6 +141,8 @@ def on_handled(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
             service.mark_handled(session, services.config, who, incident, now)
     except errors.NotAllowed as exc:
         return kit.refuse(respond, person.lang, exc.action, exc.allowed)
+    except errors.Closed as exc:
+        return kit.ephemeral(respond, kit.closed_text(exc, person.lang, services.config))
     services.kick()
     return None
 

@@ -13,7 +13,7 @@ from bot.handling import service as handling
 from bot.incidents.state import LEVEL_ORDER, Report, Reported
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
-from bot.procedure.errors import NotAllowed, NotFound
+from bot.procedure.errors import Closed, NotAllowed, NotFound
 from bot.procedure.status import ACTIVE, IncidentStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
@@ -129,7 +129,12 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
 
 def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
     """§5 low level: the unit handled it. Report to the executive secretary, then remind the unit to observe."""
-    if incident.level != Level.LOW.value or incident.status != IncidentStatus.OPEN or not who.heads(incident.unit_id):
+    if incident.level != Level.LOW.value or not who.heads(incident.unit_id):
+        raise NotAllowed("action.handled", "allowed.handled")
+    if incident.status != IncidentStatus.OPEN:
+        done = audit.latest(session, "incident", incident.id, "incident.handled")
+        if done is not None:  # a double tap, or the head and the deputy at once: say who
+            raise Closed("handled.already_by", user=done.actor, at=done.at)
         raise NotAllowed("action.handled", "allowed.handled")
     incident.status, incident.updated_at = IncidentStatus.OBSERVING, now
     audit.record(session, who.user, "incident.handled", "incident", incident.id, incident_id=incident.id, at=now)

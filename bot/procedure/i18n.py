@@ -749,6 +749,8 @@ MESSAGES.update({
                           "en": "<@{user}> just put the reminder off until {until}; no need to again."},
     "media.already_by": {"zh-TW": "這份稿件已由 <@{user}> 於 {at} 處理。",
                          "en": "<@{user}> already decided on this draft at {at}."},
+    "handled.already_by": {"zh-TW": "<@{user}> 已於 {at} 回報此事件已處理。",
+                           "en": "<@{user}> already reported this incident handled at {at}."},
     "resolve.already_by": {"zh-TW": "此事件已由 <@{user}> 於 {at} 解除。",
                            "en": "<@{user}> already resolved this incident at {at}."},
     "page.settled_by": {"zh-TW": "☑️ 已由 <@{user}> 於 {at} 確認，您無須再確認。",

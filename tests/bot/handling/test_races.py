@@ -160,3 +160,13 @@ def test_the_head_and_the_deputy_filing_the_case_file_at_once_make_versions_1_an
     with services.sessions() as s:
         assert s.query(CaseFile).filter_by(incident_id=incident.id).count() == 2
         assert [e.kind for e in audit.timeline(s, incident.id)].count("incident.closed") == 1
+
+
+def test_a_low_incident_marked_handled_twice_is_one_report_and_names_who(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.LOW, clock.now)
+    at = clock.advance(minutes=10)
+    incidents_service.mark_handled(session, CONFIG, who(INSPECTION_HEAD), incident, at)
+    with pytest.raises(Closed) as lost:
+        incidents_service.mark_handled(session, CONFIG, who(INSPECTION_DEPUTY), incident, clock.advance(seconds=1))
+    assert (lost.value.reason, lost.value.facts) == ("handled.already_by", {"user": INSPECTION_HEAD, "at": at})
+    assert events(session, incident, "incident.handled") == ["incident.handled"]
