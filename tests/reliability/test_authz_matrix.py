@@ -68,7 +68,7 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "set level":          (Y,   Y,   Y,   Y,   N,   N,   N,   Y,   Y,   N,   N),
     "acknowledge a page": (Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N),  # the commander's page
     "mark handled":       (N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),  # a low-level incident
-    "request legal":      (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
+    "request legal":      TEAM,  # §3: the incident's team asks the legal group; a unit member asks the head
     "drill draw":         (N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
     "drill plan":         (N,   N,   Y,   Y,   N,   N,   Y,   N,   N,   N,   N),
     "drill report":       (N,   N,   N,   N,   N,   N,   N,   Y,   Y,   Y,   N),  # the drilled unit only
@@ -240,7 +240,11 @@ def allowed(session: Session, action: str, person: Who) -> bool:
         session.flush()
         return paging.may_acknowledge(person, page)
     if action == "request legal":
-        return person.known  # handlers/incident.py: anyone on the crisis roster may ask for legal advice
+        try:
+            handling.request_legal(session, CONFIG, person, _incident(session, "medium"), "Close the gate?", NOW)
+        except NotAllowed:
+            return False
+        return True
     return {
         "drill draw": lambda: drills.may_draw(person),
         "drill plan": lambda: drills.may_plan(person),
