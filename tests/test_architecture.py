@@ -183,3 +183,34 @@ def test_services_write_no_chat_markup():
         if calls or markup:
             found[name] = calls + markup
     assert found == {}
+
+
+# The aggregates a state change decides on (design §3), and how a transaction takes one: the lock helpers
+# (storage.incidents.lock, storage.pages.lock, storage.drills.lock, roster.seat(lock=True)) or a locked subject.
+AGGREGATES = {"Incident", "Page", "Drill", "DrillEvaluation", "DrillReport", "RoleAssignment"}
+
+
+def _write_blocks(tree: ast.AST) -> Iterator[ast.With]:
+    """`with … session.begin():` blocks: the transactions that write."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With) and any(
+                isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
+                and item.context_expr.func.attr == "begin" for item in node.items):
+            yield node
+
+
+def test_every_write_transaction_reads_its_aggregate_locked():
+    unlocked = []
+    for name, path in modules().items():
+        if not (_in(name, "handlers") or name.endswith(".work")):
+            continue
+        for block in _write_blocks(ast.parse(path.read_text(encoding="utf-8"))):
+            for call in ast.walk(block):
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                        and call.func.attr == "get" and call.args and isinstance(call.args[0], ast.Name)
+                        and call.args[0].id in AGGREGATES):
+                    continue
+                if not any(k.arg == "with_for_update" for k in call.keywords):
+                    unlocked.append(f"{name}:{call.lineno} session.get({call.args[0].id}, …)")
+    assert not unlocked, "a write transaction decides on a row it did not lock (use storage's lock helpers): " \
+        + ", ".join(unlocked)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from docx import Document
 
 from bot.blockkit import ids
+from sandbox.interactions import find_element
 from storage import audit
 from storage import work as queue
 from tests.flows.test_report import dm_with, incident, report
@@ -360,3 +361,44 @@ def test_export_cli_writes_the_case_file_and_the_timeline(stack, tmp_path, monke
     timeline = (tmp_path / "case-2026-0001-timeline.csv").read_text(encoding="utf-8-sig")
     assert "incident.reported" not in timeline and "通報 Reported" in timeline and "結案 Closed" in timeline
     assert cli.main(["export", "2026-0099", "--out", str(tmp_path)]) == 1
+
+
+def stale_click(stack, user: str, message, action_id: str):
+    """Press a button on a copy of a message as it was when `message` was read (a phone showing it before the
+    update arrived): Slack still sends the click."""
+    person = stack.person(user)
+    ws = stack.sandbox.workspace
+    block, element = find_element(message.blocks, action_id)
+    return stack.sandbox.interactions.block_action(person.user, block=block, element=element,
+                                                   channel=ws.channels[message.channel], message=message.raw)
+
+
+def test_resolving_closes_the_waiting_page_its_dm_and_the_home_list(stack):
+    open_high(stack)
+    commander = stack.person("U0000CMDR")
+    page_dm = dm_with(stack, "U0000CMDR", ids.PAGE_ACK)
+    assert "等待您確認的通知（1）" in commander.open_home().all_text()
+    stack.person("U0000EXEC").click(card(stack), ids.RESOLVE)
+    settle(stack, lambda: incident(stack).status == "resolved")
+
+    dm = page_dm.refresh()
+    assert ids.PAGE_ACK not in str(dm.blocks) and "事件已解除，此通知無須確認" in dm.all_text()
+    assert "等待您確認的通知（0）" in commander.open_home().all_text()
+    stack.later(seconds=600)  # the page's escalation is gone: no deputy page, no "nobody answered" alarm
+    assert not [m for m in room_of(stack).messages() if "U0000CMDD" in m.text or "無人回應" in m.text]
+    # the commander presses the button on the DM as it was before the update: told, and nothing recorded
+    assert stale_click(stack, "U0000CMDR", page_dm, ids.PAGE_ACK).ok
+    commander.wait_ephemeral(lambda m: "此事件已結束，無須再確認此通知" in m.text)
+    assert [e.kind for e in events(stack, "page.")] == ["page.sent", "page.delivered", "page.closed"]
+
+
+def test_a_second_resolve_from_an_old_card_tells_who_resolved_it_first(stack):
+    open_high(stack)
+    old_card = card(stack)  # as the secretary's phone still shows it, with its Resolve button
+    stack.person("U0000CMDR").click(old_card, ids.RESOLVE)
+    settle(stack, lambda: incident(stack).status == "resolved")
+
+    assert stale_click(stack, "U0000EXEC", old_card, ids.RESOLVE).ok
+    told = stack.person("U0000EXEC").wait_ephemeral(lambda m: "已由" in m.text and "解除" in m.text)
+    assert "U0000CMDR" in told.text
+    assert len(events(stack, "incident.resolved")) == 1
