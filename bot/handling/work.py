@@ -224,7 +224,7 @@ def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
     services.chat.archive_room(channel)
     with services.sessions() as session, session.begin():
-        incident = incident_of(session, job)
+        incident = incident_of(session, job, lock=True)
         audit.record(session, "crisisbot", "incident.archived", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"channel": channel})
     return {"channel": channel}
