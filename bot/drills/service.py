@@ -7,7 +7,13 @@ every Slack side effect as due work in the caller's transaction. The executors i
 A drill's life: ``drawn`` (unit drawn, category proposed) → ``planned`` (the planning group confirmed the
 category, wrote the simulated case and the window) → ``reported`` (the unit filed annex 2) → ``evaluating``
 (an evaluation awaits the executive secretary) → ``closed`` (approved and circulated). A returned evaluation
-puts the drill back to ``reported``."""
+puts the drill back to ``reported``.
+
+Concurrency (design §3): every change decides on the drill row, locked and read afresh (``lock``), so two people
+(or one double tap) acting at once are served one after the other, and the second decides on what the first
+left. A form opened on one version and submitted after someone else saved a newer one is refused (``Stale``),
+naming the newer version; only the newest evaluation version can be decided; a closed drill changes no more
+(``DrillClosed``)."""
 
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.drills import lottery
-from bot.drills.state import Drawn, Filed, Plan, Verification
+from bot.drills.state import Decision, Drawn, Filed, Plan, Verification
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import Closed, InvalidInput, NotAllowed, NotFound
 from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus
@@ -42,6 +48,25 @@ class AlreadyDrawn(Closed):
         super().__init__("drill.already_drawn")
         self.args = (f"{period} was drawn already: {unit_id} (drill {drill_id})",)
         self.drill_id, self.period, self.unit_id = drill_id, period, unit_id
+
+
+class DrillClosed(Closed):
+    """The drill is closed (its evaluation approved and circulated): it is not re-planned, re-reported or
+    re-evaluated. ``action`` is ``plan``, ``report`` or ``evaluation``; ``by`` and ``at`` say who closed it."""
+
+    def __init__(self, drill_id: int, action: str, by: str | None, at: datetime | None) -> None:
+        super().__init__(f"drill.closed.{action}")
+        self.drill_id, self.action, self.by, self.at = drill_id, action, by, at
+
+
+class Stale(Closed):
+    """Someone saved a newer version (of the plan, the report form or the evaluation) while this person had the
+    form open on an older one: nothing of theirs was saved. ``what`` is ``plan``, ``report`` or ``evaluation``;
+    ``version`` (None for the plan), ``by`` and ``at`` describe what was saved."""
+
+    def __init__(self, what: str, version: int | None, by: str, at: datetime) -> None:
+        super().__init__(f"drill.stale.{what}")
+        self.what, self.version, self.by, self.at = what, version, by, at
 
 
 def may_draw(who: Who) -> bool:
@@ -101,6 +126,50 @@ def get(session: Session, drill_id: int) -> Drill:
     return drill
 
 
+def lock(session: Session, drill_id: int) -> Drill:
+    """The drill, locked until the transaction ends and read afresh (NotFound if there is none).
+
+    Pending changes are flushed first: the fresh read replaces the row's attributes with the database's, and a
+    change not yet written would be lost."""
+    session.flush()
+    drill = stored.lock(session, drill_id)
+    if drill is None:
+        raise NotFound(f"drill {drill_id}")
+    return drill
+
+
+def closed_by(session: Session, drill: Drill) -> tuple[str | None, datetime | None]:
+    """Who approved the evaluation that closed the drill, and when."""
+    evaluation = latest_evaluation(session, drill.id)
+    if evaluation is None or evaluation.status != EvaluationStatus.APPROVED:
+        return None, None
+    return evaluation.approved_by, evaluation.approved_at
+
+
+def _refuse_if_closed(session: Session, drill: Drill, action: str) -> None:
+    if drill.status == DrillStatus.CLOSED:
+        raise DrillClosed(drill.id, action, *closed_by(session, drill))
+
+
+def plan_stamp(session: Session, drill_id: int) -> int:
+    """The plan as it stands, as a number a plan modal carries: the id of the latest ``drill.planned`` entry (0
+    before any). A submission made on another stamp was made on a plan that has changed since."""
+    event = audit.latest(session, "drill", drill_id, "drill.planned")
+    return event.id if event is not None else 0
+
+
+def report_version(session: Session, drill_id: int) -> int:
+    """The latest report form version (0 before any): what a report modal is opened on."""
+    latest = latest_report(session, drill_id)
+    return latest.version if latest else 0
+
+
+def evaluation_version(session: Session, drill_id: int) -> int:
+    """The latest evaluation version (0 before any): what an evaluation modal is opened on."""
+    latest = latest_evaluation(session, drill_id)
+    return latest.version if latest else 0
+
+
 def category_last_use(session: Session, config: OrgConfig) -> dict[str, str | None]:
     """Each category's last drill period (None: never drilled)."""
     used = stored.last_period_by_category(session)
@@ -135,10 +204,14 @@ def draw(session: Session, config: OrgConfig, actor: str, now: datetime, rng: An
     if who is not None and not may_draw(who):
         raise NotAllowed("action.drill_draw", "allowed.drill_draw")
     period = period_of(now, config)
+    previous = stored.latest_before(session, period)
+    if previous is not None:
+        # The draw reveals the previous draw's nonce and commits to the next: the chain decides on the previous
+        # drill's row. Two draws at once queue here, and the second then finds the first's drill below.
+        previous = lock(session, previous.id)
     existing = by_period(session, period)
     if existing is not None:
         raise AlreadyDrawn(existing.id, existing.period, existing.unit_id)
-    previous = stored.latest_before(session, period)
     nonce = previous.next_nonce if previous is not None and previous.next_nonce else _nonce(rng)
     eligible = [u.id for u in config.units if u.drill_eligible]
     record = lottery.build_record(
@@ -222,11 +295,20 @@ def verify(session: Session, drill_id: int) -> Verification:
 
 
 def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: Plan,
-             now: datetime) -> dict[str, Any]:
+             now: datetime, *, base: int | None = None) -> dict[str, Any]:
     """Confirm or change the category, write the simulated case and the window (planning or executive
-    secretary); the executive secretary may also move the deadline. Returns what changed."""
+    secretary); the executive secretary may also move the deadline. Returns what changed.
+
+    ``base`` is the ``plan_stamp`` the modal was opened on: when the plan was saved by someone else since, this
+    plan is refused (Stale) rather than silently overwriting theirs. A closed drill is not re-planned."""
     if not may_plan(who):
         raise NotAllowed("action.drill_plan", "allowed.drill_plan")
+    drill = lock(session, drill.id)
+    _refuse_if_closed(session, drill, "plan")
+    if base is not None and plan_stamp(session, drill.id) != base:
+        event = audit.latest(session, "drill", drill.id, "drill.planned")
+        assert event is not None  # a stamp other than the base means an entry exists
+        raise Stale("plan", None, event.actor, event.at)
     errors: dict[str, str] = {}
     previous = previous_of(session, drill)
     if previous is not None and plan.category == previous.category and len(config.categories) > 1:
@@ -270,16 +352,22 @@ def set_plan(session: Session, config: OrgConfig, who: Who, drill: Drill, plan: 
 
 
 def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, data: dict[str, Any],
-                now: datetime) -> Filed:
+                now: datetime, *, base: int | None = None) -> Filed:
     """Store the form as a new version; send it to the commander and the executive secretary; stop the
-    reminders. The same content submitted again (a retried submission) makes no new version."""
+    reminders. The same content submitted again (a retried submission) makes no new version.
+
+    ``base`` is the version the modal was opened on (0: none yet): a form filed on an older version than the
+    latest is refused (Stale, naming the newer version and who filed it). A closed drill takes no more forms."""
     if not may_report(who, drill.unit_id):
         raise NotAllowed("action.drill_report", "allowed.drill_report")
-    if drill.status == DrillStatus.CLOSED:
-        raise InvalidInput({"summary": "drill.error.closed"})
+    drill = lock(session, drill.id)
+    _refuse_if_closed(session, drill, "report")
     latest = latest_report(session, drill.id)
     if latest is not None and latest.data == data and latest.submitted_by == who.user:
         return Filed(latest.id, latest.version, False)
+    if base is not None and (latest.version if latest else 0) != base:
+        assert latest is not None  # a version other than the base means one exists
+        raise Stale("report", latest.version, latest.submitted_by, latest.submitted_at)
     version = (latest.version if latest else 0) + 1
     report = DrillReport(drill_id=drill.id, version=version, data=data, submitted_by=who.user, submitted_at=now)
     session.add(report)
@@ -307,10 +395,16 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
 
 
 def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, Any],
-                      now: datetime) -> DrillEvaluation:
-    """The planning group's evaluation, sent to the executive secretary for approval (a new version each time)."""
+                      now: datetime, *, base: int | None = None) -> DrillEvaluation:
+    """The planning group's evaluation, sent to the executive secretary for approval (a new version each time).
+
+    A new version supersedes a version still awaiting a decision: only the newest can be approved or returned.
+    ``base`` is the version the modal was opened on (0: none yet); an evaluation written on an older version
+    than the latest is refused (Stale). A closed drill takes no more evaluations."""
     if not may_evaluate(who):
         raise NotAllowed("action.drill_evaluate", "allowed.drill_evaluate")
+    drill = lock(session, drill.id)
+    _refuse_if_closed(session, drill, "evaluation")
     report = latest_report(session, drill.id)
     if report is None:
         raise InvalidInput({"assessment": "drill.error.no_report"})
@@ -319,14 +413,24 @@ def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, 
         raise InvalidInput({"assessment": "drill.error.approved"})
     if latest is not None and latest.status == EvaluationStatus.SUBMITTED and latest.data == data:
         return latest
+    if base is not None and (latest.version if latest else 0) != base:
+        assert latest is not None  # a version other than the base means one exists
+        raise Stale("evaluation", latest.version, latest.drafted_by, latest.drafted_at)
     evaluation = DrillEvaluation(drill_id=drill.id, version=(latest.version if latest else 0) + 1, report_id=report.id,
                                  data=data, status=EvaluationStatus.SUBMITTED, drafted_by=who.user, drafted_at=now)
     session.add(evaluation)
     session.flush()
+    key = f"drill:{drill.id}"
+    superseded = None
+    if latest is not None and latest.status == EvaluationStatus.SUBMITTED:
+        # The older version was never decided; the executive secretary decides on this one instead, and the
+        # older one's approval request, if not sent yet, is not sent at all.
+        latest.status, superseded = EvaluationStatus.SUPERSEDED, latest.id
+        queue.cancel(session, now, key_prefix=f"{key}:evaluation:{latest.id}:approval")
     drill.status, drill.updated_at = DrillStatus.EVALUATING, now
     audit.record(session, who.user, "drill.evaluation_submitted", "drill", drill.id, at=now,
-                 data={"evaluation": evaluation.id, "version": evaluation.version, "report_version": report.version})
-    key = f"drill:{drill.id}"
+                 data={"evaluation": evaluation.id, "version": evaluation.version, "report_version": report.version,
+                       "supersedes": superseded})
     executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
     if executive:
         queue.enqueue(session, WorkKind.DRILL_APPROVAL, f"{key}:evaluation:{evaluation.id}:approval", now,
@@ -335,14 +439,19 @@ def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, 
 
 
 def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: bool, comment: str,
-           now: datetime) -> bool:
+           now: datetime) -> Decision:
     """The executive secretary approves the evaluation (circulated to every unit) or returns it with a comment.
-    False when it was decided already."""
+
+    Decided on the drill's locked row and the evaluation read afresh: of two decisions at once, the second finds
+    the first's and is not made (the Decision says who decided and when). Only the newest version is decided: an
+    older one is refused, naming the newer. So a drill has one approval and one circulation."""
     if not may_approve(who):
         raise NotAllowed("action.drill_approve", "allowed.drill_approve")
-    if evaluation.status != EvaluationStatus.SUBMITTED:
-        return False
-    drill = get(session, evaluation.drill_id)
+    drill = lock(session, evaluation.drill_id)
+    evaluation = session.get(DrillEvaluation, evaluation.id, populate_existing=True) or evaluation
+    done = outcome(session, evaluation)
+    if done is not None:
+        return done
     key = f"drill:{drill.id}"
     if approve:
         evaluation.status, evaluation.approved_by, evaluation.approved_at = EvaluationStatus.APPROVED, who.user, now
@@ -365,7 +474,29 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
                               if u):
         queue.enqueue(session, WorkKind.DRILL_DECIDED, f"{key}:evaluation:{evaluation.id}:decided:{user}", now,
                       {"drill": drill.id, "evaluation": evaluation.id, "user": user}, key)
-    return True
+    return Decision(True, evaluation.id, evaluation.version, evaluation.status, who.user, now)
+
+
+def outcome(session: Session, evaluation: DrillEvaluation) -> Decision | None:
+    """None while the evaluation awaits a decision (it is the newest version and still submitted); otherwise
+    what became of it: superseded by a newer version, or approved or returned (by whom, when)."""
+    latest = latest_evaluation(session, evaluation.drill_id)
+    if latest is not None and latest.id != evaluation.id:
+        return Decision(False, evaluation.id, evaluation.version, evaluation.status, latest.drafted_by,
+                        latest.drafted_at, newer=latest.version)
+    if evaluation.status == EvaluationStatus.SUBMITTED:
+        return None
+    return _decided(evaluation)
+
+
+def _decided(evaluation: DrillEvaluation) -> Decision:
+    """What had become of an evaluation that was no longer waiting for a decision."""
+    if evaluation.status == EvaluationStatus.APPROVED:
+        return Decision(False, evaluation.id, evaluation.version, evaluation.status, evaluation.approved_by,
+                        evaluation.approved_at)
+    returned_at = evaluation.data.get("returned_at")
+    return Decision(False, evaluation.id, evaluation.version, evaluation.status, evaluation.data.get("returned_by"),
+                    datetime.fromisoformat(returned_at) if returned_at else None)
 
 
 def status(session: Session, config: OrgConfig, who: Who) -> Any:

@@ -87,3 +87,18 @@ class StatusData:
     history: list[DrillState]
     unit_last: dict[str, str | None]
     category_last: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of approving or returning an evaluation: this decision counted (``fresh``), or what had
+    become of the evaluation: decided already (``status``, ``by``, ``at``), or superseded by version ``newer``
+    (then ``by`` and ``at`` say who drafted the newer version and when)."""
+
+    fresh: bool
+    evaluation_id: int
+    version: int
+    status: str
+    by: str | None
+    at: datetime | None
+    newer: int | None = None

@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import input_block, option, plain
-from bot.drills.state import TEXT_MAX, DrillState, StatusData, Verification
+from bot.drills.state import TEXT_MAX, Decision, DrillState, StatusData, Verification
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
+from bot.procedure.status import EvaluationStatus
 from bot.procedure.text import clip, escape
 
 
@@ -144,10 +145,20 @@ def _category_options(config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
     return [option(c.id, c.drill_item(lang)) for c in config.categories]
 
 
+def _metadata(state: DrillState, lang: Lang, base: int | None) -> str:
+    """A drill modal's private_metadata: the drill, the language, and the version (or plan stamp) the form was
+    opened on, so a submission made on an older one is told what was saved since."""
+    meta: dict[str, Any] = {"drill": state.id, "lang": lang}
+    if base is not None:
+        meta["base"] = base
+    return json.dumps(meta)
+
+
 def plan_modal(state: DrillState, config: OrgConfig, lang: Lang, *, may_move_due: bool,
-               previous_category: str | None, last_use: dict[str, str | None]) -> dict[str, Any]:
+               previous_category: str | None, last_use: dict[str, str | None],
+               base: int | None = None) -> dict[str, Any]:
     """The planning group's modal: confirm or change the category, the simulated case, the window (and, for the
-    executive secretary, the deadline)."""
+    executive secretary, the deadline). ``base`` is the plan's stamp as the modal shows it."""
     options = _category_options(config, lang)
     category: dict[str, Any] = {"type": "radio_buttons", "options": options}
     chosen = next((o for o in options if o["value"] == state.category), None)
@@ -178,12 +189,13 @@ def plan_modal(state: DrillState, config: OrgConfig, lang: Lang, *, may_move_due
                                   {"type": "datepicker", "initial_date": day(state.due_at, config)}, optional=True))
     return {"type": "modal", "callback_id": ids.DRILL_PLAN_VIEW, "title": plain(t("drill.plan.title", lang), 24),
             "submit": plain(t("drill.plan.submit", lang), 24), "close": plain(t("report.close", lang), 24),
-            "private_metadata": json.dumps({"drill": state.id, "lang": lang}), "blocks": blocks}
+            "private_metadata": _metadata(state, lang, base), "blocks": blocks}
 
 
 def report_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: dict[str, Any] | None,
-                 now: datetime) -> dict[str, Any]:
-    """The drill report form (危機管理演練報告表, annex 2), prefilled from the latest version or the plan."""
+                 now: datetime, base: int | None = None) -> dict[str, Any]:
+    """The drill report form (危機管理演練報告表, annex 2), prefilled from the latest version (number ``base``) or
+    the plan."""
     data = latest or {}
     units = [option(u.id, u.name(lang)) for u in config.units]
     unit_el: dict[str, Any] = {"type": "static_select", "options": units}
@@ -220,7 +232,7 @@ def report_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: dict[
     ]
     return {"type": "modal", "callback_id": ids.DRILL_REPORT_VIEW, "title": plain(t("drill.report.title", lang), 24),
             "submit": plain(t("drill.report.submit", lang), 24), "close": plain(t("report.close", lang), 24),
-            "private_metadata": json.dumps({"drill": state.id, "lang": lang}), "blocks": blocks}
+            "private_metadata": _metadata(state, lang, base), "blocks": blocks}
 
 
 def report_done_view(version: int, lang: Lang) -> dict[str, Any]:
@@ -260,7 +272,8 @@ def report_sent(state: DrillState, data: dict[str, Any], version: int, by: str, 
 
 
 def evaluation_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: dict[str, Any] | None,
-                     report: dict[str, Any] | None) -> dict[str, Any]:
+                     report: dict[str, Any] | None, base: int | None = None) -> dict[str, Any]:
+    """The planning group's evaluation, prefilled from the latest version (number ``base``)."""
     data = latest or {}
 
     def text_el(key: str) -> dict[str, Any]:
@@ -281,7 +294,7 @@ def evaluation_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: d
     ]
     return {"type": "modal", "callback_id": ids.DRILL_EVAL_VIEW, "title": plain(t("drill.eval.title", lang), 24),
             "submit": plain(t("drill.eval.submit", lang), 24), "close": plain(t("report.close", lang), 24),
-            "private_metadata": json.dumps({"drill": state.id, "lang": lang}), "blocks": blocks}
+            "private_metadata": _metadata(state, lang, base), "blocks": blocks}
 
 
 def evaluation_text(data: dict[str, Any], lang: Lang) -> str:
@@ -379,3 +392,30 @@ def done_view(title: str, text: str, lang: Lang) -> dict[str, Any]:
     """What a drill modal turns into on submit."""
     return {"type": "modal", "callback_id": ids.DRILL_REPORT_DONE_VIEW, "title": plain(title, 24),
             "close": plain(t("common.close", lang), 24), "blocks": [_section(text)]}
+
+
+def decision_text(decision: Decision, config: OrgConfig, lang: Lang) -> str:
+    """What an approver is told when their approve or return did not count: a newer version supersedes this one,
+    or it was approved or returned already (by whom, when)."""
+    at = when(decision.at, config)
+    if decision.newer is not None:
+        return t("drill.eval.superseded", lang, version=decision.version, newer=decision.newer,
+                 user=decision.by or "—", at=at)
+    if decision.by is None:
+        return t("drill.eval.already", lang)
+    approved = decision.status == EvaluationStatus.APPROVED
+    key = "drill.eval.already_approved" if approved else "drill.eval.already_returned"
+    return t(key, lang, version=decision.version, user=decision.by, at=at)
+
+
+def closed_text(action: str, by: str | None, at: datetime | None, config: OrgConfig, lang: Lang) -> str:
+    """A closed drill refuses to be re-planned, re-reported or re-evaluated, saying who closed it and when."""
+    text = t(f"drill.closed.{action}", lang)
+    if by:
+        text += t("drill.closed.by", lang, user=by, at=when(at, config))
+    return text
+
+
+def stale_text(what: str, version: int | None, by: str, at: datetime, config: OrgConfig, lang: Lang) -> str:
+    """Someone saved a newer version while this person had the form open: what was saved, by whom, when."""
+    return t(f"drill.stale.{what}", lang, version=version or "", user=by, at=when(at, config))

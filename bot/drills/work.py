@@ -2,7 +2,9 @@
 overdue escalation, the filed form and the evaluation by DM, circulation, and DOCX uploads.
 
 Each executor reads what it needs in a short session, closes it, then calls Slack, and records what Slack gave
-in a new short transaction. Posts go through the chat's `_once` verbs, so a retried job never posts twice."""
+in a new short transaction. Posts go through the chat's `_once` verbs, so a retried job never posts twice. That
+transaction locks the drill first (design §3): a second runner of the same job (an expired claim, another
+replica) or a person changing the drill at that moment is served after it and finds what it wrote."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from bot.procedure.cron import cron_trigger
 from bot.procedure.errors import NotFound
 from bot.procedure.i18n import t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
-from storage import audit, roster
+from storage import audit, claims, roster
 from storage.models import Drill, DrillEvaluation, DrillReport
 
 if TYPE_CHECKING:
@@ -34,6 +36,14 @@ if TYPE_CHECKING:
 def _drill(session: Session, job: Job) -> Drill:
     try:
         return drills.get(session, int(job.payload["drill"]))
+    except NotFound:
+        raise GiveUp(f"drill {job.payload['drill']} does not exist") from None
+
+
+def _locked(session: Session, job: Job) -> Drill:
+    """The job's drill, locked and read afresh, for a transaction that writes."""
+    try:
+        return drills.lock(session, int(job.payload["drill"]))
     except NotFound:
         raise GiveUp(f"drill {job.payload['drill']} does not exist") from None
 
@@ -65,7 +75,7 @@ def post_thread(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         message = views.drill_card(state, services.config, services.lang_of(executive))
         posted = services.chat.direct_message_once(job.key, executive, message, retry=job.retried)
     with services.sessions() as session, session.begin():
-        drill = _drill(session, job)
+        drill = _locked(session, job)
         if drill.thread_ts is None:
             drill.thread_channel, drill.thread_ts = posted.room, posted.ts
     services.kick()
@@ -104,12 +114,16 @@ def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     """The deadline passed with no form: tell the executive secretary (and deputy) and the unit."""
-    state = _state(services, job)
-    if state.status not in OPEN_FOR_REPORT:
-        return {"skipped": f"drill is {state.status}"}
     with services.sessions() as session, session.begin():
+        # Decided on the locked drill: a form filed at this very moment either came first (no escalation) or
+        # comes after it; never an "overdue" about a form already in.
+        drill = _locked(session, job)
+        state = DrillState.of(drill)
+        if state.status not in OPEN_FOR_REPORT:
+            return {"skipped": f"drill is {state.status}"}
         holders = roster.holders(session, Role.EXECUTIVE_SECRETARY)
-        if not job.attempts > 1:
+        # One entry per escalation whatever the retries: the claim on the job's key is a unique row.
+        if claims.claim(session, f"work:{job.key}", "drill.overdue", "crisisbot", now):
             audit.record(session, "crisisbot", "drill.overdue", "drill", state.id, at=now,
                          data={"due_at": state.due_at.isoformat(), "unit": state.unit_id})
     sent = {}
@@ -196,8 +210,9 @@ def circulate(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             sent[user] = services.chat.direct_message_once(job.per(user).key, user, message,
                                                            retry=job.retried).ts
     with services.sessions() as session, session.begin():
-        evaluation = _evaluation(session, job)
-        if evaluation.circulated_at is None:
+        _locked(session, job)  # a second runner of this job waits here, then finds circulated_at set
+        evaluation = session.get(DrillEvaluation, int(job.payload["evaluation"]), populate_existing=True)
+        if evaluation is not None and evaluation.circulated_at is None:
             evaluation.circulated_at = now
             audit.record(session, "crisisbot", "drill.evaluation_circulated", "drill", state.id, at=now,
                          data={"evaluation": evaluation.id, "to": sorted(sent)})

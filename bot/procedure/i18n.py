@@ -762,3 +762,52 @@ MESSAGES.update({
     "page.closed_note": {"zh-TW": "☑️ 事件已解除，此通知無須確認。",
                          "en": "☑️ The incident was resolved; this page needs no acknowledgement."},
 })
+
+
+# Drills and the roster under concurrency (design §3): the loser of a race, a stale form, a closed drill.
+MESSAGES.update({
+    "drill.eval.status.superseded": {"zh-TW": "已由新版取代", "en": "superseded by a newer version"},
+    "drill.eval.already_approved": {
+        "zh-TW": "評估報告第 {version} 版已由 <@{user}> 於 {at} 核定，無須再處理。",
+        "en": "Version {version} of the evaluation was already approved by <@{user}> at {at}; nothing more to do."},
+    "drill.eval.already_returned": {
+        "zh-TW": "評估報告第 {version} 版已由 <@{user}> 於 {at} 退回修正，無須再處理。",
+        "en": "Version {version} of the evaluation was already returned by <@{user}> at {at}; nothing more to "
+              "do."},
+    "drill.eval.superseded": {
+        "zh-TW": "評估報告第 {version} 版已由第 {newer} 版取代（<@{user}> 於 {at} 陳核），"
+                 "請改就第 {newer} 版核定或退回。",
+        "en": "Version {version} of the evaluation is superseded: <@{user}> submitted version {newer} at {at}. "
+              "Please approve or return version {newer} instead."},
+    "drill.closed.plan": {"zh-TW": "本次演練已結案，不能再變更規劃。",
+                          "en": "This drill is closed; it can no longer be re-planned."},
+    "drill.closed.report": {"zh-TW": "本次演練已結案，報告表不再修改。",
+                            "en": "This drill is closed; its report form can no longer be changed."},
+    "drill.closed.evaluation": {"zh-TW": "本次演練已結案，評估報告不再修改。",
+                                "en": "This drill is closed; its evaluation can no longer be changed."},
+    "drill.closed.by": {"zh-TW": "（評估報告已由 <@{user}> 於 {at} 核定）",
+                        "en": " (<@{user}> approved its evaluation at {at})"},
+    "drill.stale.report": {
+        "zh-TW": "⚠️ 您填寫期間，<@{user}> 已於 {at} 送出報告表第 {version} 版，您這份未儲存。"
+                 "請重新開啟報告表，就第 {version} 版修正。",
+        "en": "⚠️ While you had the form open, <@{user}> filed version {version} at {at}; yours was not saved. "
+              "Open the form again to revise version {version}."},
+    "drill.stale.evaluation": {
+        "zh-TW": "⚠️ 您撰寫期間，<@{user}> 已於 {at} 陳核評估報告第 {version} 版，您這份未儲存。"
+                 "請重新開啟評估報告，就第 {version} 版修正。",
+        "en": "⚠️ While you had the evaluation open, <@{user}> submitted version {version} at {at}; yours was not "
+              "saved. Open the evaluation again to revise version {version}."},
+    "drill.stale.plan": {
+        "zh-TW": "⚠️ 您填寫期間，<@{user}> 已於 {at} 變更演練規劃，您這份未儲存。請重新開啟規劃查看後再修改。",
+        "en": "⚠️ While you had the plan open, <@{user}> saved it at {at}; yours was not saved. Open the plan "
+              "again to see theirs and change it."},
+    "drill.saved.title": {"zh-TW": "未儲存", "en": "Not saved"},
+    "handover.just_handed": {
+        "zh-TW": "「{seat}」剛由 <@{by}> 於 {at} 移交給 <@{to}>，您的移交未執行。如仍需變更，請再下一次指令。",
+        "en": "The seat \u201c{seat}\u201d was just handed to <@{to}> by <@{by}> at {at}; your handover was not "
+              "made. Run it again if it is still needed."},
+    "handover.just_changed": {
+        "zh-TW": "「{seat}」剛改由 <@{to}> 擔任，您的移交未執行。如仍需變更，請再下一次指令。",
+        "en": "The seat \u201c{seat}\u201d was just given to <@{to}>; your handover was not made. Run it again "
+              "if it is still needed."},
+})

@@ -44,11 +44,13 @@ class DrillStatus(StrEnum):
 
 
 class EvaluationStatus(StrEnum):
-    """A drill evaluation submitted for approval (陳核): submitted → approved, or returned for changes."""
+    """A drill evaluation submitted for approval (陳核): submitted → approved, or returned for changes, or
+    superseded by a newer version submitted before it was decided (only the newest version may be decided)."""
 
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPROVED = "approved"
+    SUPERSEDED = "superseded"
 
 
 # A drill's unit may still file (or revise) its report form.

@@ -7,25 +7,31 @@ so the next page already reaches the new holder.
 
 Who may hand a seat over: its current holder (the primary hands over the primary seat, the deputy the deputy
 seat) or the executive secretary (holder or deputy). A later config reload leaves the handover alone unless the
-config changes that very seat (see ``bot.roster.sync``)."""
+config changes that very seat (see ``bot.roster.sync``).
+
+Concurrency (design §3): a handover locks the post's seats (primary first, always in that order) and reads them
+afresh, then decides, and checks who may against the roster as it is at that moment. Of two handovers of one
+seat at once (its holder and the executive secretary, or one command delivered twice), the second finds the seat
+handed already and is refused with ``JustHanded``, naming the new holder; it is never a second handover."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import ChatError, ChatPort
 from bot.procedure.config import Role
-from bot.procedure.errors import InvalidInput, NotAllowed, NotFound
+from bot.procedure.errors import Closed, InvalidInput, NotAllowed, NotFound
 from bot.procedure.who import Who
 from bot.roster.state import Handed, RosterData, Target, UnitRow
 from storage import audit
 from storage import roster as storage_roster
 from storage import work as queue
-from storage.models import RoleAssignment, Seat, Unit
+from storage.models import AuditEvent, RoleAssignment, Seat, Unit
 
 HANDOVER = "roster.handover"
 
@@ -51,6 +57,21 @@ class NotHolder(NotAllowed):
         self.holder = holder
 
 
+class JustHanded(Closed):
+    """The seat changed hands after the person looked (another handover at the same moment, or this one delivered
+    twice): this handover is not made. ``to`` holds the seat now; ``by`` and ``at`` say who handed it to them and
+    when (None when it was not a handover, e.g. a config reload)."""
+
+    def __init__(self, target: Target, to: str | None, by: str | None, at: datetime | None) -> None:
+        super().__init__("handover.just_handed")
+        self.args = (f"{target.role}/{target.unit_id}/{target.seat} is held by {to} now",)
+        self.target, self.to, self.by, self.at = target, to, by, at
+
+
+# ``expected`` left out: the caller did not look at the seat first, so nothing can have changed since.
+UNSEEN = object()
+
+
 def check_person(chat: ChatPort, user: str) -> None:
     """The person exists in the workspace, is active and is not a bot; InvalidTarget otherwise."""
     try:
@@ -74,36 +95,88 @@ def may_hand_over(who: Who, target: Target) -> bool:
     return (target.unit_id, post) in who.unit_posts
 
 
-def _current(session: Session, target: Target) -> RoleAssignment | None:
-    return storage_roster.seat(session, target.role, target.unit_id, target.seat, lock=True)
+def _lock_seat(session: Session, target: Target, seat: str) -> RoleAssignment | None:
+    """One seat's current assignment, locked until the transaction ends and read afresh.
+
+    Under PostgreSQL's READ COMMITTED, a ``FOR UPDATE`` that waited for another handover of the seat finds the row
+    it waited for ended and returns nothing, while the new holder's row was not yet visible to it. So read again
+    with a new statement and lock what that finds, until the locked row is the current one."""
+    for _ in range(5):
+        locked = storage_roster.seat(session, target.role, target.unit_id, seat, lock=True)
+        current = storage_roster.seat(session, target.role, target.unit_id, seat)
+        if locked is current:  # the session's identity map: the same row, or both empty
+            return current
+    raise RuntimeError(f"the seat {target} kept changing hands while being locked")
 
 
-def hand_over(session: Session, who: Who, target: Target, to_user: str, now: datetime) -> Handed:
+def _last_handover(session: Session, target: Target, to: str | None) -> AuditEvent | None:
+    """The latest handover of this seat to ``to``, if one made them its holder."""
+    subject_type, subject_id = target.subject
+    for event in reversed(audit.events(session, kind_prefix=HANDOVER, subject_type=subject_type,
+                                       subject_id=subject_id)):
+        data = event.data or {}
+        if (event.kind == HANDOVER and data.get("role") == target.role and data.get("seat") == target.seat
+                and data.get("to") == to):
+            return event
+    return None
+
+
+def _just_handed(session: Session, target: Target, holder: str | None) -> JustHanded:
+    event = _last_handover(session, target, holder)
+    return JustHanded(target, holder, event.actor if event else None, event.at if event else None)
+
+
+def _may_now(session: Session, who: Who, current: RoleAssignment | None) -> bool:
+    """May this person hand the seat over, by the roster as it is now: its current holder or the executive
+    secretary (holder or deputy). The ``who`` the caller read earlier may be out of date by a handover."""
+    if who.user in storage_roster.holders(session, Role.EXECUTIVE_SECRETARY):
+        return True
+    return current is not None and current.user_id == who.user
+
+
+def hand_over(session: Session, who: Who, target: Target, to_user: str, now: datetime, *,
+              expected: str | None | object = UNSEEN) -> Handed:
     """Give the seat to ``to_user``: end the current assignment, start a new one, record ``roster.handover``, and
-    enqueue the DMs to the new and the previous holder. Runs in the caller's transaction."""
+    enqueue the DMs to the new and the previous holder. Runs in the caller's transaction.
+
+    ``expected`` is the holder the person saw when they asked (None: the seat was empty). When the seat has
+    changed hands since, JustHanded says to whom, and nothing is changed."""
     if target.unit_id is not None:
         unit = session.get(Unit, target.unit_id)
         if unit is None or unit.retired_at is not None:
             raise UnknownSeat(target.unit_id)
-    current = _current(session, target)
+    # Both seats: the other seat's holder decides too (one person may not hold both). Always primary first, so
+    # two handovers of one post never wait for each other in a circle.
+    seats = {seat: _lock_seat(session, target, seat) for seat in (Seat.PRIMARY, Seat.DEPUTY)}
+    current = seats[Seat(target.seat)]
     previous = current.user_id if current else None
-    if not may_hand_over(who, target):
+    if expected is not UNSEEN and previous != expected:
+        raise _just_handed(session, target, previous)
+    if not _may_now(session, who, current):  # checked at action time, against the roster as it is now
         raise NotHolder(previous)
     if to_user == previous:
         raise InvalidTarget("handover.error.same_person")
     if to_user == who.user:
         # the executive secretary (or deputy) may hand any seat over, but not take one: that needs another person
         raise InvalidTarget("handover.error.self")
-    other = storage_roster.holders(session, target.role, target.unit_id)
-    if to_user == (other.deputy if target.seat == Seat.PRIMARY else other.primary):
+    other = seats[Seat.DEPUTY if target.seat == Seat.PRIMARY else Seat.PRIMARY]
+    if other is not None and to_user == other.user_id:
         # §3: every post has a deputy who is someone else; one person in both seats would leave no deputy.
         raise InvalidTarget("handover.error.other_seat")
-    if current is not None:
-        current.ended_at = now
-        session.flush()  # the "one current holder per seat" unique index sees the end first
-    session.add(RoleAssignment(role=target.role, unit_id=target.unit_id, seat=target.seat, user_id=to_user,
-                               assigned_at=now))
-    session.flush()
+    try:
+        with session.begin_nested():
+            if current is not None:
+                current.ended_at = now
+                session.flush()  # the "one current holder per seat" unique index sees the end first
+            session.add(RoleAssignment(role=target.role, unit_id=target.unit_id, seat=target.seat, user_id=to_user,
+                                       assigned_at=now))
+            session.flush()
+    except IntegrityError:
+        # The seat was empty (nothing to lock) and another handover filled it at this very moment.
+        holder = storage_roster.seat(session, target.role, target.unit_id, target.seat)
+        if holder is None:
+            raise
+        raise _just_handed(session, target, holder.user_id) from None
     subject_type, subject_id = target.subject
     event = audit.record(session, who.user, HANDOVER, subject_type, subject_id, at=now,
                          data={"role": target.role, "unit": target.unit_id, "seat": target.seat,

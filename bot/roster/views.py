@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
+from bot.blockkit.names import short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip, escape
@@ -74,6 +76,15 @@ def handed_text(handed: Handed, config: OrgConfig, lang: Lang) -> str:
     """The caller's confirmation."""
     return t("handover.done", lang, seat=seat_name(handed.target, config, lang), to=handed.new,
              previous=f"<@{handed.previous}>" if handed.previous else "—")
+
+
+def just_handed_text(target: Target, to: str | None, by: str | None, at: datetime | None, config: OrgConfig,
+                     lang: Lang) -> str:
+    """To the person whose handover lost a race: the seat was just handed to someone, by whom and when."""
+    seat = seat_name(target, config, lang)
+    if by is None:
+        return t("handover.just_changed", lang, seat=seat, to=to or "—")
+    return t("handover.just_handed", lang, seat=seat, to=to or "—", by=by, at=short_time(at, config))
 
 
 def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:

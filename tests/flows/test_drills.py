@@ -323,3 +323,85 @@ def test_drill_report_command_opens_the_form_for_the_unit(stack):
     outsider = stack.person("U0000GUST")
     outsider.slash("/crisis", "drill report")
     assert "no drill report" in outsider.wait_ephemeral().text
+
+
+def evaluation_modal(stack, user: str):
+    person = stack.person(user)
+    person.click(dm_with(stack, user, ids.DRILL_EVAL_OPEN), ids.DRILL_EVAL_OPEN)
+    return person.wait_modal(ids.DRILL_EVAL_VIEW)
+
+
+def test_a_stale_evaluation_is_refused_and_only_the_newest_is_approved_once(stack):
+    drill = draw(stack)
+    assert not file_form(stack, drill, member_of(stack, drill.unit_id)).errors
+    stack.drain()
+    # the planning deputy opens the evaluation first, and is slower to write it
+    late = evaluation_modal(stack, PLAN_DEPUTY)
+    late.fill({ids.E_ASSESSMENT: "代理人版本", ids.E_RECOMMENDATIONS: "無"})
+    first = evaluation_modal(stack, PLAN)
+    first.fill({ids.E_ASSESSMENT: "通報流程順暢", ids.E_RECOMMENDATIONS: "建議每季更新名冊"})
+    assert not first.submit().errors
+    lost = late.submit()
+    assert not lost.errors and f"<@{PLAN}>" in str(lost.view) and "第 1 版" in str(lost.view)
+    assert "未儲存" in str(lost.view)
+    stack.drain()
+    old = dm_with(stack, EXEC, ids.DRILL_APPROVE, lambda m: "每季更新名冊" in m.all_text())
+
+    stack.clock.advance(minutes=5)
+    revised = evaluation_modal(stack, PLAN)
+    revised.fill({ids.E_RECOMMENDATIONS: "建議每季更新名冊，12 月底前完成"})
+    assert not revised.submit().errors
+    stack.drain()
+    new = dm_with(stack, EXEC, ids.DRILL_APPROVE, lambda m: "12 月底前完成" in m.all_text())
+
+    # the executive secretary, reading the older DM, approves it: refused, naming version 2
+    executive = stack.person(EXEC)
+    executive.click(old, ids.DRILL_APPROVE)
+    refusal = executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text)
+    assert f"<@{PLAN}>" in refusal.text and "第 2 版核定" in refusal.text
+    executive.click(old, ids.DRILL_RETURN_OPEN)
+    executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text and m.ts != refusal.ts)
+    executive.click(new, ids.DRILL_APPROVE)
+    stack.drain()
+    assert ids.DRILL_APPROVE not in str(new.refresh().blocks)  # the request turned into the decision
+    with stack.bot.services.sessions() as s:
+        statuses = s.scalars(sa.select(DrillEvaluation.status).order_by(DrillEvaluation.version)).all()
+        assert statuses == ["superseded", "approved"]
+        for kind in ("drill.evaluation_approved", "drill.evaluation_circulated"):
+            assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.kind == kind)) == 1
+    head = stack.bot.services.config.units[0].head
+    assert len([m for m in stack.person(head).dm().messages() if "影送各單位" in m.text]) == 1
+
+
+def test_a_closed_drill_cannot_be_re_planned_re_reported_or_re_evaluated(stack):
+    drill = draw(stack)
+    head, _ = heads_of(stack, drill.unit_id)
+    assert not file_form(stack, drill, head).errors
+    stack.drain()
+    planner = stack.person(PLAN)
+    # a plan modal opened before the approval, saved after it
+    planner.click(dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), ids.DRILL_PLAN_OPEN)
+    replan = planner.wait_modal(ids.DRILL_PLAN_VIEW)
+    replan.fill({ids.D_CATEGORY: drill.category, ids.D_SCENARIO: "再演一次"})
+    evaluation = evaluation_modal(stack, PLAN_DEPUTY)
+    evaluation.fill({ids.E_ASSESSMENT: "好", ids.E_RECOMMENDATIONS: "續辦"})
+    assert not evaluation.submit().errors
+    stack.drain()
+    stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
+    stack.drain()
+
+    refused = replan.submit()
+    assert not refused.errors and "已結案，不能再變更規劃" in str(refused.view) and f"<@{EXEC}>" in str(refused.view)
+    planner.click(dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), ids.DRILL_PLAN_OPEN)
+    assert f"<@{EXEC}>" in planner.wait_ephemeral(lambda m: "不能再變更規劃" in m.text).text
+    planner.click(dm_with(stack, PLAN, ids.DRILL_EVAL_OPEN), ids.DRILL_EVAL_OPEN)
+    planner.wait_ephemeral(lambda m: "評估報告不再修改" in m.text)
+    unit_head = stack.person(head)
+    unit_head.click(dm_with(stack, head, ids.DRILL_REPORT_OPEN), ids.DRILL_REPORT_OPEN)
+    unit_head.wait_ephemeral(lambda m: "報告表不再修改" in m.text)
+    with stack.bot.services.sessions() as s:
+        closed = s.get(Drill, drill.id)
+        assert closed.status == "closed" and closed.scenario != "再演一次"
+        planned = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.kind == "drill.planned")
+        assert s.scalar(planned) == 0
+        assert s.scalar(sa.select(sa.func.count()).select_from(DrillReport)) == 1
