@@ -47,11 +47,12 @@ class NotInRoom(ChatError):
 
 @dataclass(frozen=True)
 class Room:
-    """A room (a Slack channel): its id, its name and, when the platform said, its purpose."""
+    """A room (a Slack channel): its id, its name and, when the platform said, its purpose and topic."""
 
     id: str
     name: str
     purpose: str = ""
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,16 @@ class ChatPort(Protocol):
         """The open (unarchived) public room named `name`, with its purpose, if there is one."""
         ...
 
-    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
-        """Set the room's purpose, then its topic."""
+    def room_info(self, room: str) -> Room:
+        """The room `room` as the platform has it now: its name, purpose and topic."""
+        ...
+
+    def set_purpose(self, room: str, purpose: str) -> None:
+        """Set what the room is for (the platform shows a line in the room about it)."""
+        ...
+
+    def set_topic(self, room: str, topic: str) -> None:
+        """Set the room's topic, the line under its name (the platform shows a line in the room about it)."""
         ...
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:

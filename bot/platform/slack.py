@@ -137,8 +137,13 @@ class SlackChat:
             if not cursor:
                 return None
 
-    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
+    def room_info(self, room: str) -> Room:
+        return _room(self._call("conversations.info", channel=room)["channel"])
+
+    def set_purpose(self, room: str, purpose: str) -> None:
         self._call("conversations.setPurpose", channel=room, purpose=purpose)
+
+    def set_topic(self, room: str, topic: str) -> None:
         self._call("conversations.setTopic", channel=room, topic=topic)
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
@@ -247,7 +252,8 @@ class SlackChat:
 
 
 def _room(channel: dict[str, Any]) -> Room:
-    return Room(str(channel["id"]), str(channel.get("name", "")), (channel.get("purpose") or {}).get("value", ""))
+    return Room(str(channel["id"]), str(channel.get("name", "")), (channel.get("purpose") or {}).get("value", ""),
+                (channel.get("topic") or {}).get("value", ""))
 
 
 def _person(user: dict[str, Any]) -> Person:

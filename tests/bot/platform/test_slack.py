@@ -56,15 +56,20 @@ def test_find_room_pages_through_the_public_channels(api, chat):
 
 
 def test_describe_invite_join_and_archive(api, chat):
+    api.script["conversations.info"] = {"ok": True, "channel": {"id": "C1", "name": "inc-1", "purpose": {"value": "p"},
+                                                                "topic": {"value": "t"}}}
     api.script["conversations.invite"] = {"ok": True, "errors": [{"user": "U2", "ok": False,
                                                                   "error": "already_in_channel"}]}
     api.script["conversations.archive"] = ChatError("already_archived")
-    chat.describe_room("C1", purpose="p", topic="t")
+    chat.set_purpose("C1", "p")
+    chat.set_topic("C1", "t")
+    assert chat.room_info("C1") == Room("C1", "inc-1", "p", "t")
     assert chat.invite("C1", ["U1", "U2"]) == [{"user": "U2", "ok": False, "error": "already_in_channel"}]
     chat.join_room("C1")
     chat.archive_room("C1")  # archived already: not an error
     assert api.calls == [("conversations.setPurpose", {"channel": "C1", "purpose": "p"}),
                          ("conversations.setTopic", {"channel": "C1", "topic": "t"}),
+                         ("conversations.info", {"channel": "C1"}),
                          ("conversations.invite", {"channel": "C1", "users": "U1,U2", "force": True}),
                          ("conversations.join", {"channel": "C1"}),
                          ("conversations.archive", {"channel": "C1"})]
