@@ -7,6 +7,7 @@
 - the cost of a tick with 100,000 pending timers and nothing due, and of sweeping 1,000 due jobs (a no-op
   executor), on SQLite and PostgreSQL, against a bare `SELECT 1` round trip;
 - the resident memory (RSS) of the serving process (`crisisbot serve`), idle and after the burst;
+- the card's read at 100 and at 10,000 audit events (bench/card.py), as a ratio;
 - and bench/report.py's figures (submission → page DM, Slack API calls per incident), run in the same command.
 
 Run: `make bench-load` (or `python -m bench.load`). Prints a table and writes bench/results/load.json.
@@ -30,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench import card as card_bench
 from bench import report as report_bench
 from bench.report import SECRET, TOKEN, baseline_app, pct
 from bot.blockkit import ids
@@ -287,6 +289,8 @@ def table(r: dict[str, Any]) -> str:
                      f"{t['idle_tick_ms']['median']:.2f} ms | {t['idle_tick_ms']['p99']:.2f} ms | "
                      f"{t['idle_tick_vs_select_1']:.1f} | {t['sweep_s'] * 1000:.0f} ms ({t['sweep_ticks']} ticks) | "
                      f"{t['per_job_ms']:.2f} ms | {t['per_job_vs_select_1']:.1f} |")
+    if r.get("card"):
+        lines += ["", card_bench.table(r["card"])]
     if r.get("report"):
         rep = r["report"]
         lines += ["", f"sequential ({rep['incidents']} incidents, bench/report.py): submission → page DM median "
@@ -311,6 +315,7 @@ def run(quick: bool, pg: str | None, skip_pg: bool) -> dict[str, Any]:
                 result["tick"].append(tick_cost(url, pending, due))
         finally:
             stop()
+    result["card"] = card_bench.run(None, sizes=(100, 2_000) if quick else card_bench.SIZES, reads=5 if quick else 30)
     result["report"] = report_bench.run(5 if quick else 40, None)
     return result
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent
@@ -49,6 +49,22 @@ def timeline(session: Session, incident_id: int) -> Sequence[AuditEvent]:
     return session.scalars(
         select(AuditEvent).where(AuditEvent.incident_id == incident_id).order_by(AuditEvent.at, AuditEvent.id)
     ).all()
+
+
+def of_kinds(session: Session, incident_id: int, kinds: Sequence[str]) -> Sequence[AuditEvent]:
+    """An incident's entries of these kinds only, oldest first: a reader that needs a few kinds of a long trail
+    (the card: steps, plans, statements) need not load the thousands of others."""
+    return session.scalars(
+        select(AuditEvent).where(AuditEvent.incident_id == incident_id, AuditEvent.kind.in_(list(kinds)))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+
+
+def last_at(session: Session, incident_id: int, kind: str) -> datetime | None:
+    """When an incident's newest entry of ``kind`` was written, if there is one."""
+    at = session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.incident_id == incident_id,
+                                                                AuditEvent.kind == kind))
+    return as_utc(at) if at is not None else None
 
 
 def events(

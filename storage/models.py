@@ -382,3 +382,26 @@ class Claim(Base):
     user_id: Mapped[str] = mapped_column(String(USER))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------------------------------------- posted once
+
+
+class SentMessage(Base):
+    """A message the chat port posts at most once per key (`post_once`): each attempt writes this row before it
+    calls the platform, and the message's ts once the platform answered. A retry reads the ts here; a row with no
+    ts says an attempt may have reached the platform without learning its answer (a crash in between), and only
+    then is the room's history searched, from the attempt's start onwards."""
+
+    __tablename__ = "sent_messages"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)  # a job's key, with a recipient (Job.per)
+    room: Mapped[str] = mapped_column(String(64))  # where it went: a channel, a DM (for a direct message)
+    started_at: Mapped[datetime]  # the latest attempt's start, on the wall clock (the platform's ts are on it)
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+
+
+# The card reads a few kinds of an incident's timeline (bot.handling.state.SUMMARY_KINDS) and the newest status
+# update's time: with this index both are index lookups, not a scan of a 10,000-event trail.
+Index("ix_audit_events_incident_id_kind_at", AuditEvent.incident_id, AuditEvent.kind, AuditEvent.at)

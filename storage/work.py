@@ -59,6 +59,17 @@ def get(session: Session, key: str) -> DueWork | None:
     return session.scalar(select(DueWork).where(DueWork.key == key))
 
 
+def last_result(session: Session, kind: str, subject_id: str | int) -> dict[str, Any] | None:
+    """The result of the newest finished work of ``kind`` about ``subject_id`` (what it last did), if any."""
+    return session.scalar(
+        select(DueWork.result)
+        .where(DueWork.kind == kind, DueWork.subject_id == str(subject_id), DueWork.done_at.is_not(None),
+               DueWork.result.is_not(None))
+        .order_by(DueWork.done_at.desc(), DueWork.id.desc())
+        .limit(1)
+    )
+
+
 def _claimable(now: datetime) -> ColumnElement[bool]:
     return (
         DueWork.done_at.is_(None)

@@ -84,8 +84,14 @@ class RecordingChat:
     def find_room(self, name: str) -> Room | None:
         return self._answer("find_room", {"name": name}, lambda: None)  # type: ignore[no-any-return]
 
-    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
-        self._answer("describe_room", {"room": room, "purpose": purpose, "topic": topic}, lambda: None)
+    def room_info(self, room: str) -> Room:
+        return self._answer("room_info", {"room": room}, lambda: Room(room, ""))  # type: ignore[no-any-return]
+
+    def set_purpose(self, room: str, purpose: str) -> None:
+        self._answer("set_purpose", {"room": room, "purpose": purpose}, lambda: None)
+
+    def set_topic(self, room: str, topic: str) -> None:
+        self._answer("set_topic", {"room": room, "topic": topic}, lambda: None)
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
         return self._answer("invite", {"room": room, "users": users}, list)  # type: ignore[no-any-return]

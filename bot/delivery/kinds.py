@@ -33,6 +33,8 @@ class WorkKind(StrEnum):
     WARROOM_CARD = "warroom.card"
     WARROOM_CARD_REFRESH = "warroom.card.refresh"
     WARROOM_NOTE = "warroom.note"
+    WARROOM_PURPOSE = "warroom.purpose"
+    WARROOM_TOPIC = "warroom.topic"
 
     # §6 handling steps and the aftermath
     HANDLING_POST = "handling.post"

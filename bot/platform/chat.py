@@ -47,11 +47,12 @@ class NotInRoom(ChatError):
 
 @dataclass(frozen=True)
 class Room:
-    """A room (a Slack channel): its id, its name and, when the platform said, its purpose."""
+    """A room (a Slack channel): its id, its name and, when the platform said, its purpose and topic."""
 
     id: str
     name: str
     purpose: str = ""
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,59 @@ class Person:
     active: bool = True  # False for a deactivated account, a bot or an app user: nobody to hand a post to
 
 
+@dataclass(frozen=True)
+class Sending:
+    """A `_once` message as its record has it: the room it went to, when the latest attempt began (seconds since
+    the epoch, on the wall clock, as the platform's own timestamps are) and, once the platform answered, its ts."""
+
+    room: str
+    started: float
+    ts: str | None = None
+
+
+class SentLog(Protocol):
+    """Where an adapter keeps its `_once` messages by key, so a retry finds its own message by key, not by reading
+    the room's history. Each method is a short write or read of its own, never held across a platform call."""
+
+    def find(self, key: str) -> Sending | None:
+        """The record of `key`, if an attempt to post it ever began."""
+        ...
+
+    def begin(self, key: str, room: str, started: float) -> None:
+        """An attempt to post `key` in `room` begins now (recorded before the platform is called)."""
+        ...
+
+    def done(self, key: str, room: str, ts: str) -> None:
+        """The platform posted `key` as message `ts` in `room`."""
+        ...
+
+    def abandon(self, key: str) -> None:
+        """The platform refused the attempt (it posted nothing): forget it, so the next attempt need not search."""
+        ...
+
+
+class MemorySentLog:
+    """A SentLog in this process's memory: for an adapter with no database (tests, a one-off command). It forgets
+    on restart, so the bot itself uses the database's (`bot.delivery.sent.SentLedger`)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Sending] = {}
+
+    def find(self, key: str) -> Sending | None:
+        return self.records.get(key)
+
+    def begin(self, key: str, room: str, started: float) -> None:
+        self.records[key] = Sending(room, started)
+
+    def done(self, key: str, room: str, ts: str) -> None:
+        started = self.records[key].started if key in self.records else 0.0
+        self.records[key] = Sending(room, started, ts)
+
+    def abandon(self, key: str) -> None:
+        if key in self.records and not self.records[key].ts:
+            del self.records[key]
+
+
 class ChatPort(Protocol):
     """The procedure's verbs on a chat platform. Each raises ChatError, RateLimited or Unavailable.
 
@@ -106,8 +160,16 @@ class ChatPort(Protocol):
         """The open (unarchived) public room named `name`, with its purpose, if there is one."""
         ...
 
-    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
-        """Set the room's purpose, then its topic."""
+    def room_info(self, room: str) -> Room:
+        """The room `room` as the platform has it now: its name, purpose and topic."""
+        ...
+
+    def set_purpose(self, room: str, purpose: str) -> None:
+        """Set what the room is for (the platform shows a line in the room about it)."""
+        ...
+
+    def set_topic(self, room: str, topic: str) -> None:
+        """Set the room's topic, the line under its name (the platform shows a line in the room about it)."""
         ...
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:

@@ -6,6 +6,8 @@ recording fake), so a test of a verb asserts the very Web API calls production m
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
@@ -15,12 +17,14 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.platform.chat import (
     ChatError,
     InvalidName,
+    MemorySentLog,
     NameTaken,
     NotInRoom,
     Person,
     Posted,
     RateLimited,
     Room,
+    SentLog,
     Unavailable,
     Uploaded,
 )
@@ -101,19 +105,29 @@ def error_for(code: str) -> type[ChatError]:
     return ChatError
 
 
-HISTORY_PAGES = 5  # newest 1,000 messages: a retry comes within minutes, even in a busy DM
-
-
+# A retry whose record has no ts searches the room only around the lost attempt: from its start (less the skew
+# between our clock and Slack's) to the longest a chat.postMessage can take (the client's timeout, 10 s, well
+# inside). Slack posts about one message a second per channel, so that window holds a few hundred messages at most,
+# however busy the room is the rest of the time; the page bound only keeps a misbehaving API from looping.
+CLOCK_SKEW = 60.0
+CALL_WINDOW = 60.0
+HISTORY_PAGES = 5
 HISTORY_PAGE = 200
 
 WORK_EVENT = "crisisbot_work"  # the message metadata's event type that carries a job's key
 
 
 class SlackChat:
-    """The chat port on a real (or sandbox) Slack Web API."""
+    """The chat port on a real (or sandbox) Slack Web API.
 
-    def __init__(self, api: WebApi | WebClient) -> None:
+    `sent` keeps each `_once` message's ts by key (the bot passes the database's, `bot.delivery.sent.SentLedger`;
+    without one, this process's memory). `wallclock` is the time Slack's own ts are measured on."""
+
+    def __init__(self, api: WebApi | WebClient, sent: SentLog | None = None,
+                 wallclock: Callable[[], float] = time.time) -> None:
         self.api: WebApi = SlackWebApi(api) if isinstance(api, WebClient) else api
+        self.sent: SentLog = sent if sent is not None else MemorySentLog()
+        self.wallclock = wallclock
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         # Raw Web API calls stay inside the adapter: everyone else speaks the port's verbs.
@@ -137,8 +151,13 @@ class SlackChat:
             if not cursor:
                 return None
 
-    def describe_room(self, room: str, *, purpose: str, topic: str) -> None:
+    def room_info(self, room: str) -> Room:
+        return _room(self._call("conversations.info", channel=room)["channel"])
+
+    def set_purpose(self, room: str, purpose: str) -> None:
         self._call("conversations.setPurpose", channel=room, purpose=purpose)
+
+    def set_topic(self, room: str, topic: str) -> None:
         self._call("conversations.setTopic", channel=room, topic=topic)
 
     def invite(self, room: str, users: list[str]) -> list[dict[str, Any]]:
@@ -160,27 +179,50 @@ class SlackChat:
 
     def post_once(self, key: str, room: str, message: dict[str, Any], *, thread: str | None = None,
                   retry: bool = False) -> Posted:
-        """chat.postMessage that a retry cannot duplicate: the key rides along as message metadata, and a retry
-        first looks for it in the channel's (or thread's) recent messages."""
-        if retry:
-            found = self._posted(room, key, thread)
+        """chat.postMessage at most once per key: the record of an earlier attempt answers a retry with its ts.
+
+        Each attempt is recorded before Slack is called, and its ts as soon as Slack answers. So a key with no
+        record was never sent (post it), a record with a ts was (return it, whatever the room's traffic since),
+        and only a record with no ts (the attempt crashed between Slack's answer and the write) needs Slack's
+        history, searched around that attempt's start. The key also rides along as message metadata for that
+        search. `retry` is kept for the port's contract; the record is asked either way, a key read being cheaper
+        than a duplicate."""
+        return self._post_once(key, room, message, thread, lambda: room)
+
+    def _post_once(self, key: str, room: str, message: dict[str, Any], thread: str | None,
+                   history_room: Callable[[], str]) -> Posted:
+        earlier = self.sent.find(key)
+        if earlier is not None and earlier.ts:
+            return Posted(earlier.room, earlier.ts)
+        if earlier is not None:
+            channel = history_room()
+            found = self._posted(channel, key, thread, around=earlier.started)
             if found is not None:
-                return Posted(room, found)
+                self.sent.done(key, channel, found)
+                return Posted(channel, found)
+        self.sent.begin(key, room, self.wallclock())
         where = {"thread_ts": thread} if thread else {}
-        answer = self._call("chat.postMessage", channel=room, text=message["text"], blocks=message["blocks"],
-                           metadata={"event_type": WORK_EVENT, "event_payload": {"work": key}},
-                           unfurl_links=False, unfurl_media=False, **where)
-        return Posted(str(answer["channel"]), str(answer["ts"]))
+        try:
+            answer = self._call("chat.postMessage", channel=room, text=message["text"], blocks=message["blocks"],
+                               metadata={"event_type": WORK_EVENT, "event_payload": {"work": key}},
+                               unfurl_links=False, unfurl_media=False, **where)
+        except Unavailable:
+            raise  # a 5xx or a timeout may have posted: the record stays, and the retry searches
+        except ChatError:
+            self.sent.abandon(key)  # Slack said no (not_in_channel, 429…): nothing was posted, nothing to search
+            raise
+        posted = Posted(str(answer["channel"]), str(answer["ts"]))
+        self.sent.done(key, posted.room, posted.ts)
+        return posted
 
-    def _posted(self, channel: str, key: str, thread: str | None = None) -> str | None:
-        """The ts of the message carrying work ``key`` among the channel's recent messages, if any.
-
-        More than one page: a burst (a thousand reminders, a typhoon's pages) can put dozens of messages in one DM
-        between a crashed attempt and its retry, and a match beyond the first page must still be found.
-        """
+    def _posted(self, channel: str, key: str, thread: str | None, around: float) -> str | None:
+        """The ts of the message carrying work ``key`` that an attempt begun at ``around`` may have posted: only the
+        room's messages from then to the longest such a call can take are read."""
         cursor = None
+        window = {"oldest": f"{around - CLOCK_SKEW:.6f}", "latest": f"{around + CLOCK_SKEW + CALL_WINDOW:.6f}",
+                  "inclusive": True}
         for _ in range(HISTORY_PAGES):
-            args: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE, "include_all_metadata": True}
+            args: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE, "include_all_metadata": True, **window}
             if cursor:
                 args["cursor"] = cursor
             if thread:
@@ -196,11 +238,9 @@ class SlackChat:
         return None
 
     def direct_message_once(self, key: str, user: str, message: dict[str, Any], *, retry: bool = False) -> Posted:
-        # A first attempt posts to the user id (Slack opens the DM); a retry needs the DM's id to search it.
-        channel = user
-        if retry:
-            channel = self._call("conversations.open", users=user)["channel"]["id"]
-        return self.post_once(key, channel, message, retry=retry)
+        # Posted to the user id (Slack opens the DM); only a search of a lost attempt needs the DM's own id.
+        return self._post_once(key, user, message, None,
+                               lambda: str(self._call("conversations.open", users=user)["channel"]["id"]))
 
     def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
         self._call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
@@ -247,7 +287,8 @@ class SlackChat:
 
 
 def _room(channel: dict[str, Any]) -> Room:
-    return Room(str(channel["id"]), str(channel.get("name", "")), (channel.get("purpose") or {}).get("value", ""))
+    return Room(str(channel["id"]), str(channel.get("name", "")), (channel.get("purpose") or {}).get("value", ""),
+                (channel.get("topic") or {}).get("value", ""))
 
 
 def _person(user: dict[str, Any]) -> Person:

@@ -22,3 +22,26 @@ def escape(text: str) -> str:
 def clip(text: str, limit: int) -> str:
     """Cut text to at most limit characters, marking the cut."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def _wide(char: str) -> bool:
+    # Chinese and Japanese text has no spaces: a cut between two of its characters splits no word.
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def fit(text: str, limit: int) -> str:
+    """At most `limit` characters, cut where a word ends (a space, punctuation or a CJK character) and marked "…";
+    never inside an escaped `&amp;`-style entity, so what Slack shows is whole words of the text."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]  # half an entity would show as "&am"
+    following = text[len(cut)] if len(cut) < len(text) else ""
+    if cut and following and cut[-1].isalnum() and following.isalnum() and not _wide(cut[-1]) and not _wide(following):
+        # the cut fell inside a Latin word: go back to where it started, unless the word is most of the text
+        start = max((i for i, c in enumerate(cut) if not c.isalnum() or _wide(c)), default=-1) + 1
+        if start > limit // 2:
+            cut = cut[:start]
+    return cut.rstrip() + "…"

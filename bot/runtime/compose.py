@@ -16,6 +16,7 @@ from slack_bolt import App
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 
+from bot.delivery.sent import SentLedger
 from bot.drills.work import scheduled_draw
 from bot.platform.directory import resolve_people
 from bot.platform.services import Services, utcnow
@@ -96,10 +97,12 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, rng
     if settings.slack_bot_token is None:
         raise ValueError("build_bot needs SLACK_BOT_TOKEN; with no token run the sandbox (crisisbot)")
     client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    chat = SlackChat(client)
-    config = resolve_people(config or load_config(settings.crisisbot_config), chat)
+    config = resolve_people(config or load_config(settings.crisisbot_config), SlackChat(client))
     engine = prepare_database(settings.resolved_database_url(), config, clock())
-    services = Services(settings, config, db.session_factory(engine), chat, clock, rng or random.SystemRandom(),
+    sessions = db.session_factory(engine)
+    # The bot's chat keeps each post-once message's ts in the database, so a retry finds it by key (bot.delivery.sent)
+    chat = SlackChat(client, sent=SentLedger(sessions))
+    services = Services(settings, config, sessions, chat, clock, rng or random.SystemRandom(),
                         reads=db.read_session_factory(engine))
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     listeners = ListenerPool()

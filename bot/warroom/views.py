@@ -1,5 +1,6 @@
 """The incident card pinned in the war room (pure Block Kit): number, category, level, status, the step, who holds
-each role, the pages and their answers, and the actions the incident's state allows."""
+each role, the pages and their answers, and the actions the incident's state allows; and the room's purpose and
+topic lines."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.handling.views import handling_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.status import ACTIVE, IncidentStatus, PageStatus
-from bot.procedure.text import clip, escape
+from bot.procedure.text import clip, escape, fit
 from bot.warroom.state import CardState
 
 
@@ -80,3 +81,22 @@ def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
         else:
             lines.append(t("card.page_open", lang, **values))
     return lines
+
+
+ROOM_TEXT_MAX = 250  # Slack's limit for a channel's topic and for its purpose
+
+
+def room_purpose(number: str, title: str) -> str:
+    """What the room is for: the incident's number and its title (escaped), whole words within Slack's limit."""
+    return fit(f"{number} {escape(title)}", ROOM_TEXT_MAX)
+
+
+def room_topic(config: OrgConfig, number: str, level: str | None, proposed: str | None, status: str,
+               lang: Lang) -> str:
+    """The line under the room's name: number｜level｜status, as the card says them (an untriaged incident shows the
+    proposed level as proposed), within Slack's limit. The number comes first and is never cut."""
+    shown = level_name(config, level, lang) if level else t("card.untriaged", lang,
+                                                            level=level_name(config, proposed, lang))
+    key = f"card.status.{status}"
+    state = t(key, lang) if key in MESSAGES else status
+    return number + fit(f"｜{shown}｜{state}", ROOM_TEXT_MAX - len(number))

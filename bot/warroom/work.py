@@ -1,6 +1,6 @@
-"""The war room's Slack side effects, run by the tick as due work: open the channel, invite, pin the card, send
-pages and their mentions, ask for triage. Each executor is idempotent: it looks at what is already recorded
-before it calls Slack, and records the Slack ids it got."""
+"""The war room's Slack side effects, run by the tick as due work: open the channel, say what it is for, keep its
+topic on the incident's level and status, invite, pin the card, post notes. Each executor is idempotent: it looks at
+what is already recorded before it calls Slack, and records the Slack ids it got."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import InvalidName, NameTaken, Room
 from bot.procedure.i18n import t
-from bot.procedure.text import escape
 from bot.warroom.state import card_state, incident_of, room_of
-from bot.warroom.views import incident_card
+from bot.warroom.views import incident_card, room_purpose, room_topic
 from storage import audit
+from storage import work as queue
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
@@ -41,8 +41,6 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         if incident.channel_id:
             return {"channel": incident.channel_id, "already": True}
         number, title = incident.number, incident.title
-        lang = services.config.organisation.language
-        level = level_name(services.config, incident.level or incident.proposed_level, lang)
     name = channel_slug(number, title)
     channel = None
     for attempt in range(1, 12):
@@ -65,19 +63,55 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             incident.channel_id, incident.channel_name = channel.id, channel.name
             audit.record(session, "crisisbot", "warroom.opened", "incident", incident.id, incident_id=incident.id,
                          at=now, data={"channel": channel.id, "name": channel.name})
-    services.chat.describe_room(channel.id, purpose=f"{number} {escape(title)}"[:250],
-                                topic=f"{number}｜{level}｜{t('card.status.open', lang)}"[:250])
+        # The purpose and topic are work of their own, committed with the room: a failure to set them is retried
+        # on its own and holds up neither the room nor the card (the keys are fixed, so a second attempt adds none).
+        queue.enqueue(session, WorkKind.WARROOM_PURPOSE, f"incident:{incident.id}:purpose", now,
+                      {"incident": incident.id}, incident.id)
+        queue.enqueue(session, WorkKind.WARROOM_TOPIC, f"incident:{incident.id}:topic:opened", now,
+                      {"incident": incident.id}, incident.id)
     services.kick()
     return {"channel": channel.id, "name": channel.name}
 
 
 def _adopt(services: Services, name: str, number: str) -> Room | None:
     """A retry after a crash may find the room it created: adopt it if its purpose names this incident (or it has
-    none yet: the crash came before describe_room)."""
+    none yet: the crash came before the purpose work ran)."""
     room = services.chat.find_room(name)
     if room is None:
         return None
     return room if room.purpose.startswith(number) or not room.purpose else None
+
+
+def describe(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The room's purpose: the incident's number and title. A retry first asks Slack, since each setting shows a
+    line in the room."""
+    channel = room_of(services, job)
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        purpose = room_purpose(incident.number, incident.title)
+    if job.retried and services.chat.room_info(channel).purpose == purpose:
+        return {"purpose": purpose, "already": True}
+    services.chat.set_purpose(channel, purpose)
+    return {"purpose": purpose}
+
+
+def retitle(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The room's topic: the incident's number, level and status as they are now, in the organisation's language.
+
+    Every card redraw asks for this, so most runs find nothing to change: the topic the last run set (its result)
+    is compared first, and on a retry (an earlier run may have set it and crashed before recording) the room's own
+    topic, so Slack's "set the channel topic" line appears once per real change."""
+    channel = room_of(services, job)
+    lang = services.config.organisation.language
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        topic = room_topic(services.config, incident.number, incident.level, incident.proposed_level,
+                           incident.status, lang)
+        last = queue.last_result(session, WorkKind.WARROOM_TOPIC, incident.id) or {}
+    if last.get("topic") == topic or (job.retried and services.chat.room_info(channel).topic == topic):
+        return {"topic": topic, "already": True}
+    services.chat.set_topic(channel, topic)
+    return {"topic": topic}
 
 
 def invite(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -133,4 +167,6 @@ EXECUTORS = {
     WorkKind.WARROOM_CARD: post_card,
     WorkKind.WARROOM_CARD_REFRESH: redraw_card,
     WorkKind.WARROOM_NOTE: note,
+    WorkKind.WARROOM_PURPOSE: describe,
+    WorkKind.WARROOM_TOPIC: retitle,
 }

@@ -14,6 +14,7 @@ from storage.db import check, create_engine, current_revision, downgrade, head_r
 from storage.models import Base
 
 TABLES = {
+    "sent_messages",
     "units",
     "role_assignments",
     "incident_counters",

@@ -56,15 +56,20 @@ def test_find_room_pages_through_the_public_channels(api, chat):
 
 
 def test_describe_invite_join_and_archive(api, chat):
+    api.script["conversations.info"] = {"ok": True, "channel": {"id": "C1", "name": "inc-1", "purpose": {"value": "p"},
+                                                                "topic": {"value": "t"}}}
     api.script["conversations.invite"] = {"ok": True, "errors": [{"user": "U2", "ok": False,
                                                                   "error": "already_in_channel"}]}
     api.script["conversations.archive"] = ChatError("already_archived")
-    chat.describe_room("C1", purpose="p", topic="t")
+    chat.set_purpose("C1", "p")
+    chat.set_topic("C1", "t")
+    assert chat.room_info("C1") == Room("C1", "inc-1", "p", "t")
     assert chat.invite("C1", ["U1", "U2"]) == [{"user": "U2", "ok": False, "error": "already_in_channel"}]
     chat.join_room("C1")
     chat.archive_room("C1")  # archived already: not an error
     assert api.calls == [("conversations.setPurpose", {"channel": "C1", "purpose": "p"}),
                          ("conversations.setTopic", {"channel": "C1", "topic": "t"}),
+                         ("conversations.info", {"channel": "C1"}),
                          ("conversations.invite", {"channel": "C1", "users": "U1,U2", "force": True}),
                          ("conversations.join", {"channel": "C1"}),
                          ("conversations.archive", {"channel": "C1"})]
@@ -82,10 +87,20 @@ def test_post_once_carries_the_key_and_a_retry_in_a_thread_finds_it(api, chat):
         "channel": "C1", "text": "t", "blocks": MESSAGE["blocks"],
         "metadata": {"event_type": "crisisbot_work", "event_payload": {"work": "k:1"}},
         "unfurl_links": False, "unfurl_media": False, "thread_ts": "0.5"})
+    api.calls.clear()
+    assert chat.post_once("k:1", "C1", MESSAGE, thread="0.5", retry=True) == Posted("C1", "1.0")
+    assert api.calls == []  # its record has the ts
+
+
+def test_a_lost_answer_in_a_thread_is_searched_around_the_attempt(api):
+    chat = SlackChat(api, wallclock=lambda: 1000.0)
+    chat.sent.begin("k:1", "C1", 1000.0)  # an attempt began, and its answer was never recorded
     api.script["conversations.replies"] = {"messages": [{"ts": "1.0", "metadata": {"event_payload": {"work": "k:1"}}}]}
     assert chat.post_once("k:1", "C1", MESSAGE, thread="0.5", retry=True) == Posted("C1", "1.0")
-    assert api.calls[-1] == ("conversations.replies", {"channel": "C1", "ts": "0.5", "limit": 200,
-                                                       "include_all_metadata": True})
+    assert api.calls == [("conversations.replies", {"channel": "C1", "ts": "0.5", "limit": 200,
+                                                    "include_all_metadata": True, "oldest": "940.000000",
+                                                    "latest": "1120.000000", "inclusive": True})]
+    assert chat.sent.find("k:1").ts == "1.0"  # type: ignore[union-attr]
 
 
 def test_post_once_where_the_bot_is_not_a_member_says_so(api, chat):
@@ -94,16 +109,24 @@ def test_post_once_where_the_bot_is_not_a_member_says_so(api, chat):
         chat.post_once("k", "C9", MESSAGE)
 
 
-def test_a_dm_posts_to_the_user_and_a_retry_opens_the_dm_to_search_it(api, chat):
+def test_a_dm_posts_to_the_user_and_a_retry_finds_it_by_its_record(api, chat):
     api.script["chat.postMessage"] = {"ok": True, "channel": "D1", "ts": "2.0"}
     assert chat.direct_message_once("page:1", "U1", MESSAGE) == Posted("D1", "2.0")
     assert api.methods() == ["chat.postMessage"] and api.calls[0][1]["channel"] == "U1"
     api.calls.clear()
+    assert chat.direct_message_once("page:1", "U1", MESSAGE, retry=True) == Posted("D1", "2.0")
+    assert api.calls == []
+
+
+def test_a_dm_whose_answer_was_lost_opens_the_dm_to_search_it(api):
+    chat = SlackChat(api, wallclock=lambda: 1000.0)
+    chat.sent.begin("page:1", "U1", 1000.0)
     api.script["conversations.open"] = {"ok": True, "channel": {"id": "D1"}}
-    api.script["conversations.history"] = {"messages": []}
+    api.script["conversations.history"] = {"messages": []}  # it never reached Slack after all
+    api.script["chat.postMessage"] = {"ok": True, "channel": "D1", "ts": "2.0"}
     assert chat.direct_message_once("page:1", "U1", MESSAGE, retry=True) == Posted("D1", "2.0")
     assert api.methods() == ["conversations.open", "conversations.history", "chat.postMessage"]
-    assert api.calls[0][1] == {"users": "U1"} and api.calls[2][1]["channel"] == "D1"
+    assert api.calls[0][1] == {"users": "U1"} and api.calls[1][1]["channel"] == "D1"
 
 
 def test_update_and_pin(api, chat):

@@ -1,5 +1,6 @@
 """The war room's due work over the recording chat (procedure §5, §6 step 1): the room opens once under the
-incident's name, says what it is for, and the card is posted and pinned once; a retry finds what was done."""
+incident's name and asks for its purpose and topic as work of their own, and the card is posted and pinned once; a
+retry finds what was done."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.delivery.kinds import WorkKind
 from bot.platform.chat import InvalidName, NameTaken, Room, Unavailable
 from bot.procedure.config import Level
 from bot.warroom import work as warroom
+from storage import work as queue
 from tests.bot.procedure_kit import INSPECTION_MEMBER, event_data, job_for, reported, reread
 
 FIRE = "貨櫃場火警"
@@ -43,12 +45,18 @@ def test_the_war_room_opens_under_the_incidents_chinese_name_and_says_what_it_is
 
     result = open_room(services, incident, clock.now)
 
-    assert chat.verbs() == ["create_room", "describe_room"]
+    assert chat.verbs() == ["create_room"]
     assert created(chat) == [name]
     room = result["channel"]
     assert result == {"channel": room, "name": name}
-    assert chat.asked("describe_room") == [{"room": room, "purpose": f"{incident.number} 貨櫃場火警",
-                                            "topic": f"{incident.number}｜中度危機｜處理中 Open"}]
+    purpose = job_for(services, incident, WorkKind.WARROOM_PURPOSE)
+    topic = job_for(services, incident, WorkKind.WARROOM_TOPIC)
+    assert (purpose.key, topic.key) == (f"incident:{incident.id}:purpose", f"incident:{incident.id}:topic:opened")
+    assert warroom.describe(services, purpose, clock.now) == {"purpose": f"{incident.number} 貨櫃場火警"}
+    assert warroom.retitle(services, topic, clock.now) == {
+        "topic": f"{incident.number}｜待主管研判 Awaiting triage（建議 proposed：中度危機）｜處理中 Open"}
+    assert chat.asked("set_purpose") == [{"room": room, "purpose": f"{incident.number} 貨櫃場火警"}]
+    assert [a["room"] for a in chat.asked("set_topic")] == [room]
     assert (reread(services, incident).channel_id, reread(services, incident).channel_name) == (room, name)
     assert opened_events(services, incident) == [{"channel": room, "name": name}]
 
@@ -71,7 +79,7 @@ def test_a_retry_that_finds_the_name_taken_by_its_own_room_adopts_it(session, cl
     chat.script["find_room"] = Room("C0OURS", name, purpose.format(number=incident.number))
 
     assert open_room(services, incident, clock.now, attempts=2) == {"channel": "C0OURS", "name": name}
-    assert chat.verbs() == ["create_room", "find_room", "describe_room"]
+    assert chat.verbs() == ["create_room", "find_room"]
     assert chat.asked("find_room") == [{"name": name}]
     assert reread(services, incident).channel_id == "C0OURS"
     assert opened_events(services, incident) == [{"channel": "C0OURS", "name": name}]
@@ -122,17 +130,41 @@ def test_the_ascii_fallback_is_tried_under_its_own_name_first(session, clock, se
     assert created(chat)[1] == f"inc-{incident.number}-fire-at-the-yard"
 
 
-@pytest.mark.xfail(strict=True, reason="product: open_warroom records the room before describe_room; a retry after "
-                                        "describe_room failed returns 'already' and the room keeps no purpose/topic")
-def test_a_retry_after_describing_the_room_failed_describes_it(session, clock, services, chat):
+def test_a_purpose_that_failed_is_retried_on_its_own_and_holds_up_neither_room_nor_card(session, clock, services,
+                                                                                        chat):
     incident = report(session, clock)
-    chat.script["describe_room"] = [Unavailable("http_503")]
+    room = open_room(services, incident, clock.now)["channel"]
+    purpose = job_for(services, incident, WorkKind.WARROOM_PURPOSE)
+    chat.script["set_purpose"] = [Unavailable("http_503")]
     with pytest.raises(Unavailable):
-        open_room(services, incident, clock.now)
+        warroom.describe(services, purpose, clock.now)
 
-    open_room(services, incident, clock.advance(seconds=1), attempts=2)
+    assert warroom.post_card(services, job_for(services, incident, WorkKind.WARROOM_CARD), clock.now)["ts"]
+    chat.script["room_info"] = Room(room, "", "")  # the failed call set nothing
+    assert warroom.describe(services, replace(purpose, attempts=2), clock.advance(seconds=1)) == {
+        "purpose": f"{incident.number} 貨櫃場火警"}
+    assert len(chat.asked("set_purpose")) == 2
 
-    assert len(chat.asked("describe_room")) == 2
+
+def test_a_retried_purpose_that_slack_already_shows_is_not_set_twice(session, clock, services, chat):
+    incident = report(session, clock)
+    room = open_room(services, incident, clock.now)["channel"]
+    chat.script["room_info"] = Room(room, "", f"{incident.number} 貨櫃場火警")  # set, then the attempt crashed
+
+    job = replace(job_for(services, incident, WorkKind.WARROOM_PURPOSE), attempts=2)
+    assert warroom.describe(services, job, clock.now)["already"] is True
+    assert chat.asked("set_purpose") == []
+
+
+def test_the_purpose_waits_for_the_room(session, clock, services, chat):
+    incident = report(session, clock)
+    with services.sessions() as s, s.begin():
+        queue.enqueue(s, WorkKind.WARROOM_PURPOSE, f"incident:{incident.id}:purpose", clock.now,
+                      {"incident": incident.id}, incident.id)
+
+    with pytest.raises(NotReady):
+        warroom.describe(services, job_for(services, incident, WorkKind.WARROOM_PURPOSE), clock.now)
+    assert chat.calls == []
 
 
 # ---------------------------------------------------------------------------------------------- invitations
