@@ -10,6 +10,11 @@ Routes:
 - ``/sandbox/calls``            GET the Web API call log
 - ``/``, ``/ui/``, ``/sandbox/ui/...``  the sandbox in a browser (see ``sandbox/webui.py``)
 - ``/socket-mode/link``          Socket Mode WebSocket, URL from ``apps.connections.open`` (``sandbox/socket_mode.py``)
+
+The page and the control endpoints (everything but the Slack-facing routes) answer only a loopback Host, this
+page's own Origin and JSON bodies (``sandbox.webui.ControlGuard``), so another web site cannot reconfigure the
+sandbox, point it at another bot or read its call log. Refusals are JSON ``{"ok": false, "error": ...}`` (403, 415;
+a body that is not the expected JSON is a 400).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from sandbox.faults import Faults
 from sandbox.interactions import Interactions
 from sandbox.socket_mode import SocketModeHub, SocketModeTransport
 from sandbox.webapi import WebApi
-from sandbox.webui import WebUi
+from sandbox.webui import ControlGuard, WebUi
 from sandbox.webui import routes as ui_routes
 from sandbox.workspace import Workspace
 
@@ -58,6 +63,23 @@ async def _arguments(request: Request) -> dict[str, Any]:
         return {**args, "__invalid__": "invalid_form_data"}
     args.update(dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))
     return args
+
+
+def _bad_spec(error: str) -> Response:
+    return JSONResponse({"ok": False, "error": error}, status_code=400)
+
+
+async def _control_spec(request: Request) -> dict[str, Any] | Response:
+    """A control endpoint's JSON object (``{}`` for an empty body), or the 400 that says what is wrong with it.
+    Host, Origin and Content-Type were checked before (``ControlGuard``)."""
+    raw = await request.body()
+    try:
+        spec = json.loads(raw or b"{}")
+    except ValueError:  # UnicodeDecodeError too
+        return _bad_spec("the body is not JSON")
+    if not isinstance(spec, dict):
+        return _bad_spec("the body must be a JSON object")
+    return spec
 
 
 def _token(request: Request, args: dict[str, Any]) -> str | None:
@@ -111,14 +133,30 @@ def build_app(
 
     async def faults(request: Request) -> Response:
         if request.method == "POST":
-            api.faults.configure(json.loads(await request.body() or b"{}"))
+            spec = await _control_spec(request)
+            if isinstance(spec, Response):
+                return spec
+            try:
+                api.faults.configure(spec)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                return _bad_spec(f"not a fault spec ({type(exc).__name__}: {exc}); see Faults.configure")
         return JSONResponse(api.faults.describe())
 
     async def bot(request: Request) -> Response:
-        spec = json.loads(await request.body() or b"{}")
-        interactions.configure_bot(spec["url"], spec["signing_secret"], timeout=spec.get("timeout", 10.0))
-        if "events" in spec:
-            interactions.subscribe(spec["events"])
+        spec = await _control_spec(request)
+        if isinstance(spec, Response):
+            return spec
+        url, secret, timeout = spec.get("url"), spec.get("signing_secret"), spec.get("timeout", 10.0)
+        if not (isinstance(url, str) and url and isinstance(secret, str) and secret):
+            return _bad_spec('"url" and "signing_secret" (strings) are required')
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
+            return _bad_spec('"timeout" must be a positive number of seconds')
+        events = spec.get("events")
+        if events is not None and not (isinstance(events, list) and all(isinstance(e, str) for e in events)):
+            return _bad_spec('"events" must be a list of event types')
+        interactions.configure_bot(url, secret, timeout=float(timeout))
+        if events is not None:
+            interactions.subscribe(events)
         return JSONResponse({"ok": True})
 
     async def calls(request: Request) -> Response:
@@ -126,7 +164,7 @@ def build_app(
             log = [vars(c) for c in api.ws.calls]
         return JSONResponse({"calls": log})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/api/{method}", web_api, methods=["GET", "POST"]),
             Route("/upload/v1/{file_id}", upload, methods=["POST", "PUT"]),
@@ -139,6 +177,9 @@ def build_app(
             *([WebSocketRoute("/socket-mode/link", socket_mode.endpoint)] if socket_mode is not None else []),
         ]
     )
+    # Around the router, so no route (static files and the live feed included) is reached before the check.
+    app.add_middleware(ControlGuard)
+    return app
 
 
 class SandboxServer:

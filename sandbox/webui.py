@@ -13,7 +13,9 @@ Routes (added to the sandbox's Starlette app by ``routes``):
 Every action goes through the same ``Interactions`` code the Python driver uses (``slash``, ``say``,
 ``block_action``, ``submit``, ``close_view``), so the bot receives exactly Slack's signed payloads.  The page
 renders Block Kit and mrkdwn with DOM nodes and ``textContent`` only, and a Content-Security-Policy allows nothing
-but this origin.  POSTs must be JSON from this origin, so another web page cannot drive the sandbox.
+but this origin.  Every request for the page, its API and the sandbox's control endpoints passes ``refusal`` (in
+``ControlGuard``): a loopback Host, this page's own Origin when there is one, JSON bodies only; so another web page
+can neither drive the sandbox nor read it, even through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -386,30 +388,62 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# What Slack's side of the sandbox serves to the bot, which may reach it under any host name (a container's, say);
+# the Web API and the files need the bot token. Every other path is the page or a control endpoint: see `refusal`.
+SLACK_FACING = ("/api/", "/upload/", "/files/", "/response/", "/socket-mode/")
 
 
-def _same_origin(request: Request) -> bool:
-    """POSTs must be JSON, addressed to a loopback host name (no DNS rebinding) and, when the browser says where
-    from, from this page's own origin."""
-    if "application/json" not in request.headers.get("content-type", ""):
-        return False
+def refusal(request: Request) -> UiError | None:
+    """Why a request for the page or a control endpoint is refused (403, 415), or None: the one check for all.
+
+    - the Host header must be a loopback name, on every method: a page on another site whose name was rebound to
+      127.0.0.1 (DNS rebinding) still sends its own name, so it can neither read state nor drive the sandbox;
+    - an Origin header, when the browser sends one, must be this page's own origin;
+    - a request with a body must be ``application/json``, which no HTML form can send and which a cross-site
+      ``fetch`` cannot send without a preflight that the Origin rule refuses.
+    """
     host = request.headers.get("host", "")
     name = host[: host.index("]") + 1] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
-    if name not in LOOPBACK_HOSTS:
-        return False
+    if name.lower() not in LOOPBACK_HOSTS:
+        return UiError(403, f"Host {host or '(none)'!r} is not a loopback name; the sandbox answers only "
+                            f"{', '.join(LOOPBACK_HOSTS)} (DNS rebinding protection)")
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{host}"
+    own = f"{request.url.scheme}://{host}"
+    if origin is not None and origin != own:
+        return UiError(403, f"Origin {origin!r} is not the sandbox page's own origin {own!r}")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != "application/json":
+            return UiError(415, f"Content-Type must be application/json, not {media or '(none)'!r}")
+    return None
+
+
+class ControlGuard:
+    """ASGI middleware that applies `refusal` to every HTTP request outside `SLACK_FACING`: the page, its
+    assets and API, the live feed and the control endpoints. Deny by default, so a route added later is covered
+    without remembering to guard it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not str(scope["path"]).startswith(SLACK_FACING):
+            refused = refusal(Request(scope))
+            if refused is not None:
+                response = JSONResponse({"ok": False, "error": refused.reason}, status_code=refused.status,
+                                        headers={"Cache-Control": "no-store"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def routes(ui: WebUi) -> list[BaseRoute]:
-    """The page's routes, to add to the sandbox's Starlette app."""
+    """The page's routes, to add to the sandbox's Starlette app, which wraps them in `ControlGuard`."""
 
     def guarded(handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
             try:
                 if request.method == "POST":
-                    if not _same_origin(request):
-                        raise UiError(403, "POST JSON from the sandbox page only")
                     try:
                         body = json.loads(await request.body() or b"{}")
                     except ValueError as err:
@@ -493,4 +527,4 @@ def routes(ui: WebUi) -> list[BaseRoute]:
     ]
 
 
-__all__ = ["ChangeFeed", "UiError", "WebUi", "routes"]
+__all__ = ["ChangeFeed", "ControlGuard", "UiError", "WebUi", "refusal", "routes"]

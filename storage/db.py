@@ -150,12 +150,83 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def check(engine: Engine) -> bool:
-    """True when the database answers (for ``GET /healthz``); never raises."""
+# /healthz must answer in well under a second even when the database is stuck: each probe step gets this long.
+PROBE_TIMEOUT_SECONDS = 0.5
+PROBE_CONNECT_TIMEOUT_SECONDS = 2  # libpq's smallest useful connect_timeout
+
+
+def probe_write(engine: Engine, timeout: float = PROBE_TIMEOUT_SECONDS) -> str:
+    """``"ok"`` when the database takes a write within ``timeout``, else why not: ``"unreachable"``, ``"busy"``
+    (a write lock or row lock held longer than the probe waits) or ``"not writable"``. Never raises.
+
+    The probe rewrites ``alembic_version``'s one row to itself and commits: every migrated database has that row,
+    so no table is added for health, and a committed write is the only proof that reports and pages can be
+    stored (a read succeeds on a read-only standby or while another connection holds SQLite's write lock). It
+    opens its own connection, with short timeouts, instead of borrowing one from the pool: a pool full of
+    connections queued behind a writer is exactly the trouble it must report, not wait 30 s in.
+    """
+    name = engine.dialect.name
+    if name == "sqlite" and _is_memory(engine.url):
+        # One shared in-memory connection (StaticPool): no other connection can hold its lock, and a probe
+        # transaction on it would collide with the bot's own.
+        return _probe_read(engine)
+    if name not in ("sqlite", "postgresql"):
+        return _probe_read(engine)
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    if name == "sqlite":
+        cparams.update(timeout=timeout, isolation_level=None, check_same_thread=False)
+    else:
+        cparams["connect_timeout"] = max(PROBE_CONNECT_TIMEOUT_SECONDS, int(timeout + 0.999))
+    try:
+        connection = engine.dialect.connect(*cargs, **cparams)
+    except Exception:  # any failure to connect means "not healthy"; the reason goes to the log
+        log.warning("database health check: cannot connect", exc_info=True)
+        return "unreachable"
+    try:
+        cursor = connection.cursor()
+        if name == "sqlite":
+            # sqlite3's timeout is the busy timeout: BEGIN IMMEDIATE waits that long for another writer's lock.
+            cursor.execute("BEGIN IMMEDIATE")
+        else:
+            millis = int(timeout * 1000)
+            cursor.execute(f"SET lock_timeout = {millis}")
+            cursor.execute(f"SET statement_timeout = {millis * 2}")
+        cursor.execute("UPDATE alembic_version SET version_num = version_num")
+        if name == "sqlite":
+            cursor.execute("COMMIT")
+        else:
+            connection.commit()
+        return "ok"
+    except Exception as exc:
+        busy = _is_busy(exc)
+        log.warning("database health check: %s", "a write lock is held" if busy else "the write failed",
+                    exc_info=not busy)
+        return "busy" if busy else "not writable"
+    finally:
+        try:
+            connection.close()  # an open transaction is rolled back with it
+        except Exception:
+            log.debug("closing the health check's connection failed", exc_info=True)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy", PostgreSQL's lock_not_available or query_canceled (timeouts)."""
+    if getattr(exc, "sqlstate", None) in ("55P03", "57014"):
+        return True
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+def _probe_read(engine: Engine) -> str:
     try:
         with engine.connect().execution_options(read_only=True) as connection:
             connection.execute(sa.text("SELECT 1"))
-        return True
+        return "ok"
     except Exception:  # any failure means "not healthy"; the reason goes to the log
         log.warning("database health check failed", exc_info=True)
-        return False
+        return "unreachable"
+
+
+def check(engine: Engine, timeout: float = PROBE_TIMEOUT_SECONDS) -> bool:
+    """True when the database takes a write within ``timeout`` (see ``probe_write``); never raises."""
+    return probe_write(engine, timeout) == "ok"

@@ -63,6 +63,7 @@ class Stack:
     def crash(self) -> None:
         """Stop the bot's HTTP server and drop its objects; the database and the sandbox stay."""
         self.http.stop()
+        self.bot.services.people.flush(10)  # the locale cache's writes are in flight after the acks
         self.bot.engine.dispose()
 
     def stop(self) -> None:

@@ -1,6 +1,10 @@
 """People as the chat platform knows them: each reader's language, from the port's `person` (Slack's `users.info`
 with `include_locale`), cached in memory and in the database (so another replica, or the bot after a restart,
-does not ask the platform again)."""
+does not ask the platform again).
+
+A look-up is often made on the ack path (the language of a help text, of a modal), so the database copy is written
+by a background thread after the answer, never by the request's thread: on SQLite a write waits for the write lock
+(up to the 30 s busy timeout) and Slack gives an ack 3 s."""
 
 from __future__ import annotations
 
@@ -19,6 +23,52 @@ from storage import users
 log = logging.getLogger(__name__)
 
 
+class CacheWriter:
+    """Stores look-ups on one short-lived daemon thread, newest per user, after the caller has moved on.
+
+    The thread starts when there is something to write and ends when there is nothing left, so idle bots (and the
+    many stacks of a test run) keep no thread. It is a daemon: a write stuck behind a lock at shutdown is lost,
+    which costs one `users.info` call later, nothing more.
+    """
+
+    def __init__(self, write: Callable[[str, Person, datetime], None]) -> None:
+        self._write = write
+        self._pending: dict[str, tuple[Person, datetime]] = {}
+        self._writing = False
+        self._thread: threading.Thread | None = None
+        self._changed = threading.Condition()
+
+    def submit(self, user: str, person: Person, now: datetime) -> None:
+        with self._changed:
+            self._pending[user] = (person, now)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="crisisbot-user-cache", daemon=True)
+                self._thread.start()
+
+    def flush(self, timeout: float = 30) -> bool:
+        """Wait until every submitted look-up is written (True) or `timeout` passes (False)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._pending and not self._writing, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                if not self._pending:
+                    self._thread = None
+                    self._changed.notify_all()
+                    return
+                user, (person, now) = self._pending.popitem()
+                self._writing = True
+            try:
+                self._write(user, person, now)
+            except Exception:  # a cache: never let one bad write end the thread with others queued
+                log.warning("could not store the locale of %s", user, exc_info=True)
+            finally:
+                with self._changed:
+                    self._writing = False
+                    self._changed.notify_all()
+
+
 class People:
     """Language per user. A lookup that fails falls back to the organisation's language and is not cached."""
 
@@ -35,6 +85,7 @@ class People:
         self._timeout = lookup_timeout
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[Lang, datetime]] = {}
+        self._writer = CacheWriter(self._save)
 
     def cached(self, user: str) -> Lang | None:
         """The language if it is known without asking Slack (so a modal can open at once)."""
@@ -74,8 +125,15 @@ class People:
             return None
 
     def _store(self, user: str, person: Person, now: datetime) -> None:
-        if self._sessions is None:
-            return
+        if self._sessions is not None:
+            self._writer.submit(user, person, now)  # after the ack: see the module docstring
+
+    def flush(self, timeout: float = 30) -> bool:
+        """Wait for the database copies of the look-ups made so far (tests, shutdown)."""
+        return self._writer.flush(timeout)
+
+    def _save(self, user: str, person: Person, now: datetime) -> None:
+        assert self._sessions is not None
         try:
             with self._sessions() as session, session.begin():
                 users.save_locale(session, user, person.locale, person.tz, now)

@@ -109,7 +109,7 @@ def test_typed_text_commands_and_refusals(sandbox: Sandbox, http: httpx.Client) 
         http.post("/sandbox/ui/reset", json={}, headers={"Origin": "http://evil.example"}),
         http.post("/sandbox/ui/reset", json={}, headers={"Host": "rebound.example:80"}),
     ]
-    assert [r.status_code for r in refusals] == [400, 404, 404, 403, 403, 403]
+    assert [r.status_code for r in refusals] == [400, 404, 404, 415, 403, 403]
 
 
 def test_reset_keeps_people_and_an_empty_general(sandbox: Sandbox, http: httpx.Client) -> None:
