@@ -12,6 +12,7 @@ import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.blockkit import fit
 from bot.platform.chat import (
     ChatError,
     InvalidName,
@@ -109,6 +110,11 @@ HISTORY_PAGE = 200
 WORK_EVENT = "crisisbot_work"  # the message metadata's event type that carries a job's key
 
 
+def part_key(ts: str, n: int) -> str:
+    """The key of part n of the message ts that was too long for one (see `SlackChat.post_once`)."""
+    return f"part:{ts}:{n}"
+
+
 class SlackChat:
     """The chat port on a real (or sandbox) Slack Web API."""
 
@@ -161,7 +167,18 @@ class SlackChat:
     def post_once(self, key: str, room: str, message: dict[str, Any], *, thread: str | None = None,
                   retry: bool = False) -> Posted:
         """chat.postMessage that a retry cannot duplicate: the key rides along as message metadata, and a retry
-        first looks for it in the channel's (or thread's) recent messages."""
+        first looks for it in the channel's (or thread's) recent messages.
+
+        A message past Slack's limits (50 blocks, 40,000 characters, 3,000 a section) is never cut: it is fitted
+        (`bot.blockkit.fit.messages`) and its further parts are replies in its thread, each keyed by the first
+        part's ts, so a retry finds the parts already posted and posts only the missing ones."""
+        first, *rest = fit.messages(message)
+        posted = self._post_one(key, room, first, thread, retry)
+        for n, part in enumerate(rest, 1):
+            self._post_one(part_key(posted.ts, n), posted.room, part, thread or posted.ts, retry)
+        return posted
+
+    def _post_one(self, key: str, room: str, message: dict[str, Any], thread: str | None, retry: bool) -> Posted:
         if retry:
             found = self._posted(room, key, thread)
             if found is not None:
@@ -203,7 +220,30 @@ class SlackChat:
         return self.post_once(key, channel, message, retry=retry)
 
     def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
-        self._call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
+        """chat.update of the message; one fitted into several parts (see `post_once`) updates its first part and
+        updates, or posts, the others in its thread (a refresh can make a message longer)."""
+        first, *rest = fit.messages(message)
+        self._call("chat.update", channel=room, ts=ts, text=first["text"], blocks=first["blocks"])
+        if not rest:
+            return
+        found = self._parts(room, ts)
+        for n, part in enumerate(rest, 1):
+            if n in found:
+                self._call("chat.update", channel=room, ts=found[n], text=part["text"], blocks=part["blocks"])
+            else:
+                self._post_one(part_key(ts, n), room, part, ts, retry=False)
+
+    def _parts(self, room: str, ts: str) -> dict[int, str]:
+        """The continuation parts already in the thread of message ts: part number → its ts."""
+        prefix = part_key(ts, 0)[:-1]
+        found: dict[int, str] = {}
+        history = self._call("conversations.replies", channel=room, ts=ts, limit=HISTORY_PAGE,
+                             include_all_metadata=True)
+        for msg in history.get("messages", []):
+            work = str(((msg.get("metadata") or {}).get("event_payload") or {}).get("work") or "")
+            if work.startswith(prefix) and work[len(prefix):].isdigit():
+                found[int(work[len(prefix):])] = str(msg["ts"])
+        return found
 
     def pin(self, room: str, ts: str) -> None:
         try:

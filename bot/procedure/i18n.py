@@ -730,3 +730,10 @@ MESSAGES.update({
     "handover.error.self": {"zh-TW": "不能將職務移交給自己；請移交給另一位同仁。",
                             "en": "You cannot hand a seat to yourself; please name another person."},
 })
+
+
+# Texts that do not fit (issue 11 §5).
+MESSAGES.update({
+    "fit.modal_more": {"zh-TW": "…（內容較長，全文請見戰情室）", "en": "… (longer than a form can show; the whole "
+                       "text is in the war room)"},
+})
