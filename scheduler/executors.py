@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from bot.delivery import alerts
 from bot.delivery.job import Executor
 from bot.delivery.kinds import WorkKind
 from bot.drills import work as drills
@@ -18,7 +19,7 @@ from bot.paging import work as paging
 from bot.roster import work as roster
 from bot.warroom import work as warroom
 
-AREAS = (incidents, paging, warroom, handling, drills, roster)
+AREAS = (incidents, paging, warroom, handling, drills, roster, alerts)
 
 
 def build(areas: tuple[object, ...] = AREAS) -> Mapping[str, Executor]:

@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blockkit import ids
+from bot.blockkit.fit import fallback, sections
 from bot.procedure.config import Level, OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip
 
 
 def text_message(text: str) -> dict[str, Any]:
-    """A one-section mrkdwn message with the same text as its notification fallback (text must be escaped)."""
-    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+    """A mrkdwn message of the text (escaped already), in as many sections as it needs; its notification
+    fallback is the text's start. A message past Slack's limits is continued by the adapter in its thread."""
+    return {"text": fallback(text), "blocks": sections(text) or sections("—")}
 
 
 def plain(text: str, limit: int = 75) -> dict[str, Any]:
@@ -81,9 +83,9 @@ NAMED_BUTTONS = {"case_file": (ids.CASEFILE_OPEN, "button.case_file", "primary")
 def simple_message(text: str, buttons: list[list[str]], lang: Lang) -> dict[str, Any]:
     """A section with the text and, optionally, buttons given as [name, value] (a `NAMED_BUTTONS` name) or as
     [action id, label key, value, style?]."""
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}]
+    blocks: list[dict[str, Any]] = sections(text) or sections("—")
     specs = [[*NAMED_BUTTONS[b[0]][:2], b[1], NAMED_BUTTONS[b[0]][2]] if len(b) == 2 else b for b in buttons]
     if specs:
         blocks.append({"type": "actions", "elements": [
             button(b[0], t(b[1], lang), b[2], b[3] if len(b) > 3 else None) for b in specs]})
-    return {"text": clip(text, 3000), "blocks": blocks}
+    return {"text": fallback(text), "blocks": blocks}

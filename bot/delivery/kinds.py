@@ -6,7 +6,9 @@ kind here has exactly one. The values are the stored strings: renaming one stran
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class WorkKind(StrEnum):
@@ -63,3 +65,28 @@ class WorkKind(StrEnum):
 
     # §3 handover
     ROSTER_HANDOVER_NOTIFY = "roster.handover.notify"
+
+    # work that gave up, told to the war room or the executive secretary (`bot.delivery.alerts`)
+    DELIVERY_FAILED = "delivery.failed"
+
+
+# How many times each kind is tried before it gives up and the people who depend on it are told. Back-off doubles
+# from 1 s to 5 minutes, so 60 tries of a Slack outage span about four and a half hours; waiting on other work
+# (NotReady) retries each second for the first `NOT_READY_FAST` tries, then backs off the same way. A page, an
+# alert and a war room are worth a longer outage than a card redraw or a reminder that the next one supersedes.
+DEFAULT_ATTEMPTS = 60
+NOT_READY_FAST = 30
+_LONGER = {WorkKind.PAGE_SEND, WorkKind.PAGE_MENTION, WorkKind.PAGE_ESCALATE, WorkKind.WARROOM_ALERT,
+           WorkKind.WARROOM_OPEN, WorkKind.WARROOM_INVITE, WorkKind.WARROOM_CARD, WorkKind.DELIVERY_FAILED}
+_SHORTER = {WorkKind.WARROOM_CARD_REFRESH, WorkKind.UPDATE_REMIND, WorkKind.CASEFILE_REMIND, WorkKind.DRILL_REMIND,
+            WorkKind.OBSERVE_REMIND}
+ATTEMPTS: Mapping[WorkKind, int] = MappingProxyType(
+    {k: 100 if k in _LONGER else 40 if k in _SHORTER else DEFAULT_ATTEMPTS for k in WorkKind})
+
+
+def attempt_cap(kind: str) -> int:
+    """The tries work of this kind gets (a kind no longer known gets the default: it cannot run anyway)."""
+    try:
+        return ATTEMPTS[WorkKind(kind)]
+    except ValueError:
+        return DEFAULT_ATTEMPTS

@@ -10,7 +10,7 @@ from typing import Any
 from docx import Document
 
 from bot.procedure.config import OrgConfig
-from bot.procedure.documents import heading, table, to_bytes
+from bot.procedure.documents import heading, paragraph, safe, table, to_bytes
 
 ANNEX_TITLE = ("危機管理演練報告表", "Crisis Management Drill Report Form")
 
@@ -62,9 +62,10 @@ def _unit(config: OrgConfig, unit_id: str) -> str:
 def report_docx(config: OrgConfig, drill: dict[str, Any], report: dict[str, Any], version: int,
                 submitted_by: str, submitted_at: datetime) -> bytes:
     """Annex 2, filled in: the five rows of the form, then findings and improvements."""
+    drill, report, submitted_by = safe(drill), safe(report), safe(submitted_by)
     doc = Document()
     heading(doc, config, ANNEX_TITLE)
-    doc.add_paragraph(f"演練期別 Drill period：{drill['period']}　版本 Version：{version}")
+    paragraph(doc, f"演練期別 Drill period：{drill['period']}　版本 Version：{version}")
     table(doc, [
         (ROWS["unit"], _unit(config, report.get("unit", drill["unit_id"]))),
         (ROWS["drill_time"], _when(report.get("drill_time"), config)),
@@ -74,18 +75,19 @@ def report_docx(config: OrgConfig, drill: dict[str, Any], report: dict[str, Any]
         (ROWS["findings"], report.get("findings", "")),
         (ROWS["improvements"], report.get("improvements", "")),
     ])
-    doc.add_paragraph(f"填表 Submitted by：{submitted_by}　{_when(submitted_at, config)}")
-    doc.add_paragraph("陳核 To：總指揮 Commander-in-chief、執行秘書 Executive secretary")
+    paragraph(doc, f"填表 Submitted by：{submitted_by}　{_when(submitted_at, config)}")
+    paragraph(doc, "陳核 To：總指揮 Commander-in-chief、執行秘書 Executive secretary")
     return to_bytes(doc)
 
 
 def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[str, Any],
                     report_version: int | None) -> bytes:
     """The planning group's evaluation report, approved by the executive secretary (§7.3)."""
+    drill, evaluation = safe(drill), safe(evaluation)
     data = evaluation["data"]
     doc = Document()
     heading(doc, config, EVALUATION_TITLE)
-    doc.add_paragraph(f"版本 Version：{evaluation['version']}")
+    paragraph(doc, f"版本 Version：{evaluation['version']}")
     approved = evaluation.get("approved_by")
     table(doc, [
         (EVAL_ROWS["period"], drill["period"]),
@@ -98,7 +100,7 @@ def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[s
         (EVAL_ROWS["drafted"], f"{evaluation['drafted_by']} {_when(evaluation.get('drafted_at'), config)}"),
         (EVAL_ROWS["approved"], f"{approved} {_when(evaluation.get('approved_at'), config)}" if approved else ""),
     ])
-    doc.add_paragraph("影送各單位參考 Circulated to every unit for reference.")
+    paragraph(doc, "影送各單位參考 Circulated to every unit for reference.")
     return to_bytes(doc)
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import input_block, option, plain
+from bot.blockkit.fit import modal_blocks, sections
 from bot.drills.state import TEXT_MAX, Decision, DrillState, StatusData, Verification
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import EvaluationStatus
-from bot.procedure.text import clip, escape
+from bot.procedure.text import escape
 
 
 def verification_text(result: Verification, config: OrgConfig, lang: Lang) -> str:
@@ -56,8 +57,9 @@ def status_name(status: str, lang: Lang) -> str:
     return t(f"drill.status.{status}", lang)
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, TEXT_MAX)}}
+def _sections(text: str) -> list[dict[str, Any]]:
+    """Escaped mrkdwn as the section blocks it needs (`bot.blockkit.fit`): a long form arrives whole."""
+    return sections(text) or sections("—")
 
 
 def _button(action_id: str, label: str, value: int | str, style: str | None = None) -> dict[str, Any]:
@@ -82,7 +84,7 @@ def drill_card(state: DrillState, config: OrgConfig, lang: Lang) -> dict[str, An
               hash=state.record_hash[:16], id=state.id)
     return {"text": title, "blocks": [
         {"type": "header", "text": plain(title, 150)},
-        _section(_facts(state, config, lang)),
+        *_sections(_facts(state, config, lang)),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": drawn}]},
         {"type": "actions", "elements": [_button(ids.DRILL_PLAN_OPEN, t("drill.button.plan", lang), state.id)]},
     ]}
@@ -93,7 +95,7 @@ def team_notice(state: DrillState, config: OrgConfig, lang: Lang) -> dict[str, A
     text = t("drill.team_notice", lang, period=state.period, unit=escape(unit_name(config, state.unit_id, lang)),
              category=escape(drill_item(config, state.category, lang)), due=day(state.due_at, config))
     return {"text": text, "blocks": [
-        _section(text),
+        *_sections(text),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "drill.card.drawn", lang, by=who_drew(state.drawn_by, lang), at=when(state.drawn_at, config),
             hash=state.record_hash[:16], id=state.id)}]},
@@ -108,8 +110,8 @@ def unit_notice(state: DrillState, config: OrgConfig, lang: Lang, *, update: boo
     text = t(key, lang, period=state.period, unit=escape(unit_name(config, state.unit_id, lang)),
              due=day(state.due_at, config))
     return {"text": text, "blocks": [
-        _section(text),
-        _section(_facts(state, config, lang)),
+        *_sections(text),
+        *_sections(_facts(state, config, lang)),
         {"type": "actions", "elements": [_button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), state.id,
                                                  "primary")]},
     ]}
@@ -120,7 +122,7 @@ def reminder(state: DrillState, config: OrgConfig, lang: Lang, days: int) -> dic
     text = (t("drill.remind.today", lang, unit=unit, due=day(state.due_at, config)) if days == 0 else
             t("drill.remind.days", lang, unit=unit, days=days, due=day(state.due_at, config)))
     return {"text": text, "blocks": [
-        _section(text),
+        *_sections(text),
         {"type": "actions", "elements": [_button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), state.id,
                                                  "primary")]},
     ]}
@@ -130,7 +132,7 @@ def overdue(state: DrillState, config: OrgConfig, lang: Lang, *, to_unit: bool) 
     unit = escape(unit_name(config, state.unit_id, lang))
     text = t("drill.overdue.unit" if to_unit else "drill.overdue.es", lang, unit=unit, period=state.period,
              due=day(state.due_at, config))
-    blocks: list[dict[str, Any]] = [_section(text)]
+    blocks: list[dict[str, Any]] = [*_sections(text)]
     if to_unit:
         blocks.append({"type": "actions", "elements": [
             _button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), state.id, "primary")]})
@@ -138,7 +140,7 @@ def overdue(state: DrillState, config: OrgConfig, lang: Lang, *, to_unit: bool) 
 
 
 def note(text: str) -> dict[str, Any]:
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [*_sections(text)]}
 
 
 def _category_options(config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
@@ -178,7 +180,7 @@ def plan_modal(state: DrillState, config: OrgConfig, lang: Lang, *, may_move_due
     if state.window_end:
         end["initial_date_time"] = int(state.window_end.timestamp())
     blocks = [
-        _section(_facts(state, config, lang)),
+        *_sections(_facts(state, config, lang)),
         input_block(ids.D_CATEGORY, t("drill.plan.category", lang), category, hint=hint),
         input_block(ids.D_SCENARIO, t("drill.plan.scenario", lang), scenario),
         input_block(ids.D_WINDOW_START, t("drill.plan.window_start", lang), start, optional=True),
@@ -238,7 +240,7 @@ def report_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: dict[
 def report_done_view(version: int, lang: Lang) -> dict[str, Any]:
     return {"type": "modal", "callback_id": ids.DRILL_REPORT_DONE_VIEW,
             "title": plain(t("drill.report.done_title", lang), 24), "close": plain(t("common.close", lang), 24),
-            "blocks": [_section(t("drill.report.done", lang, version=version))]}
+            "blocks": [*_sections(t("drill.report.done", lang, version=version))]}
 
 
 def report_text(data: dict[str, Any], config: OrgConfig, lang: Lang) -> str:
@@ -264,7 +266,7 @@ def report_sent(state: DrillState, data: dict[str, Any], version: int, by: str, 
     key = "drill.report.sent" if version == 1 else "drill.report.revised"
     text = t(key, lang, unit=escape(unit_name(config, state.unit_id, lang)), period=state.period, version=version,
              user=by)
-    blocks: list[dict[str, Any]] = [_section(text), _section(report_text(data, config, lang))]
+    blocks: list[dict[str, Any]] = [*_sections(text), *_sections(report_text(data, config, lang))]
     if evaluate:
         blocks.append({"type": "actions", "elements": [
             _button(ids.DRILL_EVAL_OPEN, t("drill.button.evaluate", lang), state.id, "primary")]})
@@ -282,11 +284,11 @@ def evaluation_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: d
             el["initial_value"] = data[key]
         return el
 
-    blocks: list[dict[str, Any]] = [_section(_facts(state, config, lang))]
+    blocks: list[dict[str, Any]] = [*_sections(_facts(state, config, lang))]
     if data.get("return_comment"):
-        blocks.append(_section(t("drill.eval.returned_comment", lang, comment=escape(data["return_comment"]))))
+        blocks += _sections(t("drill.eval.returned_comment", lang, comment=escape(data["return_comment"])))
     if report:
-        blocks.append(_section(clip(report_text(report, config, lang), 2900)))
+        blocks += _sections(report_text(report, config, lang))
     blocks += [
         input_block(ids.E_ASSESSMENT, t("eval.assessment", lang), text_el("assessment")),
         input_block(ids.E_STRENGTHS, t("eval.strengths", lang), text_el("strengths"), optional=True),
@@ -294,7 +296,8 @@ def evaluation_modal(state: DrillState, config: OrgConfig, lang: Lang, latest: d
     ]
     return {"type": "modal", "callback_id": ids.DRILL_EVAL_VIEW, "title": plain(t("drill.eval.title", lang), 24),
             "submit": plain(t("drill.eval.submit", lang), 24), "close": plain(t("report.close", lang), 24),
-            "private_metadata": _metadata(state, lang, base), "blocks": blocks}
+            "private_metadata": _metadata(state, lang, base),
+            "blocks": modal_blocks(blocks, t("fit.modal_more", lang))}
 
 
 def evaluation_text(data: dict[str, Any], lang: Lang) -> str:
@@ -308,7 +311,7 @@ def approval_request(state: DrillState, evaluation_id: int, version: int, data: 
     text = t("drill.eval.approval", lang, unit=escape(unit_name(config, state.unit_id, lang)), period=state.period,
              version=version, user=by)
     return {"text": text, "blocks": [
-        _section(text), _section(evaluation_text(data, lang)),
+        *_sections(text), *_sections(evaluation_text(data, lang)),
         {"type": "actions", "elements": [
             _button(ids.DRILL_APPROVE, t("drill.button.approve", lang), evaluation_id, "primary"),
             _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), evaluation_id)]},
@@ -319,7 +322,7 @@ def approval_done(state: DrillState, version: int, approved: bool, by: str, conf
                   lang: Lang) -> dict[str, Any]:
     text = t("drill.eval.approved" if approved else "drill.eval.returned", lang, user=by, version=version,
              unit=escape(unit_name(config, state.unit_id, lang)), period=state.period)
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [*_sections(text)]}
 
 
 def return_modal(evaluation_id: int, lang: Lang) -> dict[str, Any]:
@@ -336,11 +339,11 @@ def decided(state: DrillState, version: int, data: dict[str, Any], approved: boo
     unit = escape(unit_name(config, state.unit_id, lang))
     if approved:
         text = t("drill.eval.approved", lang, user=by, version=version, unit=unit, period=state.period)
-        return {"text": text, "blocks": [_section(text)]}
+        return {"text": text, "blocks": [*_sections(text)]}
     text = t("drill.eval.returned", lang, user=by, version=version, unit=unit, period=state.period)
     return {"text": text, "blocks": [
-        _section(text),
-        _section(t("drill.eval.returned_comment", lang, comment=escape(data.get("return_comment") or "—"))),
+        *_sections(text),
+        *_sections(t("drill.eval.returned_comment", lang, comment=escape(data.get("return_comment") or "—"))),
         {"type": "actions", "elements": [
             _button(ids.DRILL_EVAL_OPEN, t("drill.button.revise", lang), state.id, "primary")]},
     ]}
@@ -351,10 +354,9 @@ def circulation(state: DrillState, data: dict[str, Any], report: dict[str, Any] 
     """The approved evaluation, circulated to every unit for reference (§7.3)."""
     text = t("drill.circulate", lang, period=state.period, unit=escape(unit_name(config, state.unit_id, lang)),
              category=escape(drill_item(config, state.category, lang)), user=approved_by)
-    blocks: list[dict[str, Any]] = [_section(text), _section(evaluation_text(data, lang))]
+    blocks: list[dict[str, Any]] = [*_sections(text), *_sections(evaluation_text(data, lang))]
     if report and report.get("summary"):
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
-            f"{t('annex.summary', lang)}：{escape(report['summary'])}", 2000)}]})
+        blocks += _sections(f"{t('annex.summary', lang)}：{escape(report['summary'])}")
     return {"text": text, "blocks": blocks}
 
 
@@ -369,7 +371,7 @@ def status_message(data: StatusData, config: OrgConfig, lang: Lang) -> dict[str,
                             evaluation=t(f"drill.eval.status.{data.evaluation_status}", lang)
                             if data.evaluation_status else "—")
         if data.current.scenario:
-            current += "\n" + t("drill.status.scenario", lang, scenario=escape(clip(data.current.scenario, 500)))
+            current += "\n" + t("drill.status.scenario", lang, scenario=escape(data.current.scenario))
         current += "\n" + t("drill.status.verify", lang, id=data.current.id)
     past = "\n".join(
         f"• {d.period}｜{escape(unit_name(config, d.unit_id, lang))}｜{escape(drill_item(config, d.category, lang))}"
@@ -380,10 +382,10 @@ def status_message(data: StatusData, config: OrgConfig, lang: Lang) -> dict[str,
                      for c, p in data.category_last.items())
     blocks = [
         {"type": "header", "block_id": ids.DRILL_STATUS_HEADER, "text": plain(title, 150)},
-        _section(f"*{t('drill.status.current', lang)}*\n{current}"),
-        _section(f"*{t('drill.status.history', lang)}*\n{past}"),
-        _section(f"*{t('drill.status.units', lang)}*\n{units}"),
-        _section(f"*{t('drill.status.categories', lang)}*\n{cats}"),
+        *_sections(f"*{t('drill.status.current', lang)}*\n{current}"),
+        *_sections(f"*{t('drill.status.history', lang)}*\n{past}"),
+        *_sections(f"*{t('drill.status.units', lang)}*\n{units}"),
+        *_sections(f"*{t('drill.status.categories', lang)}*\n{cats}"),
     ]
     return {"response_type": "ephemeral", "text": f"{title}\n{current}", "blocks": blocks}
 
@@ -391,7 +393,7 @@ def status_message(data: StatusData, config: OrgConfig, lang: Lang) -> dict[str,
 def done_view(title: str, text: str, lang: Lang) -> dict[str, Any]:
     """What a drill modal turns into on submit."""
     return {"type": "modal", "callback_id": ids.DRILL_REPORT_DONE_VIEW, "title": plain(title, 24),
-            "close": plain(t("common.close", lang), 24), "blocks": [_section(text)]}
+            "close": plain(t("common.close", lang), 24), "blocks": [*_sections(text)]}
 
 
 def decision_text(decision: Decision, config: OrgConfig, lang: Lang) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.blockkit.names import category_name, level_name
 from bot.handling.state import CASE_FIELDS
 from bot.procedure.config import OrgConfig
-from bot.procedure.documents import heading, table, to_bytes
+from bot.procedure.documents import heading, safe, table, to_bytes
 from storage import audit
 from storage.incidents import latest_case_file
 from storage.models import CaseFile, Incident
@@ -114,7 +114,9 @@ def compile_case(session: Session, config: OrgConfig, incident: Incident,
     fields = [(FIELD_NAMES[f], str(data.get(f, ""))) for f in CASE_FIELDS]
     timeline = [(_when(e.at, config), e.actor, KINDS.get(e.kind, e.kind), _details(dict(e.data or {})))
                 for e in audit.timeline(session, incident.id)]
-    return Compiled(incident.number, facts, fields, timeline, case_file.version if case_file else None)
+    # stored rows may predate the forms' cleaning: what XML forbids (or UTF-8 cannot encode) is dropped here
+    return Compiled(incident.number, safe(facts), safe(fields), safe(timeline),
+                    case_file.version if case_file else None)
 
 
 def to_markdown(doc: Compiled, config: OrgConfig) -> str:
@@ -142,7 +144,7 @@ def to_docx(doc: Compiled, config: OrgConfig) -> bytes:
     labels = ("時間 Time", "人員 Actor", "事項 Event", "內容 Details")
     for cell, label in zip(timeline.rows[0].cells, labels, strict=True):
         cell.paragraphs[0].add_run(label).bold = True
-    for row in doc.timeline:
+    for row in safe(doc.timeline):
         cells = timeline.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(value)

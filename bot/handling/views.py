@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import button, input_block, option, plain
+from bot.blockkit.fit import fallback, modal_blocks, sections
 from bot.blockkit.names import responsible_names, short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
@@ -70,9 +71,7 @@ def _menu(action_id: str, incident_id: int, actions: tuple[str, ...], lang: Lang
 def handling_blocks(incident_id: int, status: str, handling: HandlingState, config: OrgConfig,
                     lang: Lang) -> list[dict[str, Any]]:
     """The step tracker and the handling actions for the card (two blocks, three when closed)."""
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "block_id": ids.STEPS_BLOCK,
-         "text": {"type": "mrkdwn", "text": clip(step_tracker(handling, config, lang), 3000)}}]
+    blocks: list[dict[str, Any]] = sections(step_tracker(handling, config, lang), block_id=ids.STEPS_BLOCK)
     elements: list[dict[str, Any]] = []
     if status in ACTIVE and handling.current:
         step = next(s for s in config.steps if s.id == handling.current)
@@ -111,7 +110,7 @@ def _modal(callback_id: str, title: str, submit: str, meta: dict[str, Any], numb
     head = f"*{number}* {escape(incident_title)}" + (f"\n{intro}" if intro else "")
     return {"type": "modal", "callback_id": callback_id, "title": plain(title, 24), "submit": plain(submit, 24),
             "close": plain(t("common.close", lang), 24), "private_metadata": json.dumps({**meta, "lang": lang}),
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": clip(head, 3000)}}, *blocks]}
+            "blocks": modal_blocks([*sections(head), *blocks], t("fit.modal_more", lang))}
 
 
 def skip_modal(incident_id: int, number: str, title: str, step_id: str, step_name: str, lang: Lang) -> dict[str, Any]:
@@ -180,7 +179,7 @@ def legal_request_modal(incident_id: int, number: str, title: str, lang: Lang) -
 
 
 def legal_answer_modal(incident_id: int, number: str, title: str, question: str | None, lang: Lang) -> dict[str, Any]:
-    intro = t("legal.question_was", lang, question=escape(clip(question, 2000))) if question else None
+    intro = t("legal.question_was", lang, question=escape(question)) if question else None
     return _modal(ids.LEGAL_ANSWER_VIEW, t("legal.answer_title", lang), t("common.save", lang),
                   {"incident": incident_id}, number, title, [_text(ids.H_TEXT, t("legal.answer", lang))], lang, intro)
 
@@ -204,8 +203,8 @@ def case_file_modal(incident_id: int, number: str, title: str, initial: dict[str
 
 def plan_message(plan: dict[str, Any], incident_id: int, confirmer: str, config: OrgConfig,
                  lang: Lang) -> dict[str, Any]:
-    text = t("plan.room", lang, user=plan["by"], plan=escape(clip(plan["text"], 2500)))
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    text = t("plan.room", lang, user=plan["by"], plan=escape(plan["text"]))
+    blocks: list[dict[str, Any]] = sections(text)
     if plan.get("confirmed_by"):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "plan.confirmed_by", lang, user=plan["confirmed_by"], at=short_time(plan.get("confirmed_at"), config))}]})
@@ -216,7 +215,7 @@ def plan_message(plan: dict[str, Any], incident_id: int, confirmer: str, config:
             "plan.awaiting", lang, role=confirmer)}]})
         blocks.append({"type": "actions", "elements": [
             button(ids.PLAN_CONFIRM, t("button.confirm_plan", lang), f"{incident_id}:{plan['id']}", "primary")]})
-    return {"text": clip(text, 3000), "blocks": blocks}
+    return {"text": fallback(text), "blocks": blocks}
 
 
 def statement_message(statement: dict[str, Any], incident_id: int, config: OrgConfig, lang: Lang) -> dict[str, Any]:
@@ -226,8 +225,7 @@ def statement_message(statement: dict[str, Any], incident_id: int, config: OrgCo
     shown = statement.get("released_text") or statement["text"]
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "> " + escape(clip(shown, 2800)).replace(
-            "\n", "\n> ")}},
+        *sections(escape(shown), quoted=True),
     ]
     value = f"{incident_id}:{statement['id']}"
     if statement["status"] == "pending":
@@ -246,8 +244,7 @@ def legal_page_blocks(incident_id: int, question: str | None, lang: Lang) -> lis
     """In the legal group's page: the question asked, and the button to record the answer."""
     blocks: list[dict[str, Any]] = []
     if question:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": t(
-            "legal.question_was", lang, question=escape(clip(question, 2500)))}})
+        blocks += sections(t("legal.question_was", lang, question=escape(question)))
     blocks.append({"type": "actions", "elements": [
         button(ids.LEGAL_ANSWER_OPEN, t("button.legal_answer", lang), str(incident_id))]})
     return blocks

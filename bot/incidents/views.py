@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import input_block, level_definitions, level_options, option, plain, subtype_groups
+from bot.blockkit.fit import sections
 from bot.blockkit.names import level_name
 from bot.incidents.state import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
 from bot.procedure.config import OrgConfig
@@ -66,8 +67,7 @@ def report_done_view(number: str, title: str, lang: Lang) -> dict[str, Any]:
     """What the modal turns into on submit: the number, and that the war-room link follows by DM."""
     return {"type": "modal", "callback_id": ids.REPORT_DONE_VIEW, "title": plain(t("report.done_title", lang), 24),
             "close": plain(t("common.close", lang), 24),
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn",
-                                                    "text": t("report.done", lang, number=number, title=title)}}]}
+            "blocks": sections(t("report.done", lang, number=number, title=escape(title)))}
 
 
 def triage_request(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:

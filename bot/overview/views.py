@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
+from bot.blockkit.fit import fallback, sections
 from bot.blockkit.names import category_name, level_name, role_name
 from bot.drills.views import drill_item, status_name, unit_name, when
 from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
@@ -145,8 +146,8 @@ def home_view(who: Who, commands: list[Command], config: OrgConfig, lang: Lang, 
         blocks.append(_section(text, f"{ids.HOME_TASK_PREFIX}{n}", button))
     blocks += [
         {"type": "divider"},
-        _section(_incidents_text(data, config, lang), ids.HOME_INCIDENTS),
-        _section(_drill_text(data, config, lang), ids.HOME_DRILL),
+        *sections(_incidents_text(data, config, lang), block_id=ids.HOME_INCIDENTS),
+        *sections(_drill_text(data, config, lang), block_id=ids.HOME_DRILL),
         {"type": "divider"},
     ]
     room = MAX_BLOCKS - len(help_blocks)
@@ -160,8 +161,7 @@ def list_message(data: Overview, config: OrgConfig, lang: Lang) -> dict[str, Any
         text += "\n\n" + t("overview.pages.title", lang, n=len(data.pages)) + "\n" + "\n".join(
             _page_text(p, config, lang) for p in data.pages)
     text += "\n" + t("overview.list.footer", lang)
-    return {"response_type": "ephemeral", "text": clip(text, SECTION_MAX),
-            "blocks": [_section(text, ids.HOME_INCIDENTS)]}
+    return {"response_type": "ephemeral", "text": fallback(text), "blocks": sections(text, block_id=ids.HOME_INCIDENTS)}
 
 
 def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
@@ -183,7 +183,7 @@ def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str,
              *(f"*{k}*{sep}{v}" for k, v in facts), "", t("card.pages", lang),
              *(pages[-20:] or [t("card.no_pages", lang)])]
     text = "\n".join(lines)
-    return {"response_type": "ephemeral", "text": clip(text, SECTION_MAX), "blocks": [_section(text)]}
+    return {"response_type": "ephemeral", "text": fallback(text), "blocks": sections(text)}
 
 
 def help_message(who: Who, commands: list[Command], config: OrgConfig, lang: Lang) -> dict[str, Any]:

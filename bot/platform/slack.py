@@ -14,6 +14,7 @@ import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.blockkit import fit
 from bot.platform.chat import (
     ChatError,
     InvalidName,
@@ -117,6 +118,11 @@ HISTORY_PAGE = 200
 WORK_EVENT = "crisisbot_work"  # the message metadata's event type that carries a job's key
 
 
+def part_key(ts: str, n: int) -> str:
+    """The key of part n of the message ts that was too long for one (see `SlackChat.post_once`)."""
+    return f"part:{ts}:{n}"
+
+
 class SlackChat:
     """The chat port on a real (or sandbox) Slack Web API.
 
@@ -186,8 +192,20 @@ class SlackChat:
         and only a record with no ts (the attempt crashed between Slack's answer and the write) needs Slack's
         history, searched around that attempt's start. The key also rides along as message metadata for that
         search. `retry` is kept for the port's contract; the record is asked either way, a key read being cheaper
-        than a duplicate."""
-        return self._post_once(key, room, message, thread, lambda: room)
+        than a duplicate.
+
+        A message past Slack's limits (50 blocks, 40,000 characters, 3,000 a section) is never cut: it is fitted
+        (`bot.blockkit.fit.messages`) and its further parts are replies in its thread, each keyed by the first
+        part's ts, so a retry finds the parts already posted and posts only the missing ones."""
+        return self._post_parts(key, room, message, thread, lambda: room)
+
+    def _post_parts(self, key: str, room: str, message: dict[str, Any], thread: str | None,
+                    history_room: Callable[[], str]) -> Posted:
+        first, *rest = fit.messages(message)
+        posted = self._post_once(key, room, first, thread, history_room)
+        for n, part in enumerate(rest, 1):
+            self._post_once(part_key(posted.ts, n), posted.room, part, thread or posted.ts, lambda: posted.room)
+        return posted
 
     def _post_once(self, key: str, room: str, message: dict[str, Any], thread: str | None,
                    history_room: Callable[[], str]) -> Posted:
@@ -239,11 +257,34 @@ class SlackChat:
 
     def direct_message_once(self, key: str, user: str, message: dict[str, Any], *, retry: bool = False) -> Posted:
         # Posted to the user id (Slack opens the DM); only a search of a lost attempt needs the DM's own id.
-        return self._post_once(key, user, message, None,
-                               lambda: str(self._call("conversations.open", users=user)["channel"]["id"]))
+        return self._post_parts(key, user, message, None,
+                                lambda: str(self._call("conversations.open", users=user)["channel"]["id"]))
 
     def update(self, room: str, ts: str, message: dict[str, Any]) -> None:
-        self._call("chat.update", channel=room, ts=ts, text=message["text"], blocks=message["blocks"])
+        """chat.update of the message; one fitted into several parts (see `post_once`) updates its first part and
+        updates, or posts, the others in its thread (a refresh can make a message longer)."""
+        first, *rest = fit.messages(message)
+        self._call("chat.update", channel=room, ts=ts, text=first["text"], blocks=first["blocks"])
+        if not rest:
+            return
+        found = self._parts(room, ts)
+        for n, part in enumerate(rest, 1):
+            if n in found:
+                self._call("chat.update", channel=room, ts=found[n], text=part["text"], blocks=part["blocks"])
+            else:
+                self._post_once(part_key(ts, n), room, part, ts, lambda: room)
+
+    def _parts(self, room: str, ts: str) -> dict[int, str]:
+        """The continuation parts already in the thread of message ts: part number → its ts."""
+        prefix = part_key(ts, 0)[:-1]
+        found: dict[int, str] = {}
+        history = self._call("conversations.replies", channel=room, ts=ts, limit=HISTORY_PAGE,
+                             include_all_metadata=True)
+        for msg in history.get("messages", []):
+            work = str(((msg.get("metadata") or {}).get("event_payload") or {}).get("work") or "")
+            if work.startswith(prefix) and work[len(prefix):].isdigit():
+                found[int(work[len(prefix):])] = str(msg["ts"])
+        return found
 
     def pin(self, room: str, ts: str) -> None:
         try:

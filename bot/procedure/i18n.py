@@ -811,3 +811,62 @@ MESSAGES.update({
         "en": "The seat \u201c{seat}\u201d was just given to <@{to}>; your handover was not made. Run it again "
               "if it is still needed."},
 })
+
+
+# Texts that do not fit, and work that could not be delivered (issue 11 §5).
+MESSAGES.update({
+    "fit.modal_more": {"zh-TW": "…（內容較長，全文請見戰情室）", "en": "… (longer than a form can show; the whole "
+                       "text is in the war room)"},
+    "undelivered.room": {
+        "zh-TW": "⚠️ 無法送達：{what}（危機事件 {number}）。已重試 {attempts} 次仍失敗（{error}），請人工處理；"
+                 "紀錄未遺失，可用 `/crisis status {number}` 查看。",
+        "en": "⚠️ Could not deliver: {what} (incident {number}). It failed {attempts} times ({error}); please "
+              "handle it by hand. Nothing was lost: `/crisis status {number}` shows the record.",
+    },
+    "undelivered.dm": {
+        "zh-TW": "⚠️ 無法送達：{what}{subject}。已重試 {attempts} 次仍失敗（{error}），請人工處理；紀錄未遺失。",
+        "en": "⚠️ Could not deliver: {what}{subject}. It failed {attempts} times ({error}); please handle it by "
+              "hand. Nothing was lost.",
+    },
+    "undelivered.incident": {"zh-TW": "（危機事件 {number}）", "en": " (incident {number})"},
+    "undelivered.drill": {"zh-TW": "（{period} 演練）", "en": " (the {period} drill)"},
+    "work.reporter.notify": {"zh-TW": "給通報人的受理通知", "en": "the reporter's receipt"},
+    "work.triage.request": {"zh-TW": "請單位主管研判等級的通知", "en": "the request to the unit head to triage"},
+    "work.triage.timeout": {"zh-TW": "研判逾時的處理", "en": "the triage timeout"},
+    "work.lowlevel.report": {"zh-TW": "低度危機的處理報告", "en": "the low-level incident's report"},
+    "work.observe.remind": {"zh-TW": "持續觀察的提醒", "en": "the reminder to keep watching"},
+    "work.page.send": {"zh-TW": "呼叫通知（私訊）", "en": "a page (direct message)"},
+    "work.page.mention": {"zh-TW": "戰情室中的呼叫", "en": "a page's mention in the war room"},
+    "work.page.escalate": {"zh-TW": "呼叫未回應的升級", "en": "the escalation of an unanswered page"},
+    "work.page.acked": {"zh-TW": "已確認收到的更新", "en": "the update of an acknowledged page"},
+    "work.warroom.alert": {"zh-TW": "無人回應的警示", "en": "the alert that nobody answered"},
+    "work.warroom.open": {"zh-TW": "開設戰情室", "en": "opening the war room"},
+    "work.warroom.invite": {"zh-TW": "邀請成員加入戰情室", "en": "inviting people to the war room"},
+    "work.warroom.card": {"zh-TW": "戰情室的事件卡", "en": "the war room's incident card"},
+    "work.warroom.card.refresh": {"zh-TW": "事件卡的更新", "en": "an update of the incident card"},
+    "work.warroom.note": {"zh-TW": "戰情室的紀錄訊息", "en": "a note in the war room"},
+    "work.handling.post": {"zh-TW": "戰情室的處理訊息（如處理情形、意見、紀錄）",
+                           "en": "a post in the war room (an update, advice or a record)"},
+    "work.handling.dm": {"zh-TW": "處理過程的私訊通知", "en": "a direct message about the handling"},
+    "work.plan.post": {"zh-TW": "處理方案", "en": "a handling plan"},
+    "work.plan.refresh": {"zh-TW": "處理方案的核定更新", "en": "the confirmation shown on a plan"},
+    "work.media.post": {"zh-TW": "新聞稿（對外說明）草稿", "en": "a media statement draft"},
+    "work.media.refresh": {"zh-TW": "新聞稿的決定更新", "en": "the decision shown on a media statement"},
+    "work.update.remind": {"zh-TW": "更新處理情形的提醒", "en": "the reminder to post a status update"},
+    "work.casefile.remind": {"zh-TW": "案例檔案的提醒", "en": "the case-file reminder"},
+    "work.casefile.upload": {"zh-TW": "案例檔案的上傳", "en": "the case file's upload"},
+    "work.incident.archive": {"zh-TW": "戰情室的封存", "en": "archiving the war room"},
+    "work.drill.approval": {"zh-TW": "演練評估的核定請求", "en": "the drill evaluation's approval request"},
+    "work.drill.circulate": {"zh-TW": "演練評估的分送", "en": "circulating the drill evaluation"},
+    "work.drill.decided": {"zh-TW": "演練評估的核定結果", "en": "the decision on the drill evaluation"},
+    "work.drill.note": {"zh-TW": "演練討論串的紀錄", "en": "a note in the drill's thread"},
+    "work.drill.notify_team": {"zh-TW": "給小組的演練通知", "en": "the drill notice to the team"},
+    "work.drill.notify_unit": {"zh-TW": "給受演練單位的通知", "en": "the drill notice to the unit"},
+    "work.drill.overdue": {"zh-TW": "演練報告逾期的通知", "en": "the overdue drill report notice"},
+    "work.drill.remind": {"zh-TW": "演練報告的提醒", "en": "the drill report reminder"},
+    "work.drill.report_sent": {"zh-TW": "演練報告（附件二）的送達", "en": "the filed drill report (annex 2)"},
+    "work.drill.thread": {"zh-TW": "演練討論串", "en": "the drill's thread"},
+    "work.drill.upload": {"zh-TW": "演練文件的上傳", "en": "a drill document's upload"},
+    "work.roster.handover.notify": {"zh-TW": "職務移交的通知", "en": "the handover notice"},
+    "work.delivery.failed": {"zh-TW": "無法送達的警示", "en": "an alert about undelivered work"},
+})

@@ -1,4 +1,5 @@
-"""Safe text: user input is escaped for mrkdwn and trimmed to Slack's limits before it reaches a message."""
+"""Safe text: user input is cleaned where it is read (no controls, no characters XML forbids), escaped for mrkdwn,
+and fitted to Slack's limits (`bot.blockkit.fit`) before it reaches a message."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ import unicodedata
 # C0/C1 controls (but newline and tab) make Slack drop or mangle a message; bidi overrides can disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+# What XML 1.0 (so DOCX) refuses: controls but tab, newline and carriage return; lone surrogates; U+FFFE, U+FFFF.
+# python-docx raises on any of them, and a document that cannot be built fails every retry the same way.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop the characters XML 1.0 forbids, and nothing else (for documents built from stored text)."""
+    return _NOT_XML.sub("", text)
+
 
 def clean(text: str) -> str:
-    """Drop control characters and bidi overrides, normalise to NFC."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    """What a form keeps of typed text: no control characters, bidi overrides or characters XML forbids; NFC."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", xml_safe(text)))
 
 
 def escape(text: str) -> str:
@@ -20,7 +30,8 @@ def escape(text: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Cut text to at most limit characters, marking the cut."""
+    """Cut text to at most limit characters, marking the cut (titles and labels only: a body is split instead,
+    `bot.blockkit.fit`)."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 

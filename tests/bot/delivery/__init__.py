@@ -1,0 +1,1 @@
+"""Tests of the due-work contract and its alerts."""
