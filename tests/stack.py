@@ -1,12 +1,14 @@
 """The whole bot, end to end: the sandbox workspace, the real bot over HTTP, a database, an injected clock.
 
 The scheduler is not started: tests sweep due work with `drain()` at the time they choose, so timers are exact
-and nothing waits on wall-clock time.
+and nothing waits on wall-clock time. The clock moves on a little with every reading, as production's does
+(design §3), so two deliveries never share an instant and work keys are as distinct as they are in production.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,17 +23,39 @@ SECRET = "e2e-signing-secret"
 
 
 class Clock:
-    """The bot's clock; tests move it by hand."""
+    """The bot's clock. Every reading is `step` (1 ms) later than the one before, from any thread, as a real
+    clock moves between two requests; tests jump it with `advance` (timers) or `set`.
 
-    def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+    `now` is the latest reading, without moving the clock: what a test types into a date picker or compares
+    an instant with ("at or before now")."""
+
+    STEP = timedelta(milliseconds=1)
+
+    def __init__(self, now: datetime | None = None, step: timedelta = STEP) -> None:
+        self._now = now or datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+        self.step = step
+        self._lock = threading.Lock()
 
     def __call__(self) -> datetime:
-        return self.now
+        with self._lock:
+            self._now += self.step
+            return self._now
+
+    @property
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, now: datetime) -> datetime:
+        """Put the clock at `now` (for a test about a date, such as the first of a month)."""
+        with self._lock:
+            self._now = now
+            return now
 
     def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+        with self._lock:
+            self._now += timedelta(**delta)
+            return self._now
 
 
 class Stack:

@@ -9,6 +9,7 @@ The fixtures here (`clock`, `chat`, `services`) reach every test under tests/bot
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -52,14 +53,30 @@ OUTSIDER = "U0000NOBODY"
 
 
 class Clock:
-    """A plain moving clock: read `now`, move it on with `advance`."""
+    """The kit's clock. `now` is the instant a test hands to a service call (it moves only with `advance`);
+    calling the clock, as the executors do through `services`, reads it as production's clock does: each reading
+    1 ms later than the one before (thread-safe), never behind `now`."""
+
+    STEP = timedelta(milliseconds=1)
 
     def __init__(self, start: datetime = START) -> None:
-        self.now = start
+        self._now = start
+        self._read = start
+        self._lock = threading.Lock()
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            self._read = max(self._read, self._now) + self.STEP
+            return self._read
 
     def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+        with self._lock:
+            self._now += timedelta(**delta)
+            return self._now
 
 
 def who(user: str) -> Who:
@@ -116,7 +133,7 @@ def chat() -> RecordingChat:
 @pytest.fixture
 def services(engine: Engine, clock: Clock, chat: RecordingChat) -> Services:
     """The executors' collaborators: the shipped config, the test's database, the recording chat, the kit's clock."""
-    return Services(Settings(), CONFIG, session_factory(engine), chat, clock=lambda: clock.now)
+    return Services(Settings(), CONFIG, session_factory(engine), chat, clock=clock)
 
 
 def reported(session: Session, reporter: str, level: Level, now: datetime, **kw: str) -> Incident:

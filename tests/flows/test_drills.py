@@ -306,7 +306,7 @@ def test_with_an_announcement_channel_the_thread_and_circulation_are_there(datab
 
 
 def test_a_draw_missed_while_down_is_made_at_start(stack):
-    stack.clock.now = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 1 Dec 00:30 Taipei: before the 09:00 cron
+    stack.clock.set(datetime(2026, 11, 30, 16, 30, tzinfo=UTC))  # 1 Dec 00:30 Taipei: before the 09:00 cron
     assert stack.bot.draw(catch_up=True) is None
     stack.clock.advance(hours=9)  # 09:30 Taipei: the cron time has passed, no replica drew
     drawn = stack.bot.draw(catch_up=True)

@@ -44,6 +44,7 @@ def test_roster_in_the_readers_language(stack):
 
 
 def test_handover_by_the_holder_redirects_the_next_page(stack):
+    before = stack.clock.now
     confirmation = handover(stack, EXEC, "handover executive_secretary <@U0000SECH|chen>", "已將")
     assert "<@U0000SECH>" in confirmation.text and f"<@{EXEC}>" in confirmation.text
     assert holders(stack, Role.EXECUTIVE_SECRETARY) == ("U0000SECH", EXEC_DEPUTY)
@@ -54,11 +55,11 @@ def test_handover_by_the_holder_redirects_the_next_page(stack):
     assert "<@U0000SECH>" in previous.text
     with stack.bot.services.sessions() as s:
         [event] = audit.events(s, kind_prefix="roster.handover")
-        assert (event.actor, event.at) == (EXEC, stack.clock.now)
+        assert event.actor == EXEC and before < event.at <= stack.clock.now  # when the command ran
         assert (event.data["from"], event.data["to"], event.data["seat"]) == (EXEC, "U0000SECH", "primary")
         seats = [(a.user_id, a.ended_at) for a in storage_roster.history(s, Role.EXECUTIVE_SECRETARY)
                  if a.seat == "primary"]
-        assert seats == [(EXEC, stack.clock.now), ("U0000SECH", None)]
+        assert seats == [(EXEC, event.at), ("U0000SECH", None)]  # the seat ends at the handover's instant
     # the next medium incident pages the new holder
     report(stack, "U0000CL2H", "medium")  # a head reports: the level stands
     stack.drain()
