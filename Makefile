@@ -41,12 +41,13 @@ bench-load: $(STAMP) pg
 	$(BIN)/python -m bench.load
 
 ## The reliability suites with small counts (they also run in `make test`): crash (SIGKILL), replicas, fault
-## matrix, fuzzing, authorization matrix. `reliability-full` runs the same with the full counts.
+## matrix, fuzzing, authorization matrix, races (every interaction twice at once). `reliability-full` runs the
+## same with the full counts (20 rounds of each race).
 reliability: $(STAMP) pg
 	$(BIN)/python -m pytest -q -m reliability $(PYTEST_ARGS)
 
 reliability-full: $(STAMP) pg
-	CRISISBOT_RELIABILITY_FULL=1 $(BIN)/python -m pytest -q -m reliability --timeout 1800 $(PYTEST_ARGS)
+	CRISISBOT_RELIABILITY_FULL=1 CRISISBOT_RACE_ROUNDS=20 $(BIN)/python -m pytest -q -m reliability --timeout 1800 $(PYTEST_ARGS)
 
 ## Debian's chromium (and CJK / emoji fonts) for the browser tests, installed when missing.
 chromium:

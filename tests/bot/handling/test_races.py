@@ -13,7 +13,6 @@ from bot.procedure.errors import Closed, NotAllowed
 from bot.procedure.status import IncidentStatus, PageStatus
 from storage import audit, incidents
 from storage.models import CaseFile
-from tests.at_once import at_once
 from tests.bot.procedure_kit import (
     CLEARANCE1_HEAD,
     COMMANDER,
@@ -30,6 +29,7 @@ from tests.bot.procedure_kit import (
     reported,
     who,
 )
+from tests.concurrency import at_once
 
 CASE = {"summary": "Water pumped out", "cause": "Typhoon", "handling": "Pumps", "review": "Drains",
         "followups": ""}

@@ -10,8 +10,8 @@ from bot.incidents.state import Report
 from bot.procedure.config import Level
 from storage import audit
 from storage.models import Incident
-from tests.at_once import at_once
 from tests.bot.procedure_kit import CONFIG, INSPECTION_MEMBER, who
+from tests.concurrency import at_once
 
 REPORT = Report(unit_id="inspection", category="sudden_event", subtype="force_majeure", title="Yard flooded",
                 description="Water in the yard", occurred_at=None, location="", impact="", proposed_level=Level.HIGH,

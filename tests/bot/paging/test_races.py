@@ -16,7 +16,6 @@ from storage import audit, incidents
 from storage import pages as page_rows
 from storage import work as queue
 from storage.models import Page
-from tests.at_once import at_once
 from tests.bot.procedure_kit import (
     COMMANDER,
     COMMANDER_DEPUTY,
@@ -26,6 +25,7 @@ from tests.bot.procedure_kit import (
     reported,
     who,
 )
+from tests.concurrency import at_once
 
 ROUNDS = 6
 
