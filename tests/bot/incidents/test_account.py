@@ -16,13 +16,15 @@ from bot.handling.casefile import compile_case, to_docx, to_markdown
 from bot.incidents.account import account_blocks, account_short, account_short_block, account_text, badges, when
 from bot.incidents.state import Account
 from bot.incidents.views import triage_request
-from bot.overview.state import IncidentLine
-from bot.overview.views import incident_line, status_message
+from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
+from bot.overview.views import home_view, incident_line, list_message, status_message
 from bot.paging.views import page_message
+from bot.procedure.commands import available
 from bot.procedure.config import Level, load_config
+from bot.procedure.who import who_from_config
 from bot.warroom.state import CardState
 from bot.warroom.views import incident_card
-from sandbox.rules import block_messages
+from sandbox.rules import block_messages, view_messages
 from tests.bot.procedure_kit import INSPECTION_MEMBER, file_report
 
 CONFIG = load_config()
@@ -151,3 +153,18 @@ def test_an_account_of_a_row_with_nothing_filled_in():
     row = SimpleNamespace(description="d", occurred_at=WHEN, location="", impact=None,
                           flags={"casualties": True, "media": True, "legislator": False, "unknown": True})
     assert Account.of(row) == Account("d", WHEN, "", "", ("media", "casualties"))
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_home_and_list_fit_with_many_incidents_of_the_longest_accounts(lang):
+    worst = Account("&" * 3000, WHEN, "<" * 200, ">" * 2000, ("media", "legislator", "casualties"))
+    lines = tuple(IncidentLine(n, f"2026-{n:04d}", f"火警 {n}", "high", "high", "open", "identify", "inspection",
+                               f"C{n:08d}", WHEN, account=worst) for n in range(1, 26))
+    pages = tuple(PageWaiting(n, "executive_secretary", "primary", WHEN, WHEN, lines[n]) for n in range(15))
+    tasks = tuple(Task("triage", n, lines[n], WHEN) for n in range(15))
+    who = who_from_config(CONFIG, "U0000EXEC")
+    data = Overview(who, lines, 0, pages, tasks, None, ())
+    view = home_view(who, available(who), CONFIG, lang, data, WHEN)
+    assert view_messages(view, "home") == [] and len(view["blocks"]) <= 100
+    assert mrkdwn(view["blocks"]).count("2026-0025") == 1  # the last incident is still there
+    assert block_messages(list_message(data, CONFIG, lang)["blocks"]) == []
