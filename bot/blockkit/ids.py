@@ -338,3 +338,9 @@ ACTION_IDS = ACTION_IDS | HANDLING_ACTION_IDS
 
 
 CALLBACK_IDS = CALLBACK_IDS | HANDLING_CALLBACK_IDS
+
+
+ACCOUNT = "incident_account"  # the reporter's account in full (card, triage DM)
+
+
+ACCOUNT_SHORT = "incident_account_short"  # the short account (page DM, flag DM)

@@ -20,6 +20,7 @@ class WorkKind(StrEnum):
     TRIAGE_TIMEOUT = "triage.timeout"
     LOWLEVEL_REPORT = "lowlevel.report"
     OBSERVE_REMIND = "observe.remind"
+    FLAG_NOTIFY = "flag.notify"  # a report's flag tells a role (media → PR, legislator → PR and secretary)
 
     # §3/§5 pages, escalation, acknowledgement
     PAGE_SEND = "page.send"

@@ -1,7 +1,7 @@
-"""The compiled case file (案例檔案): the unit's account (summary, cause, handling, lessons, follow-ups), the
-incident's facts, and the whole timeline from the audit trail in the organisation's time zone — as Markdown and
-as DOCX (the drill documents' style). Pure functions of the stored rows: Slack and `crisisbot export` get the
-same bytes."""
+"""The compiled case file (案例檔案): the incident's facts with the reporter's account (what happened, when, where,
+the impact, the flags), the unit's account (summary, cause, handling, lessons, follow-ups), and the whole timeline
+from the audit trail in the organisation's time zone — as Markdown and as DOCX (the drill documents' style). Pure
+functions of the stored rows: Slack and `crisisbot export` get the same bytes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit.names import category_name, level_name
 from bot.handling.state import CASE_FIELDS
+from bot.incidents.state import Account
 from bot.procedure.config import OrgConfig
 from bot.procedure.documents import heading, safe, table, to_bytes
 from storage import audit
@@ -47,7 +48,20 @@ FACTS = {
     "number": ("案號", "Number"), "title": ("事件名稱", "Title"), "unit": ("權責單位", "Unit"),
     "category": ("類別", "Category"), "level": ("等級", "Level"), "occurred": ("發生時間", "Occurred"),
     "reported": ("通報時間", "Reported"), "closed": ("結案時間", "Closed"), "version": ("版本", "Version"),
+    "location": ("發生地點", "Where"), "flags": ("其他情形", "Flags"),
 }
+
+
+# The reporter's own words, before the unit's case file: what happened and the impact, as reported.
+REPORTED = {
+    "description": ("事件經過（通報）", "What happened (as reported)"),
+    "impact": ("目前影響（通報）", "Impact (as reported)"),
+}
+
+
+# A flag in both languages, as the report form names it.
+FLAG_NAMES = {"media": "媒體已關注 Media are involved", "legislator": "民意代表關切 A legislator is involved",
+              "casualties": "有人員傷亡 People are hurt"}
 
 
 # What the timeline calls each kind of event (both languages); anything else shows its kind.
@@ -66,11 +80,12 @@ KINDS = {
     "coordination.logged": "協調談判 Coordination", "incident.handled": "單位已處理 Handled",
     "incident.resolved": "危機解除 Resolved", "casefile.submitted": "案例檔案 Case file submitted",
     "incident.closed": "結案 Closed", "incident.archived": "戰情室封存 War room archived",
+    "incident.flag_routed": "依通報情形通知 Brought in by a flag",
 }
 
 
-DETAIL_KEYS = ("step", "reason", "level", "text", "plan", "information", "diagnosis", "action", "outcome", "question",
-               "kind", "at", "place", "target", "role", "version", "until")
+DETAIL_KEYS = ("flag", "step", "reason", "level", "text", "plan", "information", "diagnosis", "action", "outcome",
+               "question", "kind", "at", "place", "target", "role", "version", "until")
 
 
 @dataclass(frozen=True)
@@ -100,18 +115,22 @@ def compile_case(session: Session, config: OrgConfig, incident: Incident,
     case_file = case_file or latest_case_file(session, incident.id)
     unit = config.unit(incident.unit_id or "")
     tz = config.organisation.timezone
+    account = Account.of(incident)
     facts = [
         (FACTS["number"], incident.number), (FACTS["title"], incident.title),
         (FACTS["unit"], f"{unit.name('zh-TW')} {unit.name('en')}" if unit else "—"),
         (FACTS["category"], category_name(config, incident.category, incident.subtype, "zh-TW")),
         (FACTS["level"], level_name(config, incident.level or incident.proposed_level, "zh-TW")),
         (FACTS["occurred"], _when(incident.occurred_at, config)),
+        (FACTS["location"], incident.location or ""),
+        (FACTS["flags"], "; ".join(FLAG_NAMES.get(f, f) for f in account.flags)),
         (FACTS["reported"], f"{_when(incident.created_at, config)} ({tz})"),
         (FACTS["closed"], f"{_when(incident.closed_at, config)} ({tz})" if incident.closed_at else ""),
         (FACTS["version"], str(case_file.version) if case_file else ""),
     ]
     data = dict(case_file.data) if case_file else {}
-    fields = [(FIELD_NAMES[f], str(data.get(f, ""))) for f in CASE_FIELDS]
+    fields = [(REPORTED["description"], account.description), (REPORTED["impact"], account.impact),
+              *((FIELD_NAMES[f], str(data.get(f, ""))) for f in CASE_FIELDS)]
     timeline = [(_when(e.at, config), e.actor, KINDS.get(e.kind, e.kind), _details(dict(e.data or {})))
                 for e in audit.timeline(session, incident.id)]
     # stored rows may predate the forms' cleaning: what XML forbids (or UTF-8 cannot encode) is dropped here

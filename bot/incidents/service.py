@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
+from bot.incidents import flags
 from bot.incidents.state import LEVEL_ORDER, Report, Reported
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
@@ -78,6 +79,7 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
         queue.enqueue(session, WorkKind.TRIAGE_TIMEOUT, f"{key}:triage-timeout",
                       now + timedelta(seconds=config.routing.untriaged_timeout_seconds), {"incident": incident.id},
                       incident.id)
+    flags.bring_in(session, config, incident, now)  # media, legislator, casualties: whatever the level
     return Reported(incident.id, number, incident.title, True)
 
 

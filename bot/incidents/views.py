@@ -10,6 +10,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import input_block, level_definitions, level_options, option, plain, subtype_groups
 from bot.blockkit.fit import sections
 from bot.blockkit.names import level_name
+from bot.incidents.account import account_blocks
 from bot.incidents.state import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
@@ -71,12 +72,13 @@ def report_done_view(number: str, title: str, lang: Lang) -> dict[str, Any]:
 
 
 def triage_request(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
-    """The DM that asks the unit head to judge the level (§5)."""
+    """The DM that asks the unit head to judge the level (§5), with the reporter's whole account to judge by."""
     unit = config.unit(state.unit_id or "")
     text = t("triage.request", lang, unit=escape(unit.name(lang)) if unit else "—", number=state.number,
              title=escape(state.title), level=level_name(config, state.proposed_level, lang))
     return {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        *account_blocks(state.account, config, lang, block_id=ids.ACCOUNT),
         {"type": "actions", "elements": [{"type": "button", "action_id": ids.TRIAGE_OPEN, "style": "primary",
                                           "value": str(state.id), "text": plain(t("button.triage", lang))}]},
     ]}

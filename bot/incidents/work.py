@@ -1,15 +1,20 @@
 """The report's and triage's due work: the reporter's receipt, the triage request to the unit's head and deputy,
-the untriaged timeout, the low-level report to the executive secretary, and the observation reminders."""
+the untriaged timeout, the low-level report to the executive secretary, the observation reminders, and the
+notices a report's flags send."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.blockkit import ids
 from bot.blockkit.blocks import text_message
-from bot.blockkit.names import category_name
+from bot.blockkit.fit import sections
+from bot.blockkit.names import category_name, role_name
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
+from bot.incidents.account import account_short_block
+from bot.incidents.state import Account
 from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
@@ -95,10 +100,29 @@ def observation_reminder(services: Services, job: Job, now: datetime) -> dict[st
     return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 
+def notify_flagged(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A report's flag tells a role (`bot.incidents.flags`): why, the short account and the war room."""
+    channel = room_of(services, job)
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        account, number, title = Account.of(incident), incident.number, incident.title
+    user, role = str(job.payload["user"]), str(job.payload["role"])
+    lang = services.lang_of(user)
+    sep = "、" if lang == "zh-TW" else ", "
+    flags = sep.join(t(f"flag.{f}", lang) for f in job.payload.get("flags") or [])
+    room = t("flag.notify.invited" if job.payload.get("invited") else "flag.notify.room", lang, room=f"<#{channel}>")
+    text = t("flag.notify", lang, number=number, title=escape(title), flags=flags, role=role_name(role, lang))
+    message = {"text": text, "blocks": [*sections(text), account_short_block(account, services.config, lang,
+                                                                            block_id=ids.ACCOUNT_SHORT),
+                                        *sections(room)]}
+    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+
+
 EXECUTORS = {
     WorkKind.REPORTER_NOTIFY: notify_reporter,
     WorkKind.TRIAGE_REQUEST: request_triage,
     WorkKind.TRIAGE_TIMEOUT: triage_timeout,
     WorkKind.LOWLEVEL_REPORT: report_handled,
     WorkKind.OBSERVE_REMIND: observation_reminder,
+    WorkKind.FLAG_NOTIFY: notify_flagged,
 }

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.drills import service as drills
 from bot.drills.state import DrillState
+from bot.incidents.state import Account
 from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
@@ -38,7 +39,7 @@ def may_view(who: Who) -> bool:
 def _line(incident: Incident) -> IncidentLine:
     return IncidentLine(incident.id, incident.number, incident.title, incident.level, incident.proposed_level,
                         incident.status, incident.step, incident.unit_id, incident.channel_id,
-                        as_utc(incident.created_at))
+                        as_utc(incident.created_at), account=Account.of(incident))
 
 
 def open_incidents(session: Session, limit: int = MAX_INCIDENTS) -> tuple[list[IncidentLine], int]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.drills.state import DrillState
+from bot.incidents.state import Account
 from bot.procedure.who import Who
 
 
@@ -21,6 +22,7 @@ class IncidentLine:
     unit_id: str | None
     channel_id: str | None
     created_at: datetime
+    account: Account = Account()  # what the reporter wrote, shown in short under the line
 
 
 @dataclass(frozen=True)

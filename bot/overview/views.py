@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
-from bot.blockkit.fit import fallback, sections
+from bot.blockkit.fit import fallback, quote, sections
 from bot.blockkit.names import category_name, level_name, role_name
 from bot.drills.views import drill_item, status_name, unit_name, when
+from bot.incidents.account import account_short, account_text
 from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import OrgConfig
@@ -59,11 +60,12 @@ def _level(line: IncidentLine | CardState, config: OrgConfig, lang: Lang) -> str
 
 
 def incident_line(line: IncidentLine, config: OrgConfig, lang: Lang) -> str:
-    """• *2026-0007* title｜level｜status｜#war-room"""
+    """• *2026-0007* title｜level｜status｜#war-room, then the short account as a quote (what, where, when, flags)."""
     room = f"<#{line.channel_id}>" if line.channel_id else t("page.room_pending", lang)
     sep = "｜" if lang == "zh-TW" else " | "
-    return sep.join([f"• *{line.number}* {escape(clip(line.title, 80))}", _level(line, config, lang),
+    head = sep.join([f"• *{line.number}* {escape(clip(line.title, 80))}", _level(line, config, lang),
                      status_label(line.status, lang), room])
+    return head + "\n" + quote(account_short(line.account, config, lang))
 
 
 def _incidents_text(data: Overview, config: OrgConfig, lang: Lang) -> str:
@@ -165,7 +167,7 @@ def list_message(data: Overview, config: OrgConfig, lang: Lang) -> dict[str, Any
 
 
 def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
-    """`/crisis status <number>`: the incident card's details in text."""
+    """`/crisis status <number>`: the incident card's details in text, the reporter's whole account with them."""
     unit = config.unit(state.unit_id or "")
     step = next((s for s in config.steps if s.id == state.step), None)
     sep = "：" if lang == "zh-TW" else ": "
@@ -180,7 +182,8 @@ def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str,
     ]
     pages = page_lines(state, config, lang)
     lines = [f"*{t('card.number', lang, number=state.number)}｜{escape(clip(state.title, 150))}*",
-             *(f"*{k}*{sep}{v}" for k, v in facts), "", t("card.pages", lang),
+             *(f"*{k}*{sep}{v}" for k, v in facts), "", account_text(state.account, config, lang), "",
+             t("card.pages", lang),
              *(pages[-20:] or [t("card.no_pages", lang)])]
     text = "\n".join(lines)
     return {"response_type": "ephemeral", "text": fallback(text), "blocks": sections(text)}

@@ -1,4 +1,5 @@
-"""The page DM (pure Block Kit): what the incident is, why this person is paged, and the Acknowledge button."""
+"""The page DM (pure Block Kit): what the incident is, what happened in short (read on a phone, without opening the
+room), why this person is paged, and the Acknowledge button."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import plain
 from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import legal_page_blocks
+from bot.incidents.account import account_short_block
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import escape
@@ -31,6 +33,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
                 reporter=state.reporter, room=room)
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}},
+        account_short_block(state.account, config, lang, block_id=ids.ACCOUNT_SHORT),
         {"type": "section", "text": {"type": "mrkdwn", "text": details}},
         *(legal_page_blocks(state.id, question, lang) if role == Role.LEGAL.value else []),
     ]

@@ -185,6 +185,31 @@ class CategoryRoute(_Model):
     invite: list[Role] = []
 
 
+# The flags a reporter may set on the report form (media attention, a legislator's concern, casualties).
+REPORT_FLAGS = ("media", "legislator", "casualties")
+
+
+class FlagRoute(_Model):
+    """What a flag set on the report does at once: whose holders join the war room (`invite`), are told by DM
+    with the reporter's account and the room (`notify`), and are paged with acknowledgement and escalation
+    (`page`, also invited)."""
+
+    invite: list[Role] = []
+    notify: list[Role] = []
+    page: list[Role] = []
+
+
+# Where the procedure is silent (§3 names the liaison & PR group for the media, §5 the commander for the gravest
+# news), these are what an agency would expect. A config that leaves a flag out keeps its default here; to make a
+# flag do nothing, give it an empty route (`casualties: {}`).
+FLAG_ROUTE_DEFAULTS: dict[str, FlagRoute] = {
+    "media": FlagRoute(invite=[Role.PUBLIC_RELATIONS], notify=[Role.PUBLIC_RELATIONS]),
+    "legislator": FlagRoute(invite=[Role.PUBLIC_RELATIONS, Role.EXECUTIVE_SECRETARY],
+                            notify=[Role.PUBLIC_RELATIONS, Role.EXECUTIVE_SECRETARY]),
+    "casualties": FlagRoute(page=[Role.COMMANDER]),
+}
+
+
 class Observation(_Model):
     interval_hours: float = Field(24, gt=0, le=24 * 30)
     count: int = Field(3, ge=0, le=30)
@@ -196,6 +221,7 @@ UPDATE_INTERVAL_DEFAULTS = {Level.HIGH: 30, Level.MEDIUM: 120, Level.LOW: 1440}
 class Routing(_Model):
     levels: dict[Level, LevelRoute]
     categories: dict[str, CategoryRoute] = {}
+    flags: dict[str, FlagRoute] = {}
     untriaged_timeout_seconds: int = Field(900, ge=10, le=7 * 86400)
     observation: Observation = Observation()
     # Handling (§6): how often the incident lead is reminded to post a status update, per level (minutes);
@@ -209,7 +235,14 @@ class Routing(_Model):
         missing = [lv.value for lv in Level if lv not in self.levels]
         if missing:
             raise ValueError(f"levels {missing} have no route")
+        unknown = sorted(set(self.flags) - set(REPORT_FLAGS))
+        if unknown:
+            raise ValueError(f"flags {unknown} are not flags of the report form; use {list(REPORT_FLAGS)}")
         return self
+
+    def flag_route(self, flag: str) -> FlagRoute:
+        """What a flag brings in: the config's route for it, else the default (an empty route does nothing)."""
+        return self.flags.get(flag, FLAG_ROUTE_DEFAULTS.get(flag, FlagRoute()))
 
     def update_interval(self, level: Level | str | None) -> int:
         """Minutes between status-update reminders for a level (defaults: high 30, medium 120, low 1440)."""

@@ -873,3 +873,18 @@ MESSAGES.update({
     "work.roster.handover.notify": {"zh-TW": "職務移交的通知", "en": "the handover notice"},
     "work.delivery.failed": {"zh-TW": "無法送達的警示", "en": "an alert about undelivered work"},
 })
+
+
+# The reporter's account on every surface, and the flags that bring people in (issue 12 §3).
+MESSAGES.update({
+    "account.title": {"zh-TW": "*📝 通報內容*", "en": "*📝 The report*"},
+    "account.case_report": {"zh-TW": "通報內容", "en": "As reported"},
+    "flag.notify": {
+        "zh-TW": "🚩 危機事件 {number}「{title}」的通報人表示：{flags}。依此請您（{role}）掌握狀況。",
+        "en": "🚩 The reporter of incident {number} \u201c{title}\u201d says: {flags}. You ({role}) are brought in "
+              "because of it.",
+    },
+    "flag.notify.invited": {"zh-TW": "已邀請您加入戰情室：{room}", "en": "You are invited to the war room: {room}"},
+    "flag.notify.room": {"zh-TW": "戰情室：{room}", "en": "War room: {room}"},
+    "work.flag.notify": {"zh-TW": "依通報情形（媒體、民代、傷亡）的通知", "en": "the notice a report's flag sends"},
+})

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.job import Job, NotReady, subject
 from bot.handling import state as handling
+from bot.incidents.state import Account
 from bot.procedure.config import OrgConfig, Role
 from storage import pages, roster
 from storage.models import Incident
@@ -49,6 +50,7 @@ class CardState:
     holders: dict[str, tuple[str | None, str | None]]  # role → (primary, deputy); "unit" for the unit head
     pages: tuple[PageLine, ...]
     handling: Any = None  # bot.handling.HandlingState: the six steps and what has been done (§6)
+    account: Account = Account()  # what the reporter wrote: what, when, where, impact, flags
 
 
 ROLE_ORDER = (Role.COMMANDER.value, Role.EXECUTIVE_SECRETARY.value, Role.PUBLIC_RELATIONS.value, Role.LEGAL.value)
@@ -71,6 +73,7 @@ def card_state(session: Session, incident: Incident, config: OrgConfig | None = 
         tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
                        p.escalated_at) for p in sent),
         handling.state(session, config, incident) if config is not None else None,
+        account=Account.of(incident),
     )
 
 

@@ -1,6 +1,6 @@
 """The incident card pinned in the war room (pure Block Kit): number, category, level, status, the step, who holds
 each role, the pages and their answers, and the actions the incident's state allows; and the room's purpose and
-topic lines."""
+topic lines. Under the facts, the reporter's account in full (`bot.incidents.account`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import plain
 from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import handling_blocks
+from bot.incidents.account import account_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.status import ACTIVE, IncidentStatus, PageStatus
@@ -43,6 +44,7 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
         {"type": "header", "block_id": ids.CARD_HEADER, "text": plain(header, 150)},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{escape(v) if '<@' not in v else v}"}
                                        for k, v in fields]},
+        *account_blocks(state.account, config, lang, block_id=ids.ACCOUNT),
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.roles", lang) + "\n" + "\n".join(roles)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.pages", lang) + "\n" + (
             "\n".join(pages[-15:]) or t("card.no_pages", lang))}},
