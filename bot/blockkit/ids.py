@@ -338,3 +338,22 @@ ACTION_IDS = ACTION_IDS | HANDLING_ACTION_IDS
 
 
 CALLBACK_IDS = CALLBACK_IDS | HANDLING_CALLBACK_IDS
+
+
+# ---- the handover's preview (procedure §3 移交) and App Home's task buttons
+HANDOVER_PREVIEW = "handover_preview"
+
+
+HANDOVER_CONFIRM = "handover_confirm"  # value: "role|unit|seat|to|expected" (empty unit / expected: none)
+
+
+HANDOVER_CANCEL = "handover_cancel"
+
+
+HOME_TASK = "home_task"  # value: "<the DM button's action id>|<its value>", answered on the App Home tab
+
+
+ROSTER_ACTION_IDS: frozenset[str] = frozenset({HANDOVER_CONFIRM, HANDOVER_CANCEL, HOME_TASK})
+
+
+ACTION_IDS = ACTION_IDS | ROSTER_ACTION_IDS

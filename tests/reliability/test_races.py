@@ -821,7 +821,8 @@ def fresh_scene(world: World) -> None:
     if world.holder(Role.EXECUTIVE_SECRETARY) != EXEC:  # a config reload keeps a handover: hand it back
         target, to = roster_forms.parse(f"executive_secretary <@{EXEC}>")
         with world.services.sessions() as s, s.begin():
-            roster_service.hand_over(s, world.services.who(EXEC_DEPUTY), target, to, world.stack.clock())
+            roster_service.hand_over(s, world.services.who(EXEC_DEPUTY), target, to, world.stack.clock(),
+                                     config=world.config)
         world.drain()
 
 
