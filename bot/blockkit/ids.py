@@ -350,7 +350,7 @@ HANDOVER_CONFIRM = "handover_confirm"  # value: "role|unit|seat|to|expected" (em
 HANDOVER_CANCEL = "handover_cancel"
 
 
-HOME_TASK = "home_task"  # value: "<the DM button's action id>|<its value>", answered on the App Home tab
+HOME_TASK = "home_task_do"  # value: "<the DM button's action id>|<its value>", answered on the App Home tab
 
 
 ROSTER_ACTION_IDS: frozenset[str] = frozenset({HANDOVER_CONFIRM, HANDOVER_CANCEL, HOME_TASK})
