@@ -64,7 +64,7 @@ def hand_over_pages(session: Session, config: OrgConfig, role: Role | str, old: 
         assert incident is not None
         page.status = PageStatus.SUPERSEDED
         queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
-        fresh = _page_new_holder(session, config, incident, page, new, now)
+        fresh = _page_new_holder(session, config, incident, page, now)
         audit.record(session, actor, HANDED_OVER, "page", page.id, incident_id=incident.id, at=now,
                      data={"role": page.role, "target": old, "to": new, "new_page": fresh.id if fresh else None})
         paging.settle(session, page, now)  # its DM: "handed over to @new, no action needed"
@@ -73,15 +73,13 @@ def hand_over_pages(session: Session, config: OrgConfig, role: Role | str, old: 
     return moved
 
 
-def _page_new_holder(session: Session, config: OrgConfig, incident: Incident, page: Page, new: str,
+def _page_new_holder(session: Session, config: OrgConfig, incident: Incident, page: Page,
                      now: datetime) -> Page | None:
     """The new holder's page: same role, tier and attempt, its own escalation timer. ``page_role`` reads the
-    roster as this transaction left it, so it reaches ``new``; ``again`` because the role's page is still open."""
-    fresh = paging.page_role(session, config, incident, Role(page.role), incident.level or incident.proposed_level,
-                             now, tier=page.tier, attempt=page.attempt, again=True)
-    if fresh is not None and fresh.target_user != new:  # pragma: no cover - the roster and the seat disagree
-        raise RuntimeError(f"page {fresh.id} went to {fresh.target_user}, not the new holder {new}")
-    return fresh
+    roster as this transaction left it, so it reaches ``new`` (the seat the old page's attempt stands for);
+    ``again`` because the role's page is still open."""
+    return paging.page_role(session, config, incident, Role(page.role), incident.level or incident.proposed_level,
+                            now, tier=page.tier, attempt=page.attempt, again=True)
 
 
 def handed_to(session: Session, page: Page) -> str | None:

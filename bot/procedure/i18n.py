@@ -924,6 +924,8 @@ MESSAGES.update({
                                    "en": "Answer the legal question of *{number}* \u201c{title}\u201d"},
     "overview.task.drill_approve_now": {"zh-TW": "核定 {unit} 演練評估報告",
                                         "en": "Approve the evaluation of {unit}'s drill"},
-    "home.task.done_by": {"zh-TW": "此項已由 <@{user}> 於 {at} 處理，無需再處理。",
-                          "en": "<@{user}> already did this at {at}; nothing more to do."},
+    # a superseded page is one answered by another on its chain, or one handed over with its seat (§3 移交)
+    "card.page_superseded": {"zh-TW": "☑️ {role}：<@{user}>（他人已確認或已隨職務移交 acknowledged by another or "
+                                      "handed over）",
+                             "en": "☑️ {role}: <@{user}> (acknowledged by another, or handed over)"},
 })
