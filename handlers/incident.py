@@ -13,6 +13,7 @@ from bot.handling import service as handling
 from bot.handling.views import legal_request_modal
 from bot.incidents import forms, service
 from bot.incidents.views import triage_modal
+from bot.paging import handover
 from bot.paging import service as paging
 from bot.platform.services import Services
 from bot.procedure import errors
@@ -42,13 +43,17 @@ def on_ack(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, 
         respond = _dm_reply(client, person.user)
     answer: paging.Answer | None = None
     allowed = False
+    handed_to: str | None = None
     with services.sessions() as session, session.begin():
         page = pages.lock(session, kit.subject_id(body))
         if page is not None:
-            allowed = paging.may_acknowledge(who, page)
+            handed_to = handover.handed_to(session, page)  # §3 移交: the new holder has their own page
+            allowed = handed_to is None and paging.may_acknowledge(who, page)
             answer = paging.acknowledge(session, who, page, now) if allowed else None
     if page is None:
         return kit.ephemeral(respond, t("incident.not_found", person.lang))
+    if handed_to is not None:
+        return kit.ephemeral(respond, t("page.handed_over_ack", person.lang, user=handed_to))
     if answer is None:
         return kit.refuse(respond, person.lang, "action.ack", "allowed.ack")
     services.kick()

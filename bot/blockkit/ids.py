@@ -344,3 +344,21 @@ ACCOUNT = "incident_account"  # the reporter's account in full (card, triage DM)
 
 
 ACCOUNT_SHORT = "incident_account_short"  # the short account (page DM, flag DM)
+
+# ---- the handover's preview (procedure §3 移交) and App Home's task buttons
+HANDOVER_PREVIEW = "handover_preview"
+
+
+HANDOVER_CONFIRM = "handover_confirm"  # value: "role|unit|seat|to|expected" (empty unit / expected: none)
+
+
+HANDOVER_CANCEL = "handover_cancel"
+
+
+HOME_TASK = "home_task_do"  # value: "<the DM button's action id>|<its value>", answered on the App Home tab
+
+
+ROSTER_ACTION_IDS: frozenset[str] = frozenset({HANDOVER_CONFIRM, HANDOVER_CANCEL, HOME_TASK})
+
+
+ACTION_IDS = ACTION_IDS | ROSTER_ACTION_IDS

@@ -1,8 +1,11 @@
 """The overview a person sees on the App Home tab and with `/crisis list` and `/crisis status <number>`.
 
 Read-only: open incidents, the pages waiting on this person, their tasks (triage for the units they head, the
-drill's steps that are theirs), the current drill and the deadlines coming up. Who sees what is decided here:
-incidents are for the crisis team and unit staff (``who.known``); everyone sees their own pages and tasks."""
+plans, statements and legal questions waiting on their seat, the drill's steps that are theirs), the current drill
+and the deadlines coming up. Tasks are found by the seat, never by the person a request was once sent to: after a
+handover (§3 移交) they are the new holder's, and the services authorize the buttons against the roster then.
+Who sees what is decided here: incidents are for the crisis team and unit staff (``who.known``); everyone sees
+their own pages and tasks."""
 
 from __future__ import annotations
 
@@ -12,17 +15,26 @@ from sqlalchemy.orm import Session
 
 from bot.drills import service as drills
 from bot.drills.state import DrillState
+from bot.handling import service as handling
+from bot.handling import state as handling_state
 from bot.incidents.state import Account
 from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import NotAllowed, NotFound
-from bot.procedure.status import OPEN_FOR_REPORT, DrillStatus, EvaluationStatus, IncidentStatus, PageStatus
+from bot.procedure.status import (
+    ACTIVE,
+    OPEN_FOR_REPORT,
+    DrillStatus,
+    EvaluationStatus,
+    IncidentStatus,
+    PageStatus,
+)
 from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
+from storage import audit, pages
 from storage import drills as storage_drills
 from storage import incidents as numbers
-from storage import pages
 from storage.models import Incident
 from storage.types import as_utc
 
@@ -55,14 +67,50 @@ def pages_waiting(session: Session, config: OrgConfig, user: str) -> list[PageWa
             for p, i in rows]
 
 
+TASK_KINDS = ("plan.proposed", "plan.confirmed", "media.drafted", "media.released", "media.rejected",
+              "legal.requested", "legal.answered")
+
+
+def incident_tasks(session: Session, config: OrgConfig, who: Who) -> list[Task]:
+    """What the open incidents wait on this person's seats for: a plan to confirm (the commander for high, the
+    executive secretary for medium, the unit head for low), a statement to approve (the spokesperson), a legal
+    question to answer (the legal group). Each is decided by the same rule the service applies on the click."""
+    if not (who.roles or who.heads()):
+        return []
+    tasks: list[Task] = []
+    rows, _ = numbers.open_incidents(session, IncidentStatus.CLOSED, MAX_INCIDENTS)
+    for incident in rows:
+        wants = {"confirm_plan": incident.status in ACTIVE and handling.may(who, "confirm_plan", incident, config),
+                 "decide": handling.may(who, "decide", incident, config),
+                 "legal_answer": handling.may(who, "legal_answer", incident, config)}
+        if not any(wants.values()):
+            continue
+        events = audit.of_kinds(session, incident.id, TASK_KINDS)
+        line = _line(incident)
+        if wants["confirm_plan"]:
+            tasks += [Task("plan_confirm", incident.id, line, sub=p["id"], by=p["by"])
+                      for p in handling_state.plans(events).values()
+                      if not p.get("confirmed_by") and not p.get("superseded_by")]
+        if wants["decide"]:
+            tasks += [Task("media_approve", incident.id, line, sub=d["id"], by=d["by"])
+                      for d in handling_state.statements(events).values() if d["status"] == "pending"]
+        if wants["legal_answer"]:
+            asked = [e for e in events if e.kind in ("legal.requested", "legal.answered")]
+            if asked and asked[-1].kind == "legal.requested":
+                tasks.append(Task("legal_answer", incident.id, line, by=asked[-1].actor))
+    return tasks[:MAX_ITEMS]
+
+
 def tasks_for(session: Session, config: OrgConfig, who: Who) -> list[Task]:
-    """Triage for the units the person heads (or deputises), and the current drill's step if it is theirs."""
+    """Triage for the units the person heads (or deputises), the open incidents' plans, statements and legal
+    questions waiting on their seats, and the current drill's step if it is theirs."""
     tasks: list[Task] = []
     units = sorted({u for u, post in who.unit_posts if post in ("head", "deputy")})
     if units:
         untriaged = numbers.untriaged(session, IncidentStatus.CLOSED, units, MAX_ITEMS)
         timeout = timedelta(seconds=config.routing.untriaged_timeout_seconds)
         tasks += [Task("triage", i.id, _line(i), as_utc(i.created_at) + timeout) for i in untriaged]
+    tasks += incident_tasks(session, config, who)
     drill = storage_drills.current(session)
     if drill is not None and drill.status != DrillStatus.CLOSED:
         if drill.status == DrillStatus.DRAWN and drills.may_plan(who):

@@ -39,13 +39,17 @@ class PageWaiting:
 
 @dataclass(frozen=True)
 class Task:
-    """Something the procedure waits on this person for. ``kind``: triage, drill_plan, drill_report,
-    drill_evaluate, drill_approve. ``ref`` is the incident, drill or evaluation id the button needs."""
+    """Something the procedure waits on this person (or their seat) for. ``kind``: triage, plan_confirm,
+    media_approve, legal_answer, drill_plan, drill_report, drill_evaluate, drill_approve. ``ref`` is the incident,
+    drill or evaluation id the button needs; ``sub`` the plan or statement within the incident; ``by`` who
+    proposed or drafted it."""
 
     kind: str
     ref: int
     incident: IncidentLine | None = None
     due_at: datetime | None = None
+    sub: int | None = None
+    by: str | None = None
 
 
 @dataclass(frozen=True)

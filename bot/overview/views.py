@@ -83,25 +83,60 @@ def _page_text(page: PageWaiting, config: OrgConfig, lang: Lang) -> str:
              at=when(page.paged_at, config, "%m/%d %H:%M"), escalates=when(page.escalates_at, config, "%H:%M"))
 
 
-def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> tuple[str, dict[str, Any] | None]:
+def home_task_value(action_id: str, value: str) -> str:
+    """A task button's value on App Home: the DM button it stands for, and that button's value."""
+    return f"{action_id}|{value}"
+
+
+def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """A task's line and its buttons. Buttons that act at once go through ``HOME_TASK`` (App Home has no message
+    to answer below, so its listener answers by refreshing the tab); those that open a modal are the DM's own."""
     due = when(task.due_at, config, "%m/%d %H:%M") if task.due_at else "—"
     if task.kind == "triage" and task.incident:
         text = t("overview.task.triage", lang, number=task.incident.number,
                  title=escape(clip(task.incident.title, 80)), level=level_name(config, task.incident.proposed_level,
                                                                               lang), due=due)
-        return text, _button(ids.TRIAGE_OPEN, t("button.triage", lang), task.ref, "primary")
+        return text, [_button(ids.TRIAGE_OPEN, t("button.triage", lang), task.ref, "primary")]
+    if task.incident is not None and task.kind in ("plan_confirm", "media_approve", "legal_answer"):
+        facts = {"number": task.incident.number, "title": escape(clip(task.incident.title, 80)),
+                 "user": task.by or "—"}
+        value = f"{task.ref}:{task.sub}" if task.sub is not None else str(task.ref)
+        if task.kind == "plan_confirm":
+            return t("overview.task.plan_confirm", lang, **facts), [
+                _button(ids.HOME_TASK, t("button.confirm_plan", lang), home_task_value(ids.PLAN_CONFIRM, value),
+                        "primary")]
+        if task.kind == "media_approve":
+            return t("overview.task.media_approve", lang, **facts), [
+                _button(ids.HOME_TASK, t("button.media_approve", lang), home_task_value(ids.MEDIA_APPROVE, value),
+                        "primary"),
+                _button(ids.MEDIA_EDIT_OPEN, t("button.media_edit", lang), value),
+                _button(ids.MEDIA_REJECT_OPEN, t("button.media_reject", lang), value, "danger")]
+        return t("overview.task.legal_answer", lang, **facts), [
+            _button(ids.LEGAL_ANSWER_OPEN, t("button.legal_answer", lang), value, "primary")]
     unit = escape(unit_name(config, drill_unit, lang)) if drill_unit else "—"
     due_day = when(task.due_at, config, "%Y-%m-%d") if task.due_at else "—"
     if task.kind == "drill_plan":
         return (t("overview.task.drill_plan", lang, unit=unit),
-                _button(ids.DRILL_PLAN_OPEN, t("drill.button.plan", lang), task.ref))
+                [_button(ids.DRILL_PLAN_OPEN, t("drill.button.plan", lang), task.ref)])
     if task.kind == "drill_report":
         return (t("overview.task.drill_report", lang, unit=unit, due=due_day),
-                _button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), task.ref, "primary"))
+                [_button(ids.DRILL_REPORT_OPEN, t("drill.button.report", lang), task.ref, "primary")])
     if task.kind == "drill_evaluate":
         return (t("overview.task.drill_evaluate", lang, unit=unit),
-                _button(ids.DRILL_EVAL_OPEN, t("drill.button.evaluate", lang), task.ref))
-    return t("overview.task.drill_approve", lang, unit=unit), None  # the approve buttons live in the DM
+                [_button(ids.DRILL_EVAL_OPEN, t("drill.button.evaluate", lang), task.ref)])
+    return t("overview.task.drill_approve_now", lang, unit=unit), [
+        _button(ids.HOME_TASK, t("drill.button.approve", lang), home_task_value(ids.DRILL_APPROVE, str(task.ref)),
+                "primary"),
+        _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), task.ref)]
+
+
+def _task_blocks(task: Task, n: int, config: OrgConfig, lang: Lang, drill_unit: str | None) -> list[dict[str, Any]]:
+    """One button beside the line; several in a row below it."""
+    text, buttons = _task(task, config, lang, drill_unit)
+    block_id = f"{ids.HOME_TASK_PREFIX}{n}"
+    if len(buttons) <= 1:
+        return [_section(text, block_id, buttons[0] if buttons else None)]
+    return [_section(text, block_id), {"type": "actions", "block_id": f"{block_id}_actions", "elements": buttons}]
 
 
 def _deadline(kind: str, at: datetime, label: str, config: OrgConfig, lang: Lang) -> str:
@@ -144,8 +179,7 @@ def home_view(who: Who, commands: list[Command], config: OrgConfig, lang: Lang, 
                            + ("" if data.tasks else "\n" + t("overview.tasks.none", lang)), ids.HOME_TASKS))
     drill_unit = data.drill.unit_id if data.drill else None
     for n, task in enumerate(data.tasks):
-        text, button = _task(task, config, lang, drill_unit)
-        blocks.append(_section(text, f"{ids.HOME_TASK_PREFIX}{n}", button))
+        blocks += _task_blocks(task, n, config, lang, drill_unit)
     blocks += [
         {"type": "divider"},
         *sections(_incidents_text(data, config, lang), block_id=ids.HOME_INCIDENTS),

@@ -102,9 +102,8 @@ def settle(session: Session, page: Page, now: datetime) -> None:
 
 
 def may_acknowledge(who: Who, page: Page) -> bool:
-    """§3: the person paged, or the holder or deputy of the role paged."""
-    if who.user == page.target_user:
-        return True
+    """§3: the holder or deputy of the role paged, as the roster is now: a person paged who has since handed
+    the seat over no longer answers for it (the page went to the new holder, see ``bot.paging.handover``)."""
     return who.holds(Role(page.role))
 
 

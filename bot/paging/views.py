@@ -20,9 +20,10 @@ from bot.warroom.state import CardState
 def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, page_id: int,
                  acked_by: str | None = None, acked_at: datetime | None = None,
                  question: str | None = None, answered_by: str | None = None, answered_at: datetime | None = None,
-                 closed: bool = False) -> dict[str, Any]:
+                 closed: bool = False, handed_to: str | None = None) -> dict[str, Any]:
     """The page DM, with an Acknowledge button until someone acknowledges: this person (`acked_by`), another on
-    the chain (`answered_by`), or nobody needs to because the incident is over (`closed`)."""
+    the chain (`answered_by`), or nobody needs to because the incident is over (`closed`) or the seat was handed
+    over (`handed_to`, the new holder)."""
     unit = config.unit(state.unit_id or "")
     level = level_name(config, state.level or state.proposed_level, lang)
     text = t("page.text", lang, level=level, number=state.number, title=escape(state.title),
@@ -37,7 +38,10 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
         {"type": "section", "text": {"type": "mrkdwn", "text": details}},
         *(legal_page_blocks(state.id, question, lang) if role == Role.LEGAL.value else []),
     ]
-    if acked_by:
+    if handed_to:  # superseded by a handover (§3 移交): the new holder has their own page
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
+            "page.handed_over_note", lang, user=handed_to)}]})
+    elif acked_by:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "page.acked", lang, user=acked_by, at=short_time(acked_at, config))}]})
     elif answered_by:

@@ -13,6 +13,7 @@ from bot.blockkit.names import role_name
 from bot.delivery.job import GiveUp, Job, subject
 from bot.delivery.kinds import WorkKind
 from bot.handling import state as handling
+from bot.paging import handover
 from bot.paging import service as paging
 from bot.paging.views import page_message
 from bot.procedure.config import Role
@@ -109,10 +110,12 @@ def page_settled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             return {"updated": False}
         state = card_state(session, incident_of(session, job))
         answer = paging.answered(session, page)
+        handed_to = handover.handed_to(session, page)
         target, role, dm, ts = page.target_user, page.role, page.dm_channel, page.message_ts
         question = handling.legal_question(session, state.id) if role == Role.LEGAL.value else None
     message = page_message(state, role, services.config, services.lang_of(target), page_id=page.id,
-                           question=question, answered_by=answer.by, answered_at=answer.at, closed=answer.closed)
+                           question=question, answered_by=answer.by, answered_at=answer.at, closed=answer.closed,
+                           handed_to=handed_to)
     services.chat.update(dm, ts, message)
     return {"updated": True, "answered_by": answer.by}
 

@@ -888,3 +888,59 @@ MESSAGES.update({
     "flag.notify.room": {"zh-TW": "戰情室：{room}", "en": "War room: {room}"},
     "work.flag.notify": {"zh-TW": "依通報情形（媒體、民代、傷亡）的通知", "en": "the notice a report's flag sends"},
 })
+
+
+# ---- §3 移交: a handover hands over the open work (issue 12, bullet 5)
+MESSAGES.update({
+    "page.handed_over_note": {"zh-TW": "↪️ 此職務已移交給 <@{user}>，通知已改送新任者；您無需處理。",
+                              "en": "↪️ Handed over to <@{user}>, who has been paged instead; no action needed."},
+    "page.handed_over_ack": {"zh-TW": "此通知已隨職務移交給 <@{user}>，由新任者確認；您無需處理，謝謝。",
+                             "en": "This page was handed over to <@{user}> with the seat; they answer it now. No "
+                                   "action needed, thank you."},
+    "handover.preview": {"zh-TW": "確認移交：「{seat}」由 {previous} 移交給 <@{to}>？",
+                         "en": "Confirm the handover: the {seat} seat from {previous} to <@{to}>?"},
+    "handover.preview.nothing": {"zh-TW": "此職務目前沒有待處理的通知、戰情室或工作。",
+                                 "en": "The seat has no open pages, war rooms or tasks right now."},
+    "handover.preview.pages": {"zh-TW": "*待確認的通知（{n}）*：將改送新任者（重新計時），原通知作廢",
+                               "en": "*Pages waiting ({n})*: re-sent to the new holder (with a new timer); the old "
+                                     "ones are withdrawn"},
+    "handover.preview.rooms": {"zh-TW": "*處理中的戰情室（{n}）*：將邀請新任者加入",
+                               "en": "*Open war rooms ({n})*: the new holder is invited"},
+    "handover.preview.tasks": {"zh-TW": "*待辦工作（{n}）*：隨職務移交，新任者可在 App 首頁處理",
+                               "en": "*Pending tasks ({n})*: they follow the seat; the new holder acts on them "
+                                     "from App Home"},
+    "handover.task.triage": {"zh-TW": "研判 *{number}* 的等級", "en": "set the level of *{number}*"},
+    "handover.task.plan_confirm": {"zh-TW": "核定 *{number}* 的處理方案", "en": "confirm the plan of *{number}*"},
+    "handover.task.media_approve": {"zh-TW": "核定 *{number}* 的新聞稿",
+                                    "en": "approve the statement of *{number}*"},
+    "handover.task.legal_answer": {"zh-TW": "答覆 *{number}* 的法律諮詢",
+                                   "en": "answer the legal question of *{number}*"},
+    "handover.task.drill_plan": {"zh-TW": "規劃本期演練", "en": "plan this period's drill"},
+    "handover.task.drill_report": {"zh-TW": "填寫演練報告表（附件二）", "en": "file the drill report form (annex 2)"},
+    "handover.task.drill_evaluate": {"zh-TW": "擬具演練評估報告", "en": "write the drill evaluation"},
+    "handover.task.drill_approve": {"zh-TW": "核定演練評估報告", "en": "approve the drill evaluation"},
+    "handover.button.confirm": {"zh-TW": "確認移交", "en": "Confirm handover"},
+    "handover.button.cancel": {"zh-TW": "取消", "en": "Cancel"},
+    "handover.cancelled": {"zh-TW": "已取消，「{seat}」未移交。",
+                           "en": "Cancelled: the {seat} seat was not handed over."},
+    "handover.dm.pages": {"zh-TW": "📣 {n} 則待確認的通知已改送給您，請至私訊確認。",
+                          "en": "📣 {n} page(s) waiting on the seat were re-sent to you; please acknowledge them."},
+    "handover.dm.rooms": {"zh-TW": "🚪 已邀請您加入 {n} 個處理中的戰情室：",
+                          "en": "🚪 You were invited to {n} open war room(s):"},
+    "handover.dm.tasks": {"zh-TW": "📝 {n} 項待辦工作隨職務移交，請至 App 首頁處理。",
+                          "en": "📝 {n} pending task(s) came with the seat; act on them from App Home."},
+    "overview.task.plan_confirm": {"zh-TW": "核定 *{number}*「{title}」的處理方案（<@{user}> 提出）",
+                                   "en": "Confirm the handling plan of *{number}* \u201c{title}\u201d (proposed by "
+                                         "<@{user}>)"},
+    "overview.task.media_approve": {"zh-TW": "核定 *{number}*「{title}」的新聞稿（<@{user}> 草擬）",
+                                    "en": "Approve the statement for *{number}* \u201c{title}\u201d (drafted by "
+                                          "<@{user}>)"},
+    "overview.task.legal_answer": {"zh-TW": "答覆 *{number}*「{title}」的法律諮詢",
+                                   "en": "Answer the legal question of *{number}* \u201c{title}\u201d"},
+    "overview.task.drill_approve_now": {"zh-TW": "核定 {unit} 演練評估報告",
+                                        "en": "Approve the evaluation of {unit}'s drill"},
+    # a superseded page is one answered by another on its chain, or one handed over with its seat (§3 移交)
+    "card.page_superseded": {"zh-TW": "☑️ {role}：<@{user}>（他人已確認或已隨職務移交 acknowledged by another or "
+                                      "handed over）",
+                             "en": "☑️ {role}: <@{user}> (acknowledged by another, or handed over)"},
+})

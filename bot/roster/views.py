@@ -1,4 +1,5 @@
-"""`/crisis roster` and the handover answers: pure Block Kit from the roster's state."""
+"""`/crisis roster` and the handover answers (the preview with Confirm / Cancel, the result, the refusals): pure
+Block Kit from the roster's state."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
+from bot.blockkit.blocks import plain
 from bot.blockkit.names import short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip, escape
-from bot.roster.state import Handed, RosterData, Target
+from bot.roster.state import Handed, OpenWork, Preview, RosterData, Target
 from storage.models import Seat
 
 MAX_BLOCKS = 50  # a message's limit
@@ -96,3 +98,88 @@ def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:
     unit = config.unit(target.unit_id)
     unit_name = unit.name(lang) if unit else target.unit_id
     return t("post.head" if target.seat == Seat.PRIMARY else "post.unit_deputy", lang, unit=unit_name)
+
+
+ITEMS_SHOWN = 15  # per kind of open work in the preview; the rest is counted
+
+
+def _room_link(number: str, title: str, channel_id: str | None, lang: Lang) -> str:
+    room = f"<#{channel_id}>" if channel_id else t("page.room_pending", lang)
+    return f"• *{escape(number)}* {escape(clip(title, 60))} {room}"
+
+
+def moved_lines(pages: int, rooms: list[tuple[str, str, str | None]], tasks: int, lang: Lang) -> list[str]:
+    """The new holder's DM: what came with the seat (nothing: no lines)."""
+    lines: list[str] = []
+    if pages:
+        lines.append(t("handover.dm.pages", lang, n=pages))
+    if rooms:
+        lines.append(t("handover.dm.rooms", lang, n=len(rooms)))
+        lines += [_room_link(number, title, channel, lang) for number, title, channel in rooms[:ITEMS_SHOWN]]
+        if len(rooms) > ITEMS_SHOWN:
+            lines.append(t("roster.more", lang, n=len(rooms) - ITEMS_SHOWN))
+    if tasks:
+        lines.append(t("handover.dm.tasks", lang, n=tasks))
+    return lines
+
+
+def _more(items: list[str], lang: Lang) -> list[str]:
+    shown = items[:ITEMS_SHOWN]
+    if len(items) > ITEMS_SHOWN:
+        shown.append(t("roster.more", lang, n=len(items) - ITEMS_SHOWN))
+    return shown
+
+
+def work_text(work: OpenWork, lang: Lang) -> str:
+    """The open work a handover moves, in lines: pages, war rooms, tasks."""
+    if work.empty:
+        return t("handover.preview.nothing", lang)
+    lines: list[str] = []
+    if work.pages:
+        lines.append(t("handover.preview.pages", lang, n=len(work.pages)))
+        lines += _more([f"• *{escape(p.number)}* {escape(clip(p.title, 60))}（{t('attempt.' + p.attempt, lang)}）"
+                        if lang == "zh-TW" else
+                        f"• *{escape(p.number)}* {escape(clip(p.title, 60))} ({t('attempt.' + p.attempt, lang)})"
+                        for p in work.pages], lang)
+    if work.rooms:
+        lines.append(t("handover.preview.rooms", lang, n=len(work.rooms)))
+        lines += _more([_room_link(r.number, r.title, r.channel_id, lang) for r in work.rooms], lang)
+    if work.tasks:
+        lines.append(t("handover.preview.tasks", lang, n=len(work.tasks)))
+        lines += _more(["• " + t(f"handover.task.{task.kind}", lang,
+                                 number=escape(task.incident.number) if task.incident else "")
+                        for task in work.tasks], lang)
+    return "\n".join(lines)
+
+
+def confirm_value(preview: Preview) -> str:
+    """What the Confirm button carries: the seat, the new holder, and the holder the person saw."""
+    target = preview.target
+    return "|".join([target.role, target.unit_id or "", target.seat, preview.new, preview.previous or ""])
+
+
+def parse_confirm(value: str) -> tuple[Target, str, str | None] | None:
+    """The Confirm button's value back: (seat, new holder, expected holder), or None when it is not one."""
+    parts = str(value or "").split("|")
+    if len(parts) != 5 or not all(parts[i] for i in (0, 2, 3)) or parts[2] not in (Seat.PRIMARY, Seat.DEPUTY):
+        return None
+    role, unit_id, seat, to_user, expected = parts
+    return Target(role, unit_id or None, seat), to_user, expected or None
+
+
+def preview_message(preview: Preview, config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """Before a handover is made: the seat, from whom to whom, the open work that will move, Confirm / Cancel."""
+    seat = seat_name(preview.target, config, lang)
+    head = t("handover.preview", lang, seat=seat, to=preview.new,
+             previous=f"<@{preview.previous}>" if preview.previous else "—")
+    work = work_text(preview.work, lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(head, SECTION_MAX)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(work, SECTION_MAX)}},
+        {"type": "actions", "block_id": ids.HANDOVER_PREVIEW, "elements": [
+            {"type": "button", "action_id": ids.HANDOVER_CONFIRM, "style": "primary",
+             "text": plain(t("handover.button.confirm", lang)), "value": confirm_value(preview)},
+            {"type": "button", "action_id": ids.HANDOVER_CANCEL, "text": plain(t("handover.button.cancel", lang)),
+             "value": confirm_value(preview)}]},
+    ]
+    return {"text": clip(f"{head}\n{work}", 3000), "blocks": blocks}

@@ -20,9 +20,14 @@ def holders(stack, role, unit_id=None):
 
 
 def handover(stack, user: str, text: str, expect: str):
+    """Type the handover; when it shows the preview (what would move), confirm it; the answer that says `expect`."""
     person = stack.person(user)
     assert person.slash("/crisis", text).ok
-    return person.wait_ephemeral(lambda m: expect in m.text)
+    shown = person.wait_ephemeral(lambda m: expect in m.text or ids.HANDOVER_CONFIRM in str(m.blocks))
+    if ids.HANDOVER_CONFIRM in str(shown.blocks):
+        assert person.click(shown, ids.HANDOVER_CONFIRM).ok
+        return person.wait_ephemeral(lambda m: expect in m.text and ids.HANDOVER_CONFIRM not in str(m.blocks))
+    return shown
 
 
 def test_roster_in_the_readers_language(stack):

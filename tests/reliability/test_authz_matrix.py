@@ -204,7 +204,7 @@ SEATS = {"hand over commander": handover_state.Target("commander", None, "primar
 def allowed(session: Session, action: str, person: Who) -> bool:
     if action in SEATS:
         try:
-            handover.hand_over(session, person, SEATS[action], "U0000NEWP", NOW)
+            handover.hand_over(session, person, SEATS[action], "U0000NEWP", NOW, config=CONFIG)
         except NotAllowed:
             return False
         return True

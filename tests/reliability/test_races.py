@@ -419,6 +419,47 @@ def the_holder_hands_the_executive_secretary_seat_over(world: World) -> Deliver:
     return lambda: world.person(holder).slash("/crisis", f"handover executive_secretary <@{to}>")
 
 
+def handover_preview(world: World, holder: str, to: str) -> Message:
+    """`/crisis handover …` and the preview it shows (with Confirm / Cancel): the newest, not an earlier row's."""
+    person = world.person(holder)
+    before = len(person.ephemerals())
+    person.slash("/crisis", f"handover executive_secretary <@{to}>")
+    return person.sandbox.workspace.wait_for(lambda: next(
+        (m for m in person.ephemerals()[before:] if ids.HANDOVER_CONFIRM in str(m.blocks)), None))
+
+
+def click_preview_as_it_was(person: Person, shown: Message, action_id: str) -> Outcome:
+    """Click the preview's button as the screen showed it: the first delivery's answer replaces the preview
+    while the second is on its way."""
+    block, element = find_element(shown.blocks, action_id)
+    return person.sandbox.interactions.block_action(person.user, block=block, element=element,
+                                                    channel=person.sandbox.workspace.channels[shown.channel],
+                                                    message=shown.raw, is_ephemeral=True)
+
+
+def the_holder_confirms_the_handover(world: World) -> Deliver:
+    holder = world.holder(Role.EXECUTIVE_SECRETARY)
+    to = "U0000SECH" if holder == EXEC else EXEC
+    shown = handover_preview(world, holder, to)
+    return lambda: click_preview_as_it_was(world.person(holder), shown, ids.HANDOVER_CONFIRM)
+
+
+def the_holder_cancels_the_handover(world: World) -> Deliver:
+    holder = world.holder(Role.EXECUTIVE_SECRETARY)
+    shown = handover_preview(world, holder, "U0000SECH" if holder == EXEC else EXEC)
+    return lambda: click_preview_as_it_was(world.person(holder), shown, ids.HANDOVER_CANCEL)
+
+
+def the_executive_secretary_approves_from_app_home(world: World) -> Deliver:
+    world.drill(evaluated=True)
+    home = world.person(EXEC).open_home()
+    assert home is not None
+    person = world.person(EXEC)
+    block, element = find_element(home.blocks, ids.HOME_TASK)  # as the tab showed it before a republish
+    return lambda: person.sandbox.interactions.block_action(person.user, block=block, element=element,
+                                                            view=home._record)
+
+
 def a_member_asks_for_the_update_modal_in_the_war_room(world: World) -> Deliver:
     room = world.incident(world.report(HEAD, "medium")).channel_id
     return lambda: world.person(MEMBER).slash("/crisis", "update", channel=room)
@@ -690,7 +731,11 @@ RACES: tuple[Race, ...] = (
     Race("route list", slash(EXEC, "list")),
     Race("route status", head_asks_for_the_status_of_an_incident),
     Race("route roster", slash(MEMBER, "roster")),
-    Race("route handover", the_holder_hands_the_executive_secretary_seat_over, once="roster.handover"),
+    Race("route handover", the_holder_hands_the_executive_secretary_seat_over),  # the preview: nothing yet
+    Race(f"action {ids.HANDOVER_CONFIRM}", the_holder_confirms_the_handover, once="roster.handover"),
+    Race(f"action {ids.HANDOVER_CANCEL}", the_holder_cancels_the_handover),
+    Race(f"action {ids.HOME_TASK}", the_executive_secretary_approves_from_app_home,
+         once="drill.evaluation_approved"),
     Race("route update", a_member_asks_for_the_update_modal_in_the_war_room, opens=opens(MEMBER, ids.UPDATE_VIEW)),
     Race("route drill_draw", the_executive_secretary_draws_this_months_drill, once="drill.drawn"),
     Race("route drill_report", the_drilled_unit_asks_for_its_report_form),
@@ -821,7 +866,8 @@ def fresh_scene(world: World) -> None:
     if world.holder(Role.EXECUTIVE_SECRETARY) != EXEC:  # a config reload keeps a handover: hand it back
         target, to = roster_forms.parse(f"executive_secretary <@{EXEC}>")
         with world.services.sessions() as s, s.begin():
-            roster_service.hand_over(s, world.services.who(EXEC_DEPUTY), target, to, world.stack.clock())
+            roster_service.hand_over(s, world.services.who(EXEC_DEPUTY), target, to, world.stack.clock(),
+                                     config=world.config)
         world.drain()
 
 
@@ -939,9 +985,10 @@ def two_handovers_of_one_seat(world: World, together: Callable[..., Seen]) -> No
     first, second = [u for u in SPARE if u != holder][:2]
     with world.services.sessions() as s:
         mark = s.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
-    seen = together(
-        lambda: world.person(holder).slash("/crisis", f"handover executive_secretary <@{first}>"),
-        lambda: world.person(EXEC_DEPUTY).slash("/crisis", f"handover executive_secretary <@{second}>"))
+    by_holder = handover_preview(world, holder, first)  # each confirms the preview they were shown
+    by_deputy = handover_preview(world, EXEC_DEPUTY, second)
+    seen = together(lambda: click_preview_as_it_was(world.person(holder), by_holder, ids.HANDOVER_CONFIRM),
+                    lambda: click_preview_as_it_was(world.person(EXEC_DEPUTY), by_deputy, ids.HANDOVER_CONFIRM))
     assert seen.errors() == []
     with world.services.sessions() as s:
         handed = list(s.scalars(sa.select(AuditEvent).where(AuditEvent.id > mark,
@@ -953,7 +1000,10 @@ def two_handovers_of_one_seat(world: World, together: Callable[..., Seen]) -> No
     chain = [holder] + [e.data["to"] for e in handed]
     assert [e.data["from"] for e in handed] == chain[:-1], "a handover from someone who no longer held the seat"
     assert open_seats == chain[-1:]
-    done = [t for t in seen.shown if "✅" in t]
+    # each preview is replaced by its answer: one says done for each handover made
+    answers = [m.text for user, shown in ((holder, by_holder), (EXEC_DEPUTY, by_deputy))
+               for m in world.person(user).ephemerals() if m.ts == shown.ts]
+    done = [t for t in answers + seen.shown if "✅" in t]
     assert len(done) == len(handed) >= 1, (done, len(handed))
 
 

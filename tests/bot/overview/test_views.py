@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
+from bot.blockkit import ids
 from bot.overview.service import parse_number
 from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.overview.views import home_view, list_message
@@ -83,3 +84,23 @@ def test_incident_numbers():
     assert parse_number("#0012", NOW, config) == "2026-0012"
     assert parse_number("2025-3", NOW, config) == "2025-0003"
     assert parse_number("seven", NOW, config) is None
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_the_seats_tasks_have_their_buttons_on_home(lang):
+    config = load_config()
+    who = who_from_config(config, "U0000CMDR")
+    tasks = (Task("plan_confirm", 7, _line(7), sub=41, by="U0000INSH"),
+             Task("media_approve", 7, _line(7), sub=42, by="U0000PRPR"),
+             Task("legal_answer", 8, _line(8), by="U0000INSH"),
+             Task("drill_approve", 3))
+    data = Overview(who, (), 0, (), tasks, None, ())
+    view = home_view(who, available(who), config, lang, data, NOW)
+    assert view_messages(view, "home") == []
+    buttons = [e for b in view["blocks"] for e in ([b["accessory"]] if "accessory" in b else b.get("elements", []))
+               if e.get("type") == "button"]
+    acts = {(e["action_id"], e["value"]) for e in buttons}
+    assert {(ids.HOME_TASK, f"{ids.PLAN_CONFIRM}|7:41"), (ids.HOME_TASK, f"{ids.MEDIA_APPROVE}|7:42"),
+            (ids.MEDIA_EDIT_OPEN, "7:42"), (ids.MEDIA_REJECT_OPEN, "7:42"), (ids.LEGAL_ANSWER_OPEN, "8"),
+            (ids.HOME_TASK, f"{ids.DRILL_APPROVE}|3"), (ids.DRILL_RETURN_OPEN, "3")} <= acts
+    assert "<!channel>" not in str(view["blocks"]) and "<@U0000PRPR>" in str(view["blocks"])

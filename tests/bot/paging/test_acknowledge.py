@@ -152,7 +152,8 @@ def _page(role: Role, target: str) -> Page:
     (INSPECTION_HEAD, _page(Role.COMMANDER, COMMANDER), False),
     (PR, _page(Role.COMMANDER, COMMANDER), False),
     (OUTSIDER, _page(Role.COMMANDER, COMMANDER), False),
-    (OUTSIDER, _page(Role.COMMANDER, OUTSIDER), True),  # whoever the page went to may answer it
+    # paged once, the seat since handed over (§3 移交): the page is the new holder's now
+    (OUTSIDER, _page(Role.COMMANDER, OUTSIDER), False),
 ])
 def test_may_acknowledge_holder_deputy_or_target_only(user, page, allowed):
     assert paging.may_acknowledge(who(user), page) is allowed

@@ -58,7 +58,7 @@ def holder(sessions, target: Target) -> str | None:
 
 def hand(sessions, person, target: Target, to: str, at: datetime, **kw: Any) -> Handed:
     with sessions() as s, s.begin():
-        return handover.hand_over(s, person, target, to, at, **kw)
+        return handover.hand_over(s, person, target, to, at, config=CONFIG, **kw)
 
 
 def handovers(sessions) -> int:

@@ -184,7 +184,7 @@ def _hand_over(session, config, by: str, text: str, at):
     target, to_user = forms.parse(text)
     who = who_from_assignments(by, ((p.role, p.unit_id, p.name if p.unit_id else p.seat)
                                     for p in roles_of(session, by)))
-    handed = handover.hand_over(session, who, target, to_user, at)
+    handed = handover.hand_over(session, who, target, to_user, at, config=config)
     session.commit()
     return handed
 
@@ -262,4 +262,4 @@ def test_handover_rules(session, raw, now):
     event = audit.events(session, kind_prefix="roster.handover")[-1]
     assert (event.actor, event.at, event.subject_id) == ("U0000CMDD", at, "commander")
     assert event.data == {"role": "commander", "unit": None, "seat": "deputy", "from": "U0000CMDD",
-                          "to": "U0000PER1", "by": "U0000CMDD"}
+                          "to": "U0000PER1", "by": "U0000CMDD", "pages": [], "rooms": []}  # nothing open moved
