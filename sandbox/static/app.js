@@ -358,6 +358,33 @@ function image(url, alt) {
   return el("img", { src: url, alt: alt || "" });
 }
 
+/** Slack's confirmation dialog (a button's `confirm` object): title, text, and the confirm and deny buttons.
+ * As in Slack's client, the action is sent only on confirm; deny, Escape or the backdrop send nothing. */
+function confirmDialog(confirm, onConfirm) {
+  const layer = el("div", { class: "confirm-layer", id: "confirm-layer" });
+  const done = (confirmed) => {
+    layer.remove();
+    document.removeEventListener("keydown", onKey);
+    if (confirmed) onConfirm();
+  };
+  const onKey = (event) => { if (event.key === "Escape") done(false); };
+  const style = confirm.style === "danger" ? " danger" : " primary";
+  const dialog = el("div", { class: "confirm-dialog", role: "alertdialog", "aria-modal": "true",
+    "aria-label": plain(confirm.title) },
+  el("h2", { class: "confirm-title" }, plain(confirm.title)),
+  el("div", { class: "confirm-text" }, textObject(confirm.text)),
+  el("div", { class: "confirm-foot" },
+    el("button", { type: "button", class: "btn confirm-deny", onclick: () => done(false) },
+      plain(confirm.deny) || "Cancel"),
+    el("button", { type: "button", class: "btn confirm-ok" + style, onclick: () => done(true) },
+      plain(confirm.confirm) || "Yes")));
+  layer.addEventListener("click", (event) => { if (event.target === layer) done(false); });
+  document.addEventListener("keydown", onKey);
+  layer.append(dialog);
+  document.body.append(layer);
+  layer.querySelector(".confirm-ok").focus();
+}
+
 /** An interactive element of a message, an App Home or a view (outside input blocks). */
 function interactive(element, block, ctx) {
   const send = (value, node) => act(ctx, block, element, value, node);
@@ -370,8 +397,10 @@ function interactive(element, block, ctx) {
         onclick: (event) => {
           const url = safeUrl(element.url || "");
           if (url) window.open(url, "_blank", "noopener");
-          if (element.confirm && !window.confirm(plain(element.confirm.text))) return;
-          send(element.value === undefined ? null : element.value, event.currentTarget);
+          const node = event.currentTarget;
+          const go = () => send(element.value === undefined ? null : element.value, node);
+          if (element.confirm) confirmDialog(element.confirm, go);
+          else go();
         },
       }, plain(element.text));
     }
