@@ -24,8 +24,7 @@ CASE_FILE = {f"{ids.CF_PREFIX}summary": "倉庫火警已撲滅", f"{ids.CF_PREFI
 
 def topic_lines(stack) -> list[str]:
     """Every topic the room was given, oldest first (Slack posts a line in the room for each)."""
-    return [m.text.split("set the channel topic: ", 1)[1] for m in room_of(stack).messages()
-            if m.raw.get("subtype") == "channel_topic"]
+    return [m.raw["topic"] for m in room_of(stack).messages() if m.raw.get("subtype") == "channel_topic"]
 
 
 def shown_topic(stack) -> str:
