@@ -218,14 +218,12 @@ MENU_MODALS: dict[str, Build] = {
 
 def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
             services: Services) -> None:
-    """The card's step menus: confirm the plan at once, or open the chosen step's modal."""
+    """The card's step menus: the plan to confirm, or the chosen step's modal."""
     ack()
     what, _, rest = str((action.get("selected_option") or {}).get("value") or "").partition(":")
     incident_id = kit.parse_id(rest)[0]
     if what == "confirm_plan":
-        _act(services, body, respond, incident_id, "", lambda sv, s, who, inc, _tail, now: (
-            service.confirm_plan(s, sv.config, who, inc, None, now), None)[1])
-        return
+        return _show_plan(services, body, respond, incident_id)
     if what == "convene":
         return _open_view(services, body, client, respond, incident_id, "convene", _convene_modal)
     if what == "legal_answer":
@@ -234,6 +232,39 @@ def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebC
     if what not in MENU_MODALS:
         return ephemeral(respond, t("incident.not_found", services.lang_of(body["user"]["id"])))
     return _open_view(services, body, client, respond, incident_id, what, MENU_MODALS[what])
+
+
+def _show_plan(services: Services, body: dict[str, Any], respond: Respond, incident_id: int) -> None:
+    """The menu's "Confirm the plan": the plan that awaits confirmation, shown to the person with its Confirm button
+    (which asks before it acts). A menu pick cannot ask first (Slack's overflow has one dialog for all its options),
+    and a plan should not be confirmed by one pick without being read."""
+    person = kit.actor(services, body)
+    lang, who = person.lang, person.who
+    answer: str | None = None
+    message: dict[str, Any] | None = None
+    with services.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        try:
+            if incident is None:
+                raise service_errors.Closed("incident.not_found")
+            if incident.status not in ACTIVE:
+                raise service_errors.Closed("handling.closed")
+            service.require(who, "confirm_plan", incident, services.config)
+            found = service_state.plans(audit.timeline(session, incident.id))
+            if not found:
+                raise service_errors.Closed("plan.none")
+            plan = found[max(found)]  # the newest: every older unconfirmed one is superseded by it
+            if plan.get("confirmed_by"):
+                raise service_errors.Closed("plan.already_by", user=plan["confirmed_by"], at=plan["confirmed_at"])
+            message = views.plan_message(plan, incident.id, _confirmer(incident.level, lang), services.config, lang)
+        except NotAllowed as exc:
+            answer = refusal(exc, lang, services.config)
+        except service_errors.Closed as exc:
+            answer = kit.closed_text(exc, lang, services.config)
+    if message is None:
+        return ephemeral(respond, answer or t("incident.not_found", lang))
+    respond(**message, response_type="ephemeral", replace_original=False)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- step 2: assess

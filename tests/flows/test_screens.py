@@ -182,11 +182,29 @@ def test_confirm_plan_and_approve_statement_ask_first_in_the_rooms_language(stac
     assert commander.click(plan, ids.PLAN_CONFIRM, confirm=False).failure == "declined"
     stack.drain()
     assert events(stack, "plan.confirmed") == []
+    # the card's menu does not confirm on one pick: it shows the plan with the same button, which asks first
+    menu(stack, "U0000CMDR", "confirm_plan")
+    shown = commander.wait_ephemeral(lambda m: ids.PLAN_CONFIRM in str(m.blocks))
+    assert "疏散 3 號倉並封鎖道路" in shown.all_text()
+    stack.drain()
+    assert events(stack, "plan.confirmed") == []
+    assert commander.click(shown, ids.PLAN_CONFIRM, confirm=False).dialog.title == "確定核定處理方案？"
+    member = menu(stack, "U0000INS1", "confirm_plan")  # and only to whoever may confirm it
+    member.wait_ephemeral(lambda m: "抱歉" in m.text and "總指揮" in m.text)
     confirmed = commander.click(plan, ids.PLAN_CONFIRM)  # the dialog accepted, as a person means by clicking
     assert confirmed.dialog is not None and confirmed.dialog.title == "確定核定處理方案？"
     assert confirmed.dialog.confirm == "核定" and confirmed.dialog.deny == "取消"
     settle(stack, lambda: bool(events(stack, "plan.confirmed")))
     assert ids.PLAN_CONFIRM not in actions(plan.refresh())
+    commander.click(shown, ids.PLAN_CONFIRM)  # the copy shown from the menu, pressed after: told, nothing twice
+    menu(stack, "U0000CMDR", "confirm_plan")  # and the menu now says who confirmed it instead of showing it again
+
+    def told() -> list:
+        return [m for m in commander.ephemerals() if "此處理方案已由 <@U0000CMDR>" in m.text]
+
+    stack.sandbox.wait_for(lambda: len(told()) == 2)
+    assert all(ids.PLAN_CONFIRM not in str(m.blocks) for m in told())
+    assert len(events(stack, "plan.confirmed")) == 1
 
     pr = menu(stack, "U0000PRPR", "draft", more=True)
     assert not pr.wait_modal(ids.MEDIA_VIEW).fill({ids.H_TEXT: "本關已啟動應變機制"}).submit().errors

@@ -14,7 +14,7 @@ from bot.platform import services
 from bot.procedure.config import Level
 from bot.runtime.cli import main
 from storage.db import create_engine, session_factory
-from tests.bot.procedure_kit import CONFIG, COMMANDER, INSPECTION_HEAD, START, file_report, load_roster, who
+from tests.bot.procedure_kit import COMMANDER, CONFIG, INSPECTION_HEAD, START, file_report, load_roster, who
 
 FILES = ["case-2026-0001-timeline.csv", "case-2026-0001-v1.docx", "case-2026-0001-v1.md"]
 
@@ -51,9 +51,8 @@ def closed(database_url, monkeypatch):
             with s.begin():
                 incident = file_report(s, INSPECTION_HEAD, Level.HIGH, START)
                 handling.resolve(s, CONFIG, who(COMMANDER), incident, START + timedelta(hours=1))
-                handling.submit_case_file(s, CONFIG, who(INSPECTION_HEAD), incident,
-                                          {"summary": "水退了", "cause": "颱風", "handling": "抽水", "lessons": "備沙包"},
-                                          START + timedelta(hours=2))
+                case = {"summary": "水退了", "cause": "颱風", "handling": "抽水", "lessons": "備沙包"}
+                handling.submit_case_file(s, CONFIG, who(INSPECTION_HEAD), incident, case, START + timedelta(hours=2))
             assert incident.number == "2026-0001"
         yield incident.number
     finally:
