@@ -360,12 +360,13 @@ function image(url, alt) {
 
 /** Slack's confirmation dialog (a button's `confirm` object): title, text, and the confirm and deny buttons.
  * As in Slack's client, the action is sent only on confirm; deny, Escape or the backdrop send nothing. */
-function confirmDialog(confirm, onConfirm) {
+function confirmDialog(confirm, onConfirm, onDeny) {
   const layer = el("div", { class: "confirm-layer", id: "confirm-layer" });
   const done = (confirmed) => {
     layer.remove();
     document.removeEventListener("keydown", onKey);
     if (confirmed) onConfirm();
+    else if (onDeny) onDeny();
   };
   const onKey = (event) => { if (event.key === "Escape") done(false); };
   const style = confirm.style === "danger" ? " danger" : " primary";
@@ -407,7 +408,14 @@ function interactive(element, block, ctx) {
     case "static_select": case "external_select": case "overflow": {
       const select = el("select", {
         class: "inline-select", dataset: { actionId: element.action_id, blockId: block.block_id },
-        onchange: (event) => event.target.value && send(event.target.value, event.target),
+        onchange: (event) => {
+          const target = event.target;
+          const value = target.value;
+          if (!value) return;
+          const reset = () => { target.value = element.initial_option ? element.initial_option.value : ""; };
+          if (element.confirm) confirmDialog(element.confirm, () => send(value, target), reset);
+          else send(value, target);
+        },
       }, el("option", { value: "" }, element.type === "overflow" ? "⋯" : placeholder || "Select…"));
       appendOptions(select, element, element.initial_option ? [element.initial_option.value] : []);
       return select;
