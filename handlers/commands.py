@@ -49,7 +49,7 @@ def _report(slash: Slash) -> None:
 def _update(slash: Slash) -> None:
     slash.ack()  # the war room's incident is looked up after the ack
     handling.on_update_command(slash.services, slash.client, slash.respond, slash.user,
-                               slash.command.get("channel_id"), slash.trigger_id)
+                               slash.command.get("channel_id"), slash.trigger_id, slash.parsed.tail)
 
 
 def _drill(slash: Slash) -> None:

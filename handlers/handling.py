@@ -18,12 +18,14 @@ from bot.blockkit.names import role_name
 from bot.handling import forms as handling_forms
 from bot.handling import service, views
 from bot.handling import state as service_state
+from bot.overview.service import parse_number
 from bot.platform.services import Services
+from bot.procedure import commands
 from bot.procedure import errors as service_errors
 from bot.procedure.errors import InvalidInput, NotAllowed
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import ACTIVE, FINISHED
-from bot.procedure.text import clean
+from bot.procedure.text import clean, clip, escape
 from bot.procedure.who import Who
 from handlers import kit
 from handlers.kit import ephemeral, refusal
@@ -216,14 +218,12 @@ MENU_MODALS: dict[str, Build] = {
 
 def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
             services: Services) -> None:
-    """The card's step menus: confirm the plan at once, or open the chosen step's modal."""
+    """The card's step menus: the plan to confirm, or the chosen step's modal."""
     ack()
     what, _, rest = str((action.get("selected_option") or {}).get("value") or "").partition(":")
     incident_id = kit.parse_id(rest)[0]
     if what == "confirm_plan":
-        _act(services, body, respond, incident_id, "", lambda sv, s, who, inc, _tail, now: (
-            service.confirm_plan(s, sv.config, who, inc, None, now), None)[1])
-        return
+        return _show_plan(services, body, respond, incident_id)
     if what == "convene":
         return _open_view(services, body, client, respond, incident_id, "convene", _convene_modal)
     if what == "legal_answer":
@@ -232,6 +232,39 @@ def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebC
     if what not in MENU_MODALS:
         return ephemeral(respond, t("incident.not_found", services.lang_of(body["user"]["id"])))
     return _open_view(services, body, client, respond, incident_id, what, MENU_MODALS[what])
+
+
+def _show_plan(services: Services, body: dict[str, Any], respond: Respond, incident_id: int) -> None:
+    """The menu's "Confirm the plan": the plan that awaits confirmation, shown to the person with its Confirm button
+    (which asks before it acts). A menu pick cannot ask first (Slack's overflow has one dialog for all its options),
+    and a plan should not be confirmed by one pick without being read."""
+    person = kit.actor(services, body)
+    lang, who = person.lang, person.who
+    answer: str | None = None
+    message: dict[str, Any] | None = None
+    with services.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        try:
+            if incident is None:
+                raise service_errors.Closed("incident.not_found")
+            if incident.status not in ACTIVE:
+                raise service_errors.Closed("handling.closed")
+            service.require(who, "confirm_plan", incident, services.config)
+            found = service_state.plans(audit.timeline(session, incident.id))
+            if not found:
+                raise service_errors.Closed("plan.none")
+            plan = found[max(found)]  # the newest: every older unconfirmed one is superseded by it
+            if plan.get("confirmed_by"):
+                raise service_errors.Closed("plan.already_by", user=plan["confirmed_by"], at=plan["confirmed_at"])
+            message = views.plan_message(plan, incident.id, _confirmer(incident.level, lang), services.config, lang)
+        except NotAllowed as exc:
+            answer = refusal(exc, lang, services.config)
+        except service_errors.Closed as exc:
+            answer = kit.closed_text(exc, lang, services.config)
+    if message is None:
+        return ephemeral(respond, answer or t("incident.not_found", lang))
+    respond(**message, response_type="ephemeral", replace_original=False)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- step 2: assess
@@ -437,20 +470,54 @@ def _confirmer(level: str | None, lang: Lang) -> str:
 
 
 def on_update_command(services: Services, client: WebClient, respond: Respond, user: str, channel: str | None,
-                      trigger_id: str) -> None:
-    """`/crisis update` typed in a war room: the status-update modal for that room's incident."""
-    lang, who = services.lang_of(user), services.who(user)
-    answer = view = None
+                      trigger_id: str, text: str = "") -> None:
+    """`/crisis update [<number>] [text]`: the update for the war room's incident, or (elsewhere) the incident the
+    first word numbers, in any form `/crisis status` accepts.
+
+    With text the command posts it at once, as the modal would: the person typed the update, in its room or naming
+    its incident, so there is nothing left to ask and a modal would only add a step where words can be lost. In the
+    war room the whole text is the update ("3 trucks left" is not incident 3). Without text, the modal opens."""
+    lang, who, now, config = services.lang_of(user), services.who(user), services.clock(), services.config
+    text = clean(text).strip()
+    answer = view = number = None
     with services.sessions() as session:
         incident = service_incidents.by_channel(session, channel)
+        if incident is None and text:  # outside a war room the first word names the incident
+            number = parse_number(text.split()[0], now, config)
+            incident = service_incidents.by_number(session, number) if number else None
+            text = commands.after_words(text, 1) if incident is not None else text
+        named = incident is not None and incident.channel_id != channel
         if incident is None:
-            answer = t("update.not_war_room", lang)
+            answer = (t("incident.not_found", lang) + f" ({escape(clip(number, 20))})" if number
+                      else t("update.where", lang))
         elif incident.status not in ACTIVE:
             answer = t("handling.closed", lang)
-        elif not service.may(who, "update", incident, services.config):
+        elif not service.may(who, "update", incident, config):
             answer = kit.refusal(NotAllowed("action.update", "allowed.update"), lang)
-        else:
+        elif not text:
             view = views.update_modal(incident.id, incident.number, incident.title, lang)
+        incident_id, room = (incident.id, incident.channel_id) if incident is not None else (0, None)
+    if answer is None and view is None:
+        answer = _post_typed(services, who, incident_id, text, trigger_id, now, lang)
+        if answer is None and named:
+            answer = t("update.posted_to", lang, room=f"<#{room}>" if room else "—")
     if view is None:
-        return ephemeral(respond, answer or "")
+        return ephemeral(respond, answer or "") if answer else None
     kit.open_modal(client, trigger_id, view)
+
+
+def _post_typed(services: Services, who: Who, incident_id: int, text: str, trigger_id: str, now: datetime,
+                lang: Lang) -> str | None:
+    """Post the typed update in one transaction on the locked incident; what to tell the person, if anything."""
+    try:
+        with services.sessions() as session, session.begin():
+            incident = service_incidents.lock(session, incident_id)
+            if incident is None:
+                return t("incident.not_found", lang)
+            service.post_typed_update(session, services.config, who, incident, text, now, delivery=trigger_id or None)
+    except NotAllowed as exc:
+        return refusal(exc, lang, services.config)
+    except service_errors.Closed as exc:
+        return kit.closed_text(exc, lang, services.config)
+    services.kick()
+    return None

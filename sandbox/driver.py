@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from slack_sdk import WebClient
 
-from sandbox.interactions import Outcome, find_element
+from sandbox.interactions import Dialog, Outcome, find_element
 from sandbox.payloads import element_value
 from sandbox.server import SandboxServer
 from sandbox.transport import BotReply, Delivery
@@ -190,8 +190,9 @@ class ViewHandle:
         """Press Close (or the X with ``clear``); returns the view_closed outcome when the bot asked for one."""
         return self.person.sandbox.interactions.close_view(self.person.user, self._record, clear)
 
-    def click(self, action_id: str, value: Any = None, block_id: str | None = None, **delivery: Any) -> Outcome:
-        return self.person.click(self, action_id, value, block_id=block_id, **delivery)
+    def click(self, action_id: str, value: Any = None, block_id: str | None = None, *, confirm: bool | None = None,
+              **delivery: Any) -> Outcome:
+        return self.person.click(self, action_id, value, block_id=block_id, confirm=confirm, **delivery)
 
     def refresh(self) -> ViewHandle:
         return self
@@ -375,19 +376,35 @@ class Person:
         action_id: str,
         value: Any = None,
         block_id: str | None = None,
+        *,
+        confirm: bool | None = None,
         **delivery: Any,
     ) -> Outcome:
-        """Click a button (or pick ``value`` in a select, date picker...) in a message or a view."""
+        """Click a button (or pick ``value`` in a select, date picker...) in a message or a view.
+
+        An element with a ``confirm`` object shows Slack's confirmation dialog first, and the action reaches the bot
+        only if the person confirms. By default they do (a test that clicks Resolve means it), and the dialog is on
+        the outcome (``outcome.dialog``) to be checked. ``confirm=False`` presses the dialog's deny button: nothing
+        is sent, and the outcome's ``failure`` is ``"declined"``. ``confirm`` True or False on an element without a
+        dialog is an error, since the test expects one that is not there."""
         ws = self.sandbox.workspace
         if isinstance(target, ViewHandle):
             record = target._record
             block, element = find_element(record.view["blocks"], action_id, block_id)
-            return self.sandbox.interactions.block_action(
+            dialog = self._dialog(element, confirm)
+            if dialog is not None and confirm is False:
+                return self._declined(dialog)
+            outcome = self.sandbox.interactions.block_action(
                 self.user, block=block, element=element, value=value, view=record, **delivery
             )
+            outcome.dialog = dialog
+            return outcome
         message = target.refresh()
         block, element = find_element(message.blocks, action_id, block_id)
-        return self.sandbox.interactions.block_action(
+        dialog = self._dialog(element, confirm)
+        if dialog is not None and confirm is False:
+            return self._declined(dialog)
+        outcome = self.sandbox.interactions.block_action(
             self.user,
             block=block,
             element=element,
@@ -397,6 +414,19 @@ class Person:
             is_ephemeral=message.is_ephemeral,
             **delivery,
         )
+        outcome.dialog = dialog
+        return outcome
+
+    @staticmethod
+    def _dialog(element: dict[str, Any], confirm: bool | None) -> Dialog | None:
+        found = element.get("confirm")
+        if confirm is not None and not isinstance(found, dict):
+            raise AssertionError(f"{element.get('action_id')!r} asks for no confirmation (confirm={confirm})")
+        return Dialog.of(found) if isinstance(found, dict) else None
+
+    def _declined(self, dialog: Dialog) -> Outcome:
+        """The person pressed the dialog's deny button: Slack's client sends nothing."""
+        return Outcome(BotReply(0, error="declined"), Delivery("interactive", {}), failure="declined", dialog=dialog)
 
     def __repr__(self) -> str:
         return f"Person({self.id} {self.user.name})"

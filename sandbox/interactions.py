@@ -28,6 +28,28 @@ RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = 30 * 60
 
 
+@dataclass(frozen=True)
+class Dialog:
+    """A confirmation dialog as Slack's client shows it before sending a button's action (its `confirm` object):
+    the title, the text, and the labels of its confirm and deny buttons."""
+
+    title: str
+    text: str
+    confirm: str
+    deny: str
+    style: str | None = None
+
+    @classmethod
+    def of(cls, confirm: dict[str, Any]) -> Dialog:
+        def words(key: str, default: str) -> str:
+            part = confirm.get(key)
+            return str(part.get("text", "")) if isinstance(part, dict) else default
+
+        # Slack's own labels when an app leaves confirm / deny out
+        return cls(words("title", ""), words("text", ""), words("confirm", "Yes"), words("deny", "Cancel"),
+                   confirm.get("style"))
+
+
 @dataclass
 class Outcome:
     """What the person saw after an interaction."""
@@ -43,6 +65,7 @@ class Outcome:
     ephemeral: dict[str, Any] | None = None
     failure: str | None = None  # what Slack would show when the bot's answer was unusable
     extra: dict[str, Any] = field(default_factory=dict)
+    dialog: Dialog | None = None  # the confirmation dialog the person answered before the action was sent
 
     @property
     def ok(self) -> bool:
@@ -469,4 +492,4 @@ def find_element(
     raise KeyError(f"no element with action_id {action_id!r} (block {block_id!r}); have {seen}")
 
 
-__all__ = ["DEFAULT_EVENTS", "Interactions", "Kind", "Outcome", "find_element"]
+__all__ = ["DEFAULT_EVENTS", "Dialog", "Interactions", "Kind", "Outcome", "find_element"]

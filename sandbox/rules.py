@@ -58,6 +58,32 @@ def _element_messages(element: Any, pointer: str) -> list[str]:
     action_id = element.get("action_id")
     if isinstance(action_id, str) and len(action_id) > ID_MAX:
         errors.append(f"must be less than {ID_MAX + 1} characters [json-pointer:{pointer}/action_id]")
+    if "confirm" in element:
+        errors += _confirm_messages(element["confirm"], f"{pointer}/confirm")
+    return errors
+
+
+# A confirmation dialog's parts: each required, plain text except the text (either kind), and Slack's limits.
+CONFIRM_PARTS = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
+
+
+def _confirm_messages(confirm: Any, pointer: str) -> list[str]:
+    """Slack's checks on a `confirm` composition object (slack_sdk's model checks neither lengths nor types)."""
+    if not isinstance(confirm, dict):
+        return [f"must be an object [json-pointer:{pointer}]"]
+    errors: list[str] = []
+    for part, limit in CONFIRM_PARTS.items():
+        value = confirm.get(part)
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            errors.append(f"missing required field: {part} [json-pointer:{pointer}/{part}]")
+            continue
+        kinds = ("plain_text", "mrkdwn") if part == "text" else ("plain_text",)
+        if value.get("type") not in kinds:
+            errors.append(f"must be a {' or '.join(kinds)} text object [json-pointer:{pointer}/{part}/type]")
+        if len(value["text"]) > limit:
+            errors.append(f"must be less than {limit + 1} characters [json-pointer:{pointer}/{part}/text]")
+    if confirm.get("style") not in (None, "primary", "danger"):
+        errors.append(f"must be one of primary, danger [json-pointer:{pointer}/style]")
     return errors
 
 

@@ -412,13 +412,14 @@ class WebApi:
             raise SlackError("not_in_channel")
         with self.ws.changing():
             setattr(channel, key, {"value": value, "creator": self.bot, "last_set": int(self.ws.now())})
-            # Slack records the change in the channel as a system message.
-            self.ws.add_message(
+            # Slack records the change in the channel as a system message, which carries the new text too.
+            message = self.ws.add_message(
                 channel,
                 user=self.bot,
                 text=f"<@{self.bot}> set the channel {key}: {value}",
                 subtype=f"channel_{key}",
             )
+            message[key] = value
         return {"channel": self._channel_json(channel)}
 
     def _m_conversations_setTopic(self, args: Args) -> dict[str, Any]:

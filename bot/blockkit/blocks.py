@@ -69,10 +69,32 @@ def error_view(error_id: str, lang: Lang) -> dict[str, Any]:
                                                     "text": t("error.generic", lang, error_id=error_id)}}]}
 
 
-def button(action_id: str, label: str, value: str, style: str | None = None) -> dict[str, Any]:
+# Slack's limits for a confirmation dialog's parts (the composition object `confirm`).
+CONFIRM_TITLE_MAX, CONFIRM_TEXT_MAX, CONFIRM_BUTTON_MAX = 100, 300, 30
+
+
+def confirm_dialog(kind: str, lang: Lang, style: str | None = None) -> dict[str, Any]:
+    """Slack's "are you sure?" dialog for a button that cannot be undone (`confirm.<kind>.*` texts, in the reader's
+    language): the client shows it on the click and sends the action only on its confirm button."""
+    dialog: dict[str, Any] = {
+        "title": plain(t(f"confirm.{kind}.title", lang), CONFIRM_TITLE_MAX),
+        "text": plain(t(f"confirm.{kind}.text", lang), CONFIRM_TEXT_MAX),
+        "confirm": plain(t(f"confirm.{kind}.confirm", lang), CONFIRM_BUTTON_MAX),
+        "deny": plain(t("confirm.deny", lang), CONFIRM_BUTTON_MAX),
+    }
+    if style:
+        dialog["style"] = style
+    return dialog
+
+
+def button(action_id: str, label: str, value: str, style: str | None = None,
+           confirm: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A button; with `confirm` (a `confirm_dialog`), one that asks before it acts."""
     element: dict[str, Any] = {"type": "button", "action_id": action_id, "value": value, "text": plain(label)}
     if style:
         element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
     return element
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
-from bot.blockkit.blocks import input_block, option, plain
+from bot.blockkit.blocks import confirm_dialog, input_block, option, plain
 from bot.blockkit.fit import modal_blocks, sections
 from bot.drills.state import TEXT_MAX, Decision, DrillState, StatusData, Verification
 from bot.procedure.config import OrgConfig
@@ -313,7 +313,8 @@ def approval_request(state: DrillState, evaluation_id: int, version: int, data: 
     return {"text": text, "blocks": [
         *_sections(text), *_sections(evaluation_text(data, lang)),
         {"type": "actions", "elements": [
-            _button(ids.DRILL_APPROVE, t("drill.button.approve", lang), evaluation_id, "primary"),
+            {**_button(ids.DRILL_APPROVE, t("drill.button.approve", lang), evaluation_id, "primary"),
+             "confirm": confirm_dialog("approve_evaluation", lang, "primary")},
             _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), evaluation_id)]},
     ]}
 

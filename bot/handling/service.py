@@ -23,7 +23,7 @@ from bot.procedure.errors import Closed, InvalidInput, NotAllowed
 from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus, PageStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
-from storage import audit, incidents, pages, roster
+from storage import audit, claims, incidents, pages, roster
 from storage import work as queue
 from storage.models import AuditEvent, CaseFile, Incident
 
@@ -34,6 +34,8 @@ REMINDER_KINDS = (WorkKind.UPDATE_REMIND, WorkKind.CASEFILE_REMIND, WorkKind.OBS
 STATEMENT_KINDS = ("statement", "clarification")
 # A request for legal advice this soon after the last, while its page waits, joins that page (one page).
 LEGAL_REPEAT = timedelta(minutes=5)
+# The same words from the same person this soon after their last update are the same `/crisis update` sent twice.
+UPDATE_REPEAT = timedelta(minutes=1)
 # A second snooze this soon after the last is the same tap delivered twice (or two people at once), not a new one.
 SNOOZE_REPEAT = timedelta(minutes=1)
 
@@ -283,6 +285,24 @@ def post_update(session: Session, config: OrgConfig, who: Who, incident: Inciden
     _post(session, incident, now, "update.room", {"user": who.user, "text": text}, f"update:{event.id}")
     arm_update_reminder(session, config, incident, now)
     _refresh(session, incident, now, f"update:{event.id}")
+
+
+def post_typed_update(session: Session, config: OrgConfig, who: Who, incident: Incident, text: str, now: datetime,
+                      *, delivery: str | None) -> None:
+    """`/crisis update <text>`: the typed text is the status update, posted as the modal posts it (the same
+    authorization, audit event, room post and reminder). A command has no view id to deduplicate on: Slack's retry
+    carries the same trigger id (`delivery`, claimed as a unique row), and the same words from the same person
+    within `UPDATE_REPEAT` are one command sent twice (a double Enter, two clients); the second is told who posted
+    them and when."""
+    _active(incident)
+    require(who, "update", incident, config)
+    first = delivery is None or claims.claim(session, f"slash:{delivery}", "update", who.user, now, incident.id)
+    last = audit.latest(session, "incident", incident.id, "update.posted")
+    repeated = last is not None and last.actor == who.user and last.data.get("text") == text \
+        and now - last.at < UPDATE_REPEAT
+    if not first or repeated:
+        raise Closed("update.already_posted", user=last.actor if last else who.user, at=last.at if last else now)
+    post_update(session, config, who, incident, text, now)
 
 
 def snooze(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> datetime:

@@ -7,12 +7,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
-from bot.blockkit.blocks import button, input_block, option, plain
+from bot.blockkit.blocks import button, confirm_dialog, input_block, option, plain
 from bot.blockkit.fit import fallback, modal_blocks, sections
 from bot.blockkit.names import responsible_names, short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
-from bot.procedure.status import ACTIVE, FINISHED
+from bot.procedure.status import ACTIVE, IncidentStatus
 from bot.procedure.text import clip, escape
 
 if TYPE_CHECKING:
@@ -25,7 +25,9 @@ TEXT_MAX = 3000
 SHORT_MAX = 300
 
 
-ICONS = {"done": "✅", "skipped": "⏭️", "current": "▶️", "pending": "▫️"}
+# "filed", "awaiting", "unrecorded": a finished incident's final states (bot.warroom.views.final_steps)
+ICONS = {"done": "✅", "skipped": "⏭️", "current": "▶️", "pending": "▫️", "filed": "✅", "awaiting": "⏳",
+         "unrecorded": "➖"}
 
 
 MENU_ASSESS = ("convene", "notes", "plan", "confirm_plan")
@@ -87,9 +89,9 @@ def handling_blocks(incident_id: int, status: str, handling: HandlingState, conf
              "text": plain(t("button.update", lang))},
             _menu(ids.HANDLING_MENU, incident_id, MENU_ASSESS, lang),
             _menu(ids.HANDLING_MENU_MORE, incident_id, MENU_MORE, lang),
-            {"type": "button", "action_id": ids.RESOLVE, "value": str(incident_id), "style": "danger",
-             "text": plain(t("button.resolve", lang))}]
-    elif status in FINISHED:
+            button(ids.RESOLVE, t("button.resolve", lang), str(incident_id), "danger",
+                   confirm_dialog("resolve", lang, "danger"))]
+    elif status == IncidentStatus.RESOLVED:  # §3: the unit's case file is all that is left; a closed card has none
         elements.append({"type": "button", "action_id": ids.CASEFILE_OPEN, "value": str(incident_id),
                          "style": "primary", "text": plain(t("button.case_file", lang))})
     if elements:
@@ -214,7 +216,8 @@ def plan_message(plan: dict[str, Any], incident_id: int, confirmer: str, config:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
             "plan.awaiting", lang, role=confirmer)}]})
         blocks.append({"type": "actions", "elements": [
-            button(ids.PLAN_CONFIRM, t("button.confirm_plan", lang), f"{incident_id}:{plan['id']}", "primary")]})
+            button(ids.PLAN_CONFIRM, t("button.confirm_plan", lang), f"{incident_id}:{plan['id']}", "primary",
+                   confirm_dialog("confirm_plan", lang, "primary"))]})
     return {"text": fallback(text), "blocks": blocks}
 
 
@@ -230,7 +233,8 @@ def statement_message(statement: dict[str, Any], incident_id: int, config: OrgCo
     value = f"{incident_id}:{statement['id']}"
     if statement["status"] == "pending":
         blocks.append({"type": "actions", "elements": [
-            button(ids.MEDIA_APPROVE, t("button.media_approve", lang), value, "primary"),
+            button(ids.MEDIA_APPROVE, t("button.media_approve", lang), value, "primary",
+                   confirm_dialog("approve_statement", lang, "primary")),
             button(ids.MEDIA_EDIT_OPEN, t("button.media_edit", lang), value),
             button(ids.MEDIA_REJECT_OPEN, t("button.media_reject", lang), value, "danger")]})
     else:

@@ -4,6 +4,7 @@ The registry is data, so help texts, authorization and the manifest test all rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,7 +57,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("status", (("status",), ("狀態",)), "<number>", _team),
     Command("roster", (("roster",), ("名冊",)), "", _team),
     Command("handover", (("handover",), ("移交",)), "<role> [deputy] @person", _handover),
-    Command("update", (("update",), ("更新",), ("進度",)), "", _team),
+    Command("update", (("update",), ("更新",), ("進度",)), "[<number>] [text]", _team),
     Command("drill_draw", (("drill", "draw"), ("演練", "抽籤")), "", _executive_secretary),
     Command("drill_report", (("drill", "report"), ("演練", "報告")), "", lambda who: who.member_of()),
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),
@@ -69,6 +70,13 @@ class Parsed:
     command: Command | None
     args: list[str]
     text: str
+    tail: str = ""  # the text after the sub-command's words as typed: its line breaks and spacing kept
+
+
+def after_words(text: str, n: int) -> str:
+    """The text after its first `n` words (whitespace, the ideographic space included, separates words)."""
+    found = re.match(rf"\s*(?:\S+\s*){{{n}}}", text) if n else None
+    return text[found.end():].strip() if found else text.strip()
 
 
 def parse(text: str, commands: tuple[Command, ...] = COMMANDS) -> Parsed:
@@ -85,7 +93,7 @@ def parse(text: str, commands: tuple[Command, ...] = COMMANDS) -> Parsed:
                 best = (n, cmd)
     if best is None:
         return Parsed(None, words, text)
-    return Parsed(best[1], words[best[0]:], text)
+    return Parsed(best[1], words[best[0]:], text, after_words(text, best[0]))
 
 
 def available(who: Who, commands: tuple[Command, ...] = COMMANDS) -> list[Command]:

@@ -944,3 +944,45 @@ MESSAGES.update({
                                       "handed over）",
                              "en": "☑️ {role}: <@{user}> (acknowledged by another, or handed over)"},
 })
+
+
+# Issue 12 (screens): confirmation dialogs, a finished card's final state, `/crisis update <text>`.
+MESSAGES.update({
+    "confirm.deny": {"zh-TW": "取消", "en": "Cancel"},
+    "confirm.resolve.title": {"zh-TW": "確定解除危機？", "en": "Resolve this incident?"},
+    "confirm.resolve.text": {"zh-TW": "解除後將停止處理情形提醒、關閉尚未回應的通知，並請處理組撰寫案例檔案；"
+                                      "處理步驟與等級將無法再變更。",
+                             "en": "Status-update reminders stop, unanswered pages close and the unit is asked "
+                                   "for the case file; the steps and the level can no longer change."},
+    "confirm.resolve.confirm": {"zh-TW": "危機解除", "en": "Resolve"},
+    "confirm.confirm_plan.title": {"zh-TW": "確定核定處理方案？", "en": "Confirm this plan?"},
+    "confirm.confirm_plan.text": {"zh-TW": "核定後即依此方案處理，並記錄核定人與時間；之後如有變更須另提新方案。",
+                                  "en": "The team handles the crisis by this plan; who confirmed it and when is "
+                                        "recorded. A change needs a new plan."},
+    "confirm.confirm_plan.confirm": {"zh-TW": "核定", "en": "Confirm"},
+    "confirm.approve_statement.title": {"zh-TW": "確定核准發布？", "en": "Release this statement?"},
+    "confirm.approve_statement.text": {"zh-TW": "此說明將以發言人核准對外發布，發布內容與時間留存紀錄，無法撤回。",
+                                       "en": "The statement is released with the spokesperson's approval; its "
+                                             "words and time are recorded and cannot be withdrawn."},
+    "confirm.approve_statement.confirm": {"zh-TW": "核准發布", "en": "Release"},
+    "confirm.approve_evaluation.title": {"zh-TW": "確定核定演練評估報告？", "en": "Approve this evaluation?"},
+    "confirm.approve_evaluation.text": {"zh-TW": "核定後評估報告將分送各單位參考，演練即告結束。",
+                                        "en": "Once approved, the evaluation report is circulated to every unit "
+                                              "and the drill is closed."},
+    "confirm.approve_evaluation.confirm": {"zh-TW": "核定", "en": "Approve"},
+    "steps.filed": {"zh-TW": "已完成：案例檔案已提交", "en": "done: the case file is in"},
+    "steps.awaiting": {"zh-TW": "*待處理組提交案例檔案*", "en": "*awaiting the unit's case file*"},
+    "steps.unrecorded": {"zh-TW": "未記錄", "en": "not recorded"},
+    "card.hint.resolved": {"zh-TW": "危機已解除：權責單位主管（或代理人）請按「填寫案例檔案」，提交後即結案。",
+                           "en": "Resolved: the unit's head (or deputy) writes the case file; filing it closes "
+                                 "the incident."},
+    "card.hint.closed": {"zh-TW": "已結案：此卡片為最終紀錄，案例檔案已上傳至本頻道。",
+                         "en": "Closed: this card is the final record; the case file is in this channel."},
+    "update.where": {"zh-TW": "請在事件的戰情室頻道中輸入 `/crisis update 處理情形`，"
+                              "或寫明事件編號：`/crisis update 2026-0007 處理情形`。",
+                     "en": "Type `/crisis update <text>` in the incident's war room, or name the incident: "
+                           "`/crisis update 2026-0007 <text>`."},
+    "update.posted_to": {"zh-TW": "已將處理情形張貼於 {room}。", "en": "Status update posted in {room}."},
+    "update.already_posted": {"zh-TW": "這則處理情形已由 <@{user}> 於 {at} 張貼，未重複張貼。",
+                              "en": "<@{user}> already posted this update at {at}; it was not posted twice."},
+})

@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("id", type=int)
     export.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     case = sub.add_parser("export", help="write an incident's case file (Markdown + DOCX) and its whole timeline")
-    case.add_argument("number", help="the incident's number, e.g. 2026-0007")
+    case.add_argument("number", help="the incident's number as /crisis status takes it: 2026-0007, or 7, 0007, #7 "
+                                     "for this year (in the organisation's time zone)")
     case.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     return parser
 
@@ -171,16 +172,25 @@ def _run_export(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from bot.handling import casefile as case_file
+    from bot.overview.service import parse_number
+    from bot.platform import services
     from storage import db
     from storage.incidents import by_number
 
     config = load_config(settings.crisisbot_config)
+    # The one parser `/crisis status` uses, so every form that works in Slack works here (and only those).
+    number = parse_number(args.number, services.utcnow(), config)
+    if number is None:
+        print(f"crisisbot: {args.number!r} is not an incident number (2026-0007, or 7, 0007, #7 for this year)",
+              file=sys.stderr)
+        return 2
+    args.number = number
     engine = db.create_engine(settings.resolved_database_url())
     try:
         with db.session_factory(engine)() as session:
-            incident = by_number(session, args.number)
+            incident = by_number(session, number)
             if incident is None:
-                print(f"crisisbot: no incident {args.number}", file=sys.stderr)
+                print(f"crisisbot: no incident {number}", file=sys.stderr)
                 return 1
             compiled = case_file.compile_case(session, config, incident)
         out = Path(args.out)

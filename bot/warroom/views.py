@@ -4,7 +4,8 @@ topic lines. Under the facts, the reporter's account in full (`bot.incidents.acc
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import plain
@@ -13,15 +14,20 @@ from bot.handling.views import handling_blocks
 from bot.incidents.account import account_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
-from bot.procedure.status import ACTIVE, IncidentStatus, PageStatus
+from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus, PageStatus
 from bot.procedure.text import clip, escape, fit
 from bot.warroom.state import CardState
+
+if TYPE_CHECKING:
+    from bot.handling.state import HandlingState
 
 
 def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
     """The pinned card: number, category, level, status, step, who holds each role, pages and acks, actions."""
     unit = config.unit(state.unit_id or "")
-    step = next((s for s in config.steps if s.id == state.step), None)
+    # A finished incident is on the last step (§6 step 6, the aftermath: its record is the case file)
+    step = config.steps[-1] if state.status in FINISHED else next((s for s in config.steps if s.id == state.step),
+                                                                    None)
     level = level_name(config, state.level, lang) if state.level else t(
         "card.untriaged", lang, level=level_name(config, state.proposed_level, lang))
     fields = [
@@ -57,11 +63,37 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
             *([{"type": "button", "action_id": ids.MARK_HANDLED, "text": plain(t("button.handled", lang)),
                 "value": str(state.id)}] if state.level == "low" and state.status == IncidentStatus.OPEN else []),
         ]}] if state.status in ACTIVE else []),
-        *(handling_blocks(state.id, state.status, state.handling, config, lang) if state.handling else []),
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": t("card.actions_hint", lang)}]},
+        *(handling_blocks(state.id, state.status, final_steps(state.handling, state.status), config, lang)
+          if state.handling else []),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t(HINTS.get(state.status, "card.actions_hint"),
+                                                                      lang)}]},
     ]
     text = f"{t('card.number', lang, number=state.number)} {escape(state.title)} — {level}"
     return {"text": text, "blocks": blocks}
+
+
+# What the card's last line says: the actions on an active card; on a finished one, what is left (the unit's case
+# file) or that nothing is.
+HINTS = {IncidentStatus.RESOLVED: "card.hint.resolved", IncidentStatus.CLOSED: "card.hint.closed"}
+
+
+def final_steps(handling: HandlingState, status: str) -> HandlingState:
+    """The six steps as a finished incident leaves them: what was recorded stays; the last step (§6 step 6, the
+    aftermath and review, whose record is the unit's case file, §3 處理組) waits for the case file while resolved and
+    is done once it is filed; a step nobody recorded is shown as not recorded, not as in progress or to do, since
+    nothing can record it now (the services refuse steps once the crisis is resolved)."""
+    if status not in FINISHED or not handling.steps:
+        return handling
+    last = handling.steps[-1].id
+    lines = []
+    for line in handling.steps:
+        if line.state in ("done", "skipped"):
+            lines.append(line)
+        elif line.id == last:
+            lines.append(replace(line, state="filed" if status == IncidentStatus.CLOSED else "awaiting"))
+        else:
+            lines.append(replace(line, state="unrecorded"))
+    return replace(handling, steps=tuple(lines), current=None)
 
 
 def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:

@@ -358,6 +358,34 @@ function image(url, alt) {
   return el("img", { src: url, alt: alt || "" });
 }
 
+/** Slack's confirmation dialog (a button's `confirm` object): title, text, and the confirm and deny buttons.
+ * As in Slack's client, the action is sent only on confirm; deny, Escape or the backdrop send nothing. */
+function confirmDialog(confirm, onConfirm, onDeny) {
+  const layer = el("div", { class: "confirm-layer", id: "confirm-layer" });
+  const done = (confirmed) => {
+    layer.remove();
+    document.removeEventListener("keydown", onKey);
+    if (confirmed) onConfirm();
+    else if (onDeny) onDeny();
+  };
+  const onKey = (event) => { if (event.key === "Escape") done(false); };
+  const style = confirm.style === "danger" ? " danger" : " primary";
+  const dialog = el("div", { class: "confirm-dialog", role: "alertdialog", "aria-modal": "true",
+    "aria-label": plain(confirm.title) },
+  el("h2", { class: "confirm-title" }, plain(confirm.title)),
+  el("div", { class: "confirm-text" }, textObject(confirm.text)),
+  el("div", { class: "confirm-foot" },
+    el("button", { type: "button", class: "btn confirm-deny", onclick: () => done(false) },
+      plain(confirm.deny) || "Cancel"),
+    el("button", { type: "button", class: "btn confirm-ok" + style, onclick: () => done(true) },
+      plain(confirm.confirm) || "Yes")));
+  layer.addEventListener("click", (event) => { if (event.target === layer) done(false); });
+  document.addEventListener("keydown", onKey);
+  layer.append(dialog);
+  document.body.append(layer);
+  layer.querySelector(".confirm-ok").focus();
+}
+
 /** An interactive element of a message, an App Home or a view (outside input blocks). */
 function interactive(element, block, ctx) {
   const send = (value, node) => act(ctx, block, element, value, node);
@@ -370,15 +398,24 @@ function interactive(element, block, ctx) {
         onclick: (event) => {
           const url = safeUrl(element.url || "");
           if (url) window.open(url, "_blank", "noopener");
-          if (element.confirm && !window.confirm(plain(element.confirm.text))) return;
-          send(element.value === undefined ? null : element.value, event.currentTarget);
+          const node = event.currentTarget;
+          const go = () => send(element.value === undefined ? null : element.value, node);
+          if (element.confirm) confirmDialog(element.confirm, go);
+          else go();
         },
       }, plain(element.text));
     }
     case "static_select": case "external_select": case "overflow": {
       const select = el("select", {
         class: "inline-select", dataset: { actionId: element.action_id, blockId: block.block_id },
-        onchange: (event) => event.target.value && send(event.target.value, event.target),
+        onchange: (event) => {
+          const target = event.target;
+          const value = target.value;
+          if (!value) return;
+          const reset = () => { target.value = element.initial_option ? element.initial_option.value : ""; };
+          if (element.confirm) confirmDialog(element.confirm, () => send(value, target), reset);
+          else send(value, target);
+        },
       }, el("option", { value: "" }, element.type === "overflow" ? "⋯" : placeholder || "Select…"));
       appendOptions(select, element, element.initial_option ? [element.initial_option.value] : []);
       return select;

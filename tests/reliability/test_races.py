@@ -770,8 +770,7 @@ RACES: tuple[Race, ...] = (
     Race(f"action {ids.UPDATE_OPEN}", click_on_card(MEMBER, ids.UPDATE_OPEN), opens=opens(MEMBER, ids.UPDATE_VIEW)),
     Race(f"action {ids.HANDLING_MENU}", click_on_card(HEAD, ids.HANDLING_MENU, value=lambda i: f"notes:{i}"),
          opens=opens(HEAD, ids.NOTES_VIEW)),
-    Race(f"action {ids.HANDLING_MENU} confirm_plan", the_commander_confirms_the_plan_from_the_menu,
-         once="plan.confirmed"),
+    Race(f"action {ids.HANDLING_MENU} confirm_plan", the_commander_confirms_the_plan_from_the_menu),  # shows it
     Race(f"action {ids.HANDLING_MENU_MORE}", click_on_card(PR, ids.HANDLING_MENU_MORE, value=lambda i: f"draft:{i}"),
          opens=opens(PR, ids.MEDIA_VIEW)),
     Race(f"action {ids.MEDIA_EDIT_OPEN}", click_on_statement(ids.MEDIA_EDIT_OPEN),
