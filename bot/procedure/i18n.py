@@ -145,15 +145,12 @@ MESSAGES.update({
                        "en": "⏳ {role}: paged <@{user}> ({attempt}) {at}"},
     "card.page_escalated": {"zh-TW": "↪️ {role}：<@{user}> 未回應 no answer，已轉代理人或上一層 escalated {at}",
                             "en": "↪️ {role}: <@{user}> did not answer, escalated {at}"},
-    "card.page_superseded": {"zh-TW": "☑️ {role}：<@{user}>（他人已確認 acknowledged by another）",
-                             "en": "☑️ {role}: <@{user}> (acknowledged by another)"},
+    "card.page_superseded": {"zh-TW": "☑️ {role}：<@{user}>（他人已確認或已隨職務移交 acknowledged by another or "
+                                      "handed over）",
+                             "en": "☑️ {role}: <@{user}> (acknowledged by another, or handed over)"},
     "attempt.primary": {"zh-TW": "主要 primary", "en": "primary"},
     "attempt.deputy": {"zh-TW": "職務代理人 deputy", "en": "deputy"},
     "attempt.next_tier": {"zh-TW": "上一層 next tier", "en": "next tier"},
-    "card.actions_hint": {"zh-TW": "可執行：研判等級（單位主管、執行秘書、總指揮）、請求法律諮詢；"
-                          "低度危機由單位主管標示已處理。",
-                          "en": "Actions: set the level (unit head, executive secretary, commander), request legal "
-                          "advice; a low-level incident is marked handled by the unit head."},
     "button.triage": {"zh-TW": "研判等級 Set level", "en": "Set level"},
     "button.legal": {"zh-TW": "請求法律諮詢 Legal advice", "en": "Request legal advice"},
     "button.ack": {"zh-TW": "確認收到 Acknowledge", "en": "Acknowledge"},
@@ -939,10 +936,6 @@ MESSAGES.update({
                                    "en": "Answer the legal question of *{number}* \u201c{title}\u201d"},
     "overview.task.drill_approve_now": {"zh-TW": "核定 {unit} 演練評估報告",
                                         "en": "Approve the evaluation of {unit}'s drill"},
-    # a superseded page is one answered by another on its chain, or one handed over with its seat (§3 移交)
-    "card.page_superseded": {"zh-TW": "☑️ {role}：<@{user}>（他人已確認或已隨職務移交 acknowledged by another or "
-                                      "handed over）",
-                             "en": "☑️ {role}: <@{user}> (acknowledged by another, or handed over)"},
 })
 
 
