@@ -338,3 +338,10 @@ ACTION_IDS = ACTION_IDS | HANDLING_ACTION_IDS
 
 
 CALLBACK_IDS = CALLBACK_IDS | HANDLING_CALLBACK_IDS
+
+
+# Hand-offs to a role's holder and deputy (bot.delivery.copies): acknowledging an informational one (收悉).
+HANDOFF_READ = "handoff_read"
+
+
+ACTION_IDS = ACTION_IDS | {HANDOFF_READ}

@@ -19,6 +19,7 @@ class WorkKind(StrEnum):
     TRIAGE_REQUEST = "triage.request"
     TRIAGE_TIMEOUT = "triage.timeout"
     LOWLEVEL_REPORT = "lowlevel.report"
+    LOWLEVEL_REFRESH = "lowlevel.refresh"  # the report's copies redrawn once it is acknowledged (收悉)
     OBSERVE_REMIND = "observe.remind"
 
     # §3/§5 pages, escalation, acknowledgement
@@ -52,6 +53,7 @@ class WorkKind(StrEnum):
 
     # §7 drills
     DRILL_APPROVAL = "drill.approval"
+    DRILL_APPROVAL_REFRESH = "drill.approval.refresh"  # the request's copies redrawn once decided or superseded
     DRILL_CIRCULATE = "drill.circulate"
     DRILL_DECIDED = "drill.decided"
     DRILL_NOTE = "drill.note"

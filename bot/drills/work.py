@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job, NotReady, subject
 from bot.delivery.kinds import WorkKind
 from bot.drills import docs as drill_docs
@@ -24,7 +25,7 @@ from bot.platform.chat import NotInRoom
 from bot.procedure.config import Role
 from bot.procedure.cron import cron_trigger
 from bot.procedure.errors import NotFound
-from bot.procedure.i18n import t
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, claims, roster
 from storage.models import Drill, DrillEvaluation, DrillReport
@@ -151,26 +152,69 @@ def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 
 def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The filed form by DM: to the commander, the executive secretary and their deputies (one job, a copy each),
+    or to the planning group with the evaluate button (one job per person)."""
     with services.sessions() as session:
         state = DrillState.of(_drill(session, job))
         report = subject(session, DrillReport, job, "report")
         data, version, by = dict(report.data), report.version, report.submitted_by
-    user = str(job.payload["user"])
-    message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
-                                evaluate=bool(job.payload.get("evaluate")))
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+        people = copies.recipients(session, job.payload)
+    evaluate = bool(job.payload.get("evaluate"))
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        return views.report_sent(state, data, version, by, services.config, lang, evaluate=evaluate)
+
+    if copies.TO in job.payload:
+        return copies.send(services, job, people, render)
+    user = str(job.payload["user"])  # one person's job (the planning group, or work queued before copies)
+    return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                             retry=job.retried).record()
+
+
+def _approval_copy(services: Services, payload: dict[str, Any]) -> tuple[copies.Render, bool]:
+    """The approval request as it stands, and whether it still awaits a decision: with Approve / Return while it
+    does; once decided or superseded, saying what became of it (who, when), with no buttons."""
+    with services.sessions() as session:
+        try:
+            state = DrillState.of(drills.get(session, int(payload["drill"])))
+        except NotFound:
+            raise GiveUp(f"drill {payload['drill']} does not exist") from None
+        evaluation = session.get(DrillEvaluation, int(payload["evaluation"]))
+        if evaluation is None:
+            raise GiveUp(f"evaluation {payload['evaluation']} does not exist")
+        done = drills.outcome(session, evaluation)
+        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        settled = views.decision_text(done, services.config, lang) if done is not None else None
+        return views.approval_request(state, eid, version, data, by, services.config, lang, settled=settled)
+
+    return render, done is None
 
 
 def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The evaluation's approval request to the executive secretary and a copy to the deputy (§3)."""
+    render, waiting = _approval_copy(services, job.payload)
+    # Decided before anything went out: nobody needs the request. A retry may have sent a copy already, so it
+    # sends the rest (drawn settled) and records every copy, for the refresh to redraw.
+    if not waiting and not job.retried:
+        return {"skipped": "decided or superseded before it was sent"}
     with services.sessions() as session:
-        state = DrillState.of(_drill(session, job))
-        evaluation = _evaluation(session, job)
-        if evaluation.status != EvaluationStatus.SUBMITTED:
-            return {"skipped": f"evaluation is {evaluation.status}"}
-        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
-    user = str(job.payload["user"])
-    message = views.approval_request(state, eid, version, data, by, services.config, services.lang_of(user))
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+        people = copies.recipients(session, job.payload)
+    if copies.TO not in job.payload:  # queued before copies: the one person, under the job's own key
+        user = str(job.payload["user"])
+        return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                                 retry=job.retried).record()
+    return copies.send(services, job, people, render)
+
+
+def approval_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The evaluation was decided or superseded: every copy of its request says so, with no buttons."""
+    sent = copies.copies_of(services, job)
+    if not sent.where:
+        return {"updated": []}
+    render, _ = _approval_copy(services, job.payload)
+    return copies.redraw(services, sent, render)
 
 
 def _evaluation(session: Session, job: Job) -> DrillEvaluation:
@@ -271,6 +315,7 @@ EXECUTORS = {
     WorkKind.DRILL_NOTE: thread_note,
     WorkKind.DRILL_REPORT_SENT: report_sent,
     WorkKind.DRILL_APPROVAL: approval,
+    WorkKind.DRILL_APPROVAL_REFRESH: approval_refresh,
     WorkKind.DRILL_DECIDED: decided,
     WorkKind.DRILL_CIRCULATE: circulate,
     WorkKind.DRILL_UPLOAD: upload,

@@ -873,3 +873,20 @@ MESSAGES.update({
     "work.roster.handover.notify": {"zh-TW": "職務移交的通知", "en": "the handover notice"},
     "work.delivery.failed": {"zh-TW": "無法送達的警示", "en": "an alert about undelivered work"},
 })
+
+
+# Hand-offs to a role's holder and deputy (§3 職務代理人, bot.delivery.copies): acknowledging one, the copies.
+MESSAGES.update({
+    "button.handoff_read": {"zh-TW": "收悉 Acknowledge", "en": "Acknowledge"},
+    "handoff.read_line": {"zh-TW": "✅ <@{user}> 已於 {at} 收悉。", "en": "✅ Acknowledged by <@{user}> at {at}."},
+    "handoff.read_by": {"zh-TW": "<@{user}> 已於 {at} 收悉此陳報，無須再確認。",
+                        "en": "<@{user}> already acknowledged this report at {at}; nothing more to do."},
+    "handoff.read_ok": {"zh-TW": "✅ 已記錄您收悉此陳報，其他副本也會註明。",
+                        "en": "✅ Recorded that you read this report; the other copy will say so."},
+    "action.handoff_read": {"zh-TW": "確認收悉陳報", "en": "acknowledging the report"},
+    "allowed.handoff_read.executive_secretary": {"zh-TW": "執行秘書或其職務代理人",
+                                                 "en": "the executive secretary or the deputy"},
+    "work.lowlevel.refresh": {"zh-TW": "低度危機陳報副本的更新", "en": "an update of the low-level report's copies"},
+    "work.drill.approval.refresh": {"zh-TW": "演練評估核定請求副本的更新",
+                                    "en": "an update of the evaluation approval request's copies"},
+})

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from bot.blockkit import ids
+from sandbox.interactions import find_element
 from storage import work as queue
 from storage.models import AuditEvent, Drill, DrillEvaluation, DrillReport
 
@@ -331,6 +332,15 @@ def evaluation_modal(stack, user: str):
     return person.wait_modal(ids.DRILL_EVAL_VIEW)
 
 
+def click_as_shown(stack, person, message, action_id: str):
+    """A click on the message as the person's screen still showed it when it was read (before the bot redrew it:
+    a slow client, or a click already on its way)."""
+    block, element = find_element(message.blocks, action_id)
+    return stack.sandbox.interactions.block_action(person.user, block=block, element=element,
+                                                   channel=stack.sandbox.workspace.channels[message.channel],
+                                                   message=message.raw)
+
+
 def test_a_stale_evaluation_is_refused_and_only_the_newest_is_approved_once(stack):
     drill = draw(stack)
     assert not file_form(stack, drill, member_of(stack, drill.unit_id)).errors
@@ -354,12 +364,14 @@ def test_a_stale_evaluation_is_refused_and_only_the_newest_is_approved_once(stac
     stack.drain()
     new = dm_with(stack, EXEC, ids.DRILL_APPROVE, lambda m: "12 月底前完成" in m.all_text())
 
-    # the executive secretary, reading the older DM, approves it: refused, naming version 2
+    # the older request lost its buttons and says what superseded it
+    assert ids.DRILL_APPROVE not in str(old.refresh().blocks) and "已由第 2 版取代" in old.refresh().all_text()
+    # the executive secretary, whose screen still showed the older DM, approves it: refused, naming version 2
     executive = stack.person(EXEC)
-    executive.click(old, ids.DRILL_APPROVE)
+    click_as_shown(stack, executive, old, ids.DRILL_APPROVE)
     refusal = executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text)
     assert f"<@{PLAN}>" in refusal.text and "第 2 版核定" in refusal.text
-    executive.click(old, ids.DRILL_RETURN_OPEN)
+    click_as_shown(stack, executive, old, ids.DRILL_RETURN_OPEN)
     executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text and m.ts != refusal.ts)
     executive.click(new, ids.DRILL_APPROVE)
     stack.drain()
