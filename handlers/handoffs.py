@@ -9,12 +9,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.blockkit import ids
-from bot.delivery import copies
-from bot.delivery.kinds import WorkKind
-from bot.incidents.work import lowlevel_handoff
+from bot.incidents import service
 from bot.platform.services import Services
 from bot.procedure import errors
-from bot.procedure.config import Role
 from bot.procedure.i18n import t
 from handlers import kit
 from storage import incidents
@@ -30,9 +27,7 @@ def on_read(ack: Ack, body: dict[str, Any], respond: Respond, services: Services
             incident = incidents.lock(session, kit.subject_id(body))
             if incident is None:
                 return kit.ephemeral(respond, t("incident.not_found", lang))
-            copies.read(session, who, lowlevel_handoff(incident.id), [Role.EXECUTIVE_SECRETARY], now,
-                        subject=("incident", incident.id), refresh=WorkKind.LOWLEVEL_REFRESH,
-                        payload={"incident": incident.id}, incident_id=incident.id)
+            service.read_report(session, who, incident, now)
     except errors.NotAllowed as exc:
         return kit.ephemeral(respond, kit.refusal(exc, lang))
     except errors.Closed as exc:

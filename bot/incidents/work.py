@@ -12,6 +12,7 @@ from bot.blockkit.names import category_name, short_time
 from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
+from bot.incidents import service as incidents
 from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
@@ -77,7 +78,7 @@ def _lowlevel_copy(services: Services, payload: dict[str, Any]) -> copies.Render
         number, title, category, subtype, room = (incident.number, incident.title, incident.category,
                                                    incident.subtype, incident.channel_id)
         incident_id = incident.id
-        first = copies.first_reader(session, lowlevel_handoff(incident_id))
+        first = copies.first_reader(session, incidents.handled_report(incident_id))
 
     def render(user: str, lang: Lang) -> dict[str, Any]:
         text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
@@ -89,11 +90,6 @@ def _lowlevel_copy(services: Services, payload: dict[str, Any]) -> copies.Render
         return simple_message(text, [[ids.HANDOFF_READ, "button.handoff_read", str(incident_id), "primary"]], lang)
 
     return render
-
-
-def lowlevel_handoff(incident_id: int) -> str:
-    """The key of an incident's low-level report (`bot.incidents.service.mark_handled` enqueues it)."""
-    return f"incident:{incident_id}:handled-report"
 
 
 def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:

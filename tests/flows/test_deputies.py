@@ -140,7 +140,8 @@ def test_the_secretary_returns_the_evaluation_and_the_deputys_copy_loses_its_but
     copy = stack.person(EXEC_DEPUTY).dm().wait_for_message(lambda m: ids.DRILL_RETURN_OPEN in str(m.blocks))
     secretary = stack.person(EXEC)
     secretary.click(asked, ids.DRILL_RETURN_OPEN)
-    assert not secretary.wait_modal(ids.DRILL_RETURN_VIEW).fill({ids.E_RETURN_COMMENT: "請補充改進時程"}).submit().errors
+    modal = secretary.wait_modal(ids.DRILL_RETURN_VIEW)
+    assert not modal.fill({ids.E_RETURN_COMMENT: "請補充改進時程"}).submit().errors
     stack.drain()
     for shown in (asked, copy):
         now = shown.refresh()

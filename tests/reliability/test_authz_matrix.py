@@ -74,6 +74,7 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "drill report":       (N,   N,   N,   N,   N,   N,   N,   Y,   Y,   Y,   N),  # the drilled unit only
     "evaluation draft":   (N,   N,   N,   N,   N,   N,   Y,   N,   N,   N,   N),
     "evaluation approve": (N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
+    "acknowledge report": EXEC,  # §5 the low-level report to the executive secretary; §3 or the deputy (收悉)
     "drill status":       (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
     # §6: complete or skip the current step, by the step's responsible roles
     **{f"complete step {step}": rule for step, rule in STEP_RESPONSIBLE.items()},
@@ -239,6 +240,12 @@ def allowed(session: Session, action: str, person: Who) -> bool:
         session.add(page)
         session.flush()
         return paging.may_acknowledge(person, page)
+    if action == "acknowledge report":
+        try:
+            incidents.read_report(session, person, _incident(session, "low", "observing"), NOW)
+        except NotAllowed:
+            return False
+        return True
     if action == "request legal":
         try:
             handling.request_legal(session, CONFIG, person, _incident(session, "medium"), "Close the gate?", NOW)
@@ -256,7 +263,7 @@ def allowed(session: Session, action: str, person: Who) -> bool:
 
 
 LEGACY = ("set level", "mark handled", "acknowledge a page", "request legal", "drill draw", "drill plan",
-          "drill report", "evaluation draft", "evaluation approve", "drill status")
+          "drill report", "evaluation draft", "evaluation approve", "drill status", "acknowledge report")
 
 
 # The handling and roster actions run in a few groups, not one test each: a fresh database per test is most of the
