@@ -46,6 +46,7 @@ class WorkKind(StrEnum):
     PLAN_REFRESH = "plan.refresh"
     MEDIA_POST = "media.post"
     MEDIA_REFRESH = "media.refresh"
+    MEDIA_APPROVAL_REFRESH = "media.approval.refresh"  # the approval request's copies redrawn once decided
     UPDATE_REMIND = "update.remind"
     CASEFILE_REMIND = "casefile.remind"
     CASEFILE_UPLOAD = "casefile.upload"

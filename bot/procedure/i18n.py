@@ -889,4 +889,6 @@ MESSAGES.update({
     "work.lowlevel.refresh": {"zh-TW": "低度危機陳報副本的更新", "en": "an update of the low-level report's copies"},
     "work.drill.approval.refresh": {"zh-TW": "演練評估核定請求副本的更新",
                                     "en": "an update of the evaluation approval request's copies"},
+    "work.media.approval.refresh": {"zh-TW": "新聞稿核定請求副本的更新",
+                                    "en": "an update of the statement approval request's copies"},
 })

@@ -182,3 +182,22 @@ def test_one_person_in_two_seats_gets_one_copy(database_url):
         assert dms(stack, COMMANDER_DEPUTY, lambda m: "加強夜間聯繫名冊" in m.all_text()) == []
     finally:
         stack.stop()
+
+
+def test_the_statement_approval_dms_say_who_released_it(stack):
+    report(stack, HEAD, "high")
+    stack.drain()
+    room = stack.sandbox.channel(incident(stack).channel_id)
+    pr = stack.person("U0000PRPR")
+    pr.click(room.pins[0].refresh(), ids.HANDLING_MENU_MORE, value=f"draft:{incident(stack).id}")
+    assert not pr.wait_modal(ids.MEDIA_VIEW).fill({ids.H_TEXT: "本關已啟動應變"}).submit().errors
+    stack.drain()
+    asked = stack.person(COMMANDER).dm().wait_for_message(lambda m: "對外說明" in m.text)
+    copy = stack.person(COMMANDER_DEPUTY).dm().wait_for_message(lambda m: "drafted a statement" in m.text)
+    # the deputy releases it from the war room; both requests now say so
+    [draft] = [m for m in room.messages() if ids.MEDIA_APPROVE in str(m.blocks)]
+    stack.person(COMMANDER_DEPUTY).click(draft, ids.MEDIA_APPROVE)
+    stack.drain()
+    assert f"已由 <@{COMMANDER_DEPUTY}> 於" in asked.refresh().all_text()
+    assert f"Released by <@{COMMANDER_DEPUTY}> at" in copy.refresh().all_text()
+    assert len(dms(stack, COMMANDER, lambda m: "對外說明" in m.text)) == 1
