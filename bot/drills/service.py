@@ -483,8 +483,8 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
         audit.record(session, who.user, "drill.evaluation_returned", "drill", drill.id, at=now,
                      data={"evaluation": evaluation.id, "version": evaluation.version, "comment": comment})
     approval_settled(session, drill, evaluation, now, "decided")
-    for user in dict.fromkeys(u for u in (evaluation.drafted_by, roster.holders(session, Role.PLANNING).primary)
-                              if u):
+    planning = roster.holders(session, Role.PLANNING)  # the drafter, and the planning group's both seats (§3)
+    for user in dict.fromkeys(u for u in (evaluation.drafted_by, planning.primary, planning.deputy) if u):
         queue.enqueue(session, WorkKind.DRILL_DECIDED, f"{key}:evaluation:{evaluation.id}:decided:{user}", now,
                       {"drill": drill.id, "evaluation": evaluation.id, "user": user}, key)
     return Decision(True, evaluation.id, evaluation.version, evaluation.status, who.user, now)
