@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from bot.delivery.job import Job, NotReady
+from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.procedure.config import Role
 from bot.procedure.errors import Closed, NotAllowed
@@ -60,7 +60,11 @@ def recipients(session: Session, payload: dict[str, Any]) -> list[str]:
 
 
 def send(services: Services, job: Job, people: Iterable[str], render: Render) -> dict[str, Any]:
-    """A DM to each person, once per person whatever the retries; the result records where each copy landed."""
+    """A DM to each person, once per person whatever the retries; the result records where each copy landed.
+    Nobody to send it to (every seat empty) is GiveUp: the hand-off cannot reach the role, and is alerted."""
+    people = list(people)
+    if not people:
+        raise GiveUp(f"nobody holds a seat that {job.key} is addressed to")
     copies: dict[str, dict[str, Any]] = {}
     for user in people:
         posted = services.chat.direct_message_once(job.per(user).key, user, render(user, services.lang_of(user)),

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.delivery import copies
-from bot.delivery.job import Job, NotReady
+from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.platform.services import Services
 from bot.platform.settings import Settings
@@ -94,6 +94,12 @@ def test_each_person_gets_one_dm_under_their_own_key_in_their_language(services)
         (f"{HANDOFF}:{EXEC}", EXEC, f"zh-TW:{EXEC}"), (f"{HANDOFF}:{EXEC_DEPUTY}", EXEC_DEPUTY, f"en:{EXEC_DEPUTY}")]
     assert result == {"copies": {EXEC: {"channel": f"D{EXEC}", "ts": "1.000000"},
                                  EXEC_DEPUTY: {"channel": f"D{EXEC_DEPUTY}", "ts": "2.000000"}}}
+
+
+def test_a_hand_off_with_every_seat_empty_gives_up_and_is_alerted(services):
+    with pytest.raises(GiveUp, match="nobody holds"):
+        copies.send(services, job(), [], render)
+    assert services.chat.calls == []
 
 
 def test_a_retry_asks_the_chat_to_look_for_each_copy_first(services):
