@@ -141,6 +141,8 @@ def read(session: Session, who: Who, handoff: str, roles: Iterable[Role], now: d
     roles = tuple(roles)
     if not any(who.holds(role) for role in roles):
         raise NotAllowed("action.handoff_read", f"allowed.handoff_read.{roles[0].value}")
+    if queue.get(session, handoff) is None:  # nothing was handed off (a forged or mistaken click)
+        raise Closed("handoff.none")
     if not claims.claim(session, _read_key(handoff), "handoff.read", who.user, now, incident_id):
         first = first_reader(session, handoff)
         assert first is not None  # the claim that refused this one is there

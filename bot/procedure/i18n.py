@@ -881,6 +881,7 @@ MESSAGES.update({
     "handoff.read_line": {"zh-TW": "✅ <@{user}> 已於 {at} 收悉。", "en": "✅ Acknowledged by <@{user}> at {at}."},
     "handoff.read_by": {"zh-TW": "<@{user}> 已於 {at} 收悉此陳報，無須再確認。",
                         "en": "<@{user}> already acknowledged this report at {at}; nothing more to do."},
+    "handoff.none": {"zh-TW": "找不到這份陳報。", "en": "There is no such report."},
     "handoff.read_ok": {"zh-TW": "✅ 已記錄您收悉此陳報，其他副本也會註明。",
                         "en": "✅ Recorded that you read this report; the other copy will say so."},
     "action.handoff_read": {"zh-TW": "確認收悉陳報", "en": "acknowledging the report"},

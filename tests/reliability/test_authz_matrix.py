@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.delivery.kinds import WorkKind
 from bot.drills import service as drills
 from bot.handling import service as handling
 from bot.incidents import service as incidents
@@ -31,6 +32,7 @@ from bot.roster import state as handover_state
 from bot.roster.sync import sync_roster
 from storage import audit
 from storage import drills as storage_drills
+from storage import work as queue
 from storage.incidents import allocate_incident_number
 from storage.models import Incident, Page
 from storage.roster import roles_of
@@ -241,8 +243,11 @@ def allowed(session: Session, action: str, person: Who) -> bool:
         session.flush()
         return paging.may_acknowledge(person, page)
     if action == "acknowledge report":
+        incident = _incident(session, "low", "observing")
+        queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, incidents.handled_report(incident.id), NOW,
+                      {"incident": incident.id, "user": "U0000INSH"}, incident.id)
         try:
-            incidents.read_report(session, person, _incident(session, "low", "observing"), NOW)
+            incidents.read_report(session, person, incident, NOW)
         except NotAllowed:
             return False
         return True

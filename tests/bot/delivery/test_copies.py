@@ -156,12 +156,17 @@ def test_a_hand_off_that_gave_up_or_never_existed_has_nothing_to_redraw(services
 # ---------------------------------------------------------------------------------------------- acknowledging
 
 
+@pytest.fixture
+def handed_off(services):
+    sent_as(services, {"copies": {}}, incident=7, user="U0000INSH")
+
+
 def read(session, user: str, at: datetime):
     return copies.read(session, who_from_config(CONFIG, user), HANDOFF, [Role.EXECUTIVE_SECRETARY], at,
                        subject=("incident", 7), refresh=WorkKind.LOWLEVEL_REFRESH, payload={"incident": 7})
 
 
-def test_the_first_reader_is_recorded_and_the_copies_are_redrawn(services):
+def test_the_first_reader_is_recorded_and_the_copies_are_redrawn(services, handed_off):
     with services.sessions() as s, s.begin():
         first = read(s, EXEC_DEPUTY, NOW)
     assert (first.by, first.at) == (EXEC_DEPUTY, NOW)
@@ -174,7 +179,7 @@ def test_the_first_reader_is_recorded_and_the_copies_are_redrawn(services):
         assert refresh.payload == {"incident": 7, "handoff": HANDOFF}
 
 
-def test_a_later_reader_is_told_who_read_it_first_and_nothing_more_is_recorded(services):
+def test_a_later_reader_is_told_who_read_it_first_and_nothing_more_is_recorded(services, handed_off):
     with services.sessions() as s, s.begin():
         read(s, EXEC_DEPUTY, NOW)
     with services.sessions() as s, s.begin(), pytest.raises(Closed) as told:
@@ -185,9 +190,17 @@ def test_a_later_reader_is_told_who_read_it_first_and_nothing_more_is_recorded(s
                         .where(AuditEvent.kind == "handoff.read")) == 1
 
 
-def test_only_the_roles_holder_or_deputy_may_acknowledge_it(services):
+def test_only_the_roles_holder_or_deputy_may_acknowledge_it(services, handed_off):
     with services.sessions() as s, s.begin(), pytest.raises(NotAllowed) as refused:
         read(s, COMMANDER, NOW)
     assert refused.value.allowed == "allowed.handoff_read.executive_secretary"
+    with services.sessions() as s:
+        assert copies.first_reader(s, HANDOFF) is None
+
+
+def test_a_report_never_handed_off_cannot_be_acknowledged(services):
+    with services.sessions() as s, s.begin(), pytest.raises(Closed) as told:
+        read(s, EXEC, NOW)
+    assert told.value.reason == "handoff.none"
     with services.sessions() as s:
         assert copies.first_reader(s, HANDOFF) is None
