@@ -56,6 +56,7 @@ class WorkKind(StrEnum):
     DRILL_APPROVAL = "drill.approval"
     DRILL_APPROVAL_REFRESH = "drill.approval.refresh"  # the request's copies redrawn once decided or superseded
     DRILL_CIRCULATE = "drill.circulate"
+    DRILL_CLOSED_REFRESH = "drill.closed.refresh"  # the drill's DMs and card redrawn without buttons once closed
     DRILL_DECIDED = "drill.decided"
     DRILL_NOTE = "drill.note"
     DRILL_NOTIFY_TEAM = "drill.notify_team"

@@ -475,6 +475,8 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
         queue.enqueue(session, WorkKind.DRILL_UPLOAD, f"{key}:upload:evaluation:{evaluation.id}", now,
                       {"drill": drill.id, "doc": "evaluation", "id": evaluation.id, "version": evaluation.version},
                       key)
+        # the drill's buttons sent so far (plan, report, evaluate, revise) have nothing left to do
+        queue.enqueue(session, WorkKind.DRILL_CLOSED_REFRESH, f"{key}:closed:refresh", now, {"drill": drill.id}, key)
     else:
         evaluation.status = EvaluationStatus.RETURNED
         evaluation.data = {**evaluation.data, "return_comment": comment, "returned_by": who.user,

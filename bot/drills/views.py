@@ -322,6 +322,15 @@ def approval_request(state: DrillState, evaluation_id: int, version: int, data: 
     return {"text": text, "blocks": [*_sections(text), *_sections(evaluation_text(data, lang)), last]}
 
 
+def closed_copy(message: dict[str, Any], by: str | None, at: datetime | None, config: OrgConfig,
+                lang: Lang) -> dict[str, Any]:
+    """A drill message as it stands once the drill is closed: its buttons (plan, report, evaluate, revise) have
+    nothing left to do, so they give way to a line saying who closed it and when."""
+    line = t("drill.closed.line", lang, user=by or "—", at=when(at, config))
+    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
+    return {**message, "blocks": [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]}
+
+
 def return_modal(evaluation_id: int, lang: Lang) -> dict[str, Any]:
     return {"type": "modal", "callback_id": ids.DRILL_RETURN_VIEW, "title": plain(t("drill.return.title", lang), 24),
             "submit": plain(t("drill.return.submit", lang), 24), "close": plain(t("report.close", lang), 24),

@@ -8,7 +8,9 @@ replica) or a person changing the drill at that moment is served after it and fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +30,7 @@ from bot.procedure.errors import NotFound
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, claims, roster
+from storage import work as queue
 from storage.models import Drill, DrillEvaluation, DrillReport
 
 if TYPE_CHECKING:
@@ -306,6 +309,66 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                                      retry=job.retried).record()
 
 
+# The drill's DMs that carry its buttons, each redrawn without them once the drill is closed (`closed_refresh`).
+# Reminders and overdue notices are left: their results keep no room to update.
+BUTTONED = (WorkKind.DRILL_NOTIFY_TEAM, WorkKind.DRILL_NOTIFY_UNIT, WorkKind.DRILL_REPORT_SENT, WorkKind.DRILL_DECIDED)
+
+Draw = Callable[[Lang], dict[str, Any]]
+
+
+def _buttoned(session: Session, services: Services, drill: Drill) -> list[tuple[str | None, str, str, Draw]]:
+    """Each message of the drill with buttons: (its reader, room, ts, how it is drawn now)."""
+    state, config = DrillState.of(drill), services.config
+    found: list[tuple[str | None, str, str, Draw]] = []
+    for row in queue.finished(session, f"drill:{drill.id}", BUTTONED):
+        p, result = dict(row.payload), dict(row.result or {})
+        if not result.get("ts") or not p.get("user"):
+            continue  # a hand-off to a role (the filed form to the commander and the executive secretary): no buttons
+        draw: Draw | None = None
+        if row.kind == WorkKind.DRILL_NOTIFY_TEAM:
+            draw = partial(views.team_notice, state, config)
+        elif row.kind == WorkKind.DRILL_NOTIFY_UNIT:
+            draw = partial(views.unit_notice, state, config, update=bool(p.get("update")))
+        elif row.kind == WorkKind.DRILL_REPORT_SENT and p.get("evaluate"):
+            report = session.get(DrillReport, int(p["report"]))
+            if report is not None:
+                draw = partial(_report_copy, state, dict(report.data), report.version, report.submitted_by, config)
+        elif row.kind == WorkKind.DRILL_DECIDED:
+            evaluation = session.get(DrillEvaluation, int(p["evaluation"]))
+            if evaluation is not None and evaluation.status == EvaluationStatus.RETURNED:
+                draw = partial(_decided_copy, state, evaluation.version, dict(evaluation.data), config)
+        if draw is not None:
+            found.append((str(p["user"]), str(result["channel"]), str(result["ts"]), draw))
+    if drill.thread_channel and drill.thread_ts:
+        executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        reader = None if config.drills.announcement_channel else executive  # the card is in her DM then
+        found.append((reader, drill.thread_channel, drill.thread_ts, partial(views.drill_card, state, config)))
+    return found
+
+
+def _report_copy(state: DrillState, data: dict[str, Any], version: int, by: str, config: Any,
+                 lang: Lang) -> dict[str, Any]:
+    return views.report_sent(state, data, version, by, config, lang, evaluate=True)
+
+
+def _decided_copy(state: DrillState, version: int, data: dict[str, Any], config: Any, lang: Lang) -> dict[str, Any]:
+    return views.decided(state, version, data, False, str(data.get("returned_by") or ""), config, lang)
+
+
+def closed_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The drill is closed: its plan, report, evaluate and revise buttons sent so far give way to a line saying
+    who closed it and when (a click on one would only be told the drill is closed)."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        by, at = drills.closed_by(session, drill)
+        messages = _buttoned(session, services, drill)
+    lang_of = services.lang_of
+    for reader, room, ts, draw in messages:
+        lang = lang_of(reader) if reader else services.config.organisation.language
+        services.chat.update(room, ts, views.closed_copy(draw(lang), by, at, services.config, lang))
+    return {"updated": len(messages)}
+
+
 EXECUTORS = {
     WorkKind.DRILL_THREAD: post_thread,
     WorkKind.DRILL_NOTIFY_TEAM: notify_team,
@@ -318,6 +381,7 @@ EXECUTORS = {
     WorkKind.DRILL_APPROVAL_REFRESH: approval_refresh,
     WorkKind.DRILL_DECIDED: decided,
     WorkKind.DRILL_CIRCULATE: circulate,
+    WorkKind.DRILL_CLOSED_REFRESH: closed_refresh,
     WorkKind.DRILL_UPLOAD: upload,
 }
 

@@ -892,4 +892,7 @@ MESSAGES.update({
                                     "en": "an update of the evaluation approval request's copies"},
     "work.media.approval.refresh": {"zh-TW": "新聞稿核定請求副本的更新",
                                     "en": "an update of the statement approval request's copies"},
+    "work.drill.closed.refresh": {"zh-TW": "演練結案後訊息按鈕的移除", "en": "removing the closed drill's buttons"},
+    "drill.closed.line": {"zh-TW": "🔒 本次演練已結案（評估報告已由 <@{user}> 於 {at} 核定）。",
+                          "en": "🔒 This drill is closed (the evaluation was approved by <@{user}> at {at})."},
 })

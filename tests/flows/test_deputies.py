@@ -201,3 +201,22 @@ def test_the_statement_approval_dms_say_who_released_it(stack):
     assert f"已由 <@{COMMANDER_DEPUTY}> 於" in asked.refresh().all_text()
     assert f"Released by <@{COMMANDER_DEPUTY}> at" in copy.refresh().all_text()
     assert len(dms(stack, COMMANDER, lambda m: "對外說明" in m.text)) == 1
+
+
+def test_once_the_drill_is_closed_its_dms_keep_no_buttons(stack):
+    drill = evaluated(stack)
+    head = stack.bot.services.config.unit(drill.unit_id).head
+    shown = {
+        PLAN: stack.person(PLAN).dm().wait_for_message(lambda m: ids.DRILL_PLAN_OPEN in str(m.blocks)),
+        EXEC_DEPUTY: stack.person(EXEC_DEPUTY).dm().wait_for_message(lambda m: ids.DRILL_PLAN_OPEN in str(m.blocks)),
+        head: stack.person(head).dm().wait_for_message(lambda m: ids.DRILL_REPORT_OPEN in str(m.blocks)),
+        "U0000PLDP": stack.person("U0000PLDP").dm().wait_for_message(lambda m: ids.DRILL_EVAL_OPEN in str(m.blocks)),
+        EXEC: stack.person(EXEC).dm().wait_for_message(lambda m: ids.DRILL_PLAN_OPEN in str(m.blocks)),  # the card
+    }
+    asked = stack.person(EXEC).dm().wait_for_message(lambda m: ids.DRILL_APPROVE in str(m.blocks))
+    stack.person(EXEC).click(asked, ids.DRILL_APPROVE)
+    stack.drain()
+    for user, message in shown.items():
+        now = message.refresh()
+        assert not [b for b in now.blocks if b["type"] == "actions"], user
+        assert f"<@{EXEC}>" in now.all_text() and ("已結案" in now.all_text() or "is closed" in now.all_text()), user

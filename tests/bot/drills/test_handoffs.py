@@ -137,3 +137,22 @@ def test_the_decision_reaches_the_drafter_and_both_seats_of_the_planning_group(s
     with services.sessions() as s:
         told = [w.payload["user"] for w in queue.pending(s) if w.kind == WorkKind.DRILL_DECIDED]
     assert told == [PLAN, "U0000PLDP"]
+
+
+def test_closing_the_drill_redraws_its_buttoned_dms_without_buttons(services):
+    with services.sessions() as s, s.begin():
+        notices = [w for w in queue.pending(s) if w.kind == WorkKind.DRILL_NOTIFY_UNIT]
+        for n, notice in enumerate(notices):
+            queue.complete(s, notice, NOV, {"channel": f"D{n}", "ts": f"{n}.5"})
+        team = [w for w in queue.pending(s) if w.kind == WorkKind.DRILL_NOTIFY_TEAM][0]
+        queue.complete(s, team, NOV, {"channel": "DT", "ts": "9.5"})
+    evaluation = evaluate(services, NOV + timedelta(days=2))
+    decide(services, EXEC_DEPUTY, evaluation)
+    closing = job_of(services, f"drill:{services.drill}:closed:refresh")
+    assert drill_work.closed_refresh(services, closing, NOV) == {"updated": len(notices) + 1}
+    updates = services.chat.asked("update")
+    assert sorted(u["room"] for u in updates) == sorted([*(f"D{n}" for n in range(len(notices))), "DT"])
+    for update in updates:
+        blocks = update["message"]["blocks"]
+        assert not [b for b in blocks if b["type"] == "actions"]
+        assert f"<@{EXEC_DEPUTY}>" in str(blocks[-1]) and "已結案" in str(blocks[-1])
