@@ -399,17 +399,23 @@ def test_a_closed_drill_cannot_be_re_planned_re_reported_or_re_evaluated(stack):
     evaluation.fill({ids.E_ASSESSMENT: "好", ids.E_RECOMMENDATIONS: "續辦"})
     assert not evaluation.submit().errors
     stack.drain()
+    shown = (dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), dm_with(stack, PLAN, ids.DRILL_EVAL_OPEN),
+             dm_with(stack, head, ids.DRILL_REPORT_OPEN))
     stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
     stack.drain()
 
     refused = replan.submit()
     assert not refused.errors and "已結案，不能再變更規劃" in str(refused.view) and f"<@{EXEC}>" in str(refused.view)
-    planner.click(dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), ids.DRILL_PLAN_OPEN)
+    # the DMs lost their buttons and say the drill is closed; a click from a screen that still showed one is refused
+    for message in shown:
+        assert ids.DRILL_PLAN_OPEN not in str(message.refresh().blocks) and "已結案" in message.refresh().all_text()
+    plan_dm, evaluate_dm, report_dm = shown
+    click_as_shown(stack, planner, plan_dm, ids.DRILL_PLAN_OPEN)
     assert f"<@{EXEC}>" in planner.wait_ephemeral(lambda m: "不能再變更規劃" in m.text).text
-    planner.click(dm_with(stack, PLAN, ids.DRILL_EVAL_OPEN), ids.DRILL_EVAL_OPEN)
+    click_as_shown(stack, planner, evaluate_dm, ids.DRILL_EVAL_OPEN)
     planner.wait_ephemeral(lambda m: "評估報告不再修改" in m.text)
     unit_head = stack.person(head)
-    unit_head.click(dm_with(stack, head, ids.DRILL_REPORT_OPEN), ids.DRILL_REPORT_OPEN)
+    click_as_shown(stack, unit_head, report_dm, ids.DRILL_REPORT_OPEN)
     unit_head.wait_ephemeral(lambda m: "報告表不再修改" in m.text)
     with stack.bot.services.sessions() as s:
         closed = s.get(Drill, drill.id)
