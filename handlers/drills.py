@@ -275,7 +275,7 @@ def on_approve(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
     already, or a newer version supersedes this one) is told what happened."""
     ack()
     person = kit.actor(services, body)
-    user, now, lang, who = person.user, person.now, person.lang, person.who
+    now, lang, who = person.now, person.lang, person.who
     try:
         with services.sessions() as session, session.begin():
             evaluation = session.get(DrillEvaluation, kit.subject_id(body))
@@ -283,6 +283,7 @@ def on_approve(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
                 raise errors.NotFound("evaluation")
             decision = service.decide(session, who, evaluation, True, "", now)
             state = DrillState.of(service.get(session, evaluation.drill_id))
+            data, drafted_by = dict(evaluation.data), evaluation.drafted_by
     except NotAllowed as exc:
         return ephemeral(respond, refusal(exc, lang))
     except errors.NotFound:
@@ -290,8 +291,10 @@ def on_approve(ack: Ack, body: dict[str, Any], respond: Respond, services: Servi
     if not decision.fresh:
         return ephemeral(respond, views.decision_text(decision, services.config, lang))
     services.kick()
-    respond(replace_original=True, **views.approval_done(state, decision.version, True, user, services.config,
-                                                         lang))
+    # This copy at once; the others (the holder's or the deputy's) are redrawn the same way by due work.
+    settled = views.decision_text(decision, services.config, lang)
+    respond(replace_original=True, **views.approval_request(state, decision.evaluation_id, decision.version, data,
+                                                            drafted_by, services.config, lang, settled=settled))
     return None
 
 

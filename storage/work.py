@@ -234,3 +234,14 @@ def next_due_at(session: Session) -> datetime | None:
         .order_by(DueWork.due_at)
         .limit(1)
     )
+
+
+def finished(session: Session, subject_id: str | int, kinds: Sequence[str]) -> Sequence[DueWork]:
+    """Work of these kinds about ``subject_id`` that was done and kept a result (where its message landed),
+    oldest first: what a later redraw of those messages updates."""
+    return session.scalars(
+        select(DueWork)
+        .where(DueWork.subject_id == str(subject_id), DueWork.kind.in_([str(k) for k in kinds]),
+               DueWork.done_at.is_not(None), DueWork.result.is_not(None))
+        .order_by(DueWork.done_at, DueWork.id)
+    ).all()

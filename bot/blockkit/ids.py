@@ -362,3 +362,9 @@ ROSTER_ACTION_IDS: frozenset[str] = frozenset({HANDOVER_CONFIRM, HANDOVER_CANCEL
 
 
 ACTION_IDS = ACTION_IDS | ROSTER_ACTION_IDS
+
+# Hand-offs to a role's holder and deputy (bot.delivery.copies): acknowledging an informational one (收悉).
+HANDOFF_READ = "handoff_read"
+
+
+ACTION_IDS = ACTION_IDS | {HANDOFF_READ}

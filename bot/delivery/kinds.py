@@ -19,6 +19,7 @@ class WorkKind(StrEnum):
     TRIAGE_REQUEST = "triage.request"
     TRIAGE_TIMEOUT = "triage.timeout"
     LOWLEVEL_REPORT = "lowlevel.report"
+    LOWLEVEL_REFRESH = "lowlevel.refresh"  # the report's copies redrawn once it is acknowledged (收悉)
     OBSERVE_REMIND = "observe.remind"
     FLAG_NOTIFY = "flag.notify"  # a report's flag tells a role (media → PR, legislator → PR and secretary)
 
@@ -46,6 +47,7 @@ class WorkKind(StrEnum):
     PLAN_REFRESH = "plan.refresh"
     MEDIA_POST = "media.post"
     MEDIA_REFRESH = "media.refresh"
+    MEDIA_APPROVAL_REFRESH = "media.approval.refresh"  # the approval request's copies redrawn once decided
     UPDATE_REMIND = "update.remind"
     CASEFILE_REMIND = "casefile.remind"
     CASEFILE_UPLOAD = "casefile.upload"
@@ -53,7 +55,9 @@ class WorkKind(StrEnum):
 
     # §7 drills
     DRILL_APPROVAL = "drill.approval"
+    DRILL_APPROVAL_REFRESH = "drill.approval.refresh"  # the request's copies redrawn once decided or superseded
     DRILL_CIRCULATE = "drill.circulate"
+    DRILL_CLOSED_REFRESH = "drill.closed.refresh"  # the drill's DMs and card redrawn without buttons once closed
     DRILL_DECIDED = "drill.decided"
     DRILL_NOTE = "drill.note"
     DRILL_NOTIFY_TEAM = "drill.notify_team"

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.kinds import WorkKind
 from bot.drills import lottery
 from bot.drills.state import Decision, Drawn, Filed, Plan, Verification
@@ -241,8 +242,10 @@ def draw(session: Session, config: OrgConfig, actor: str, now: datetime, rng: An
     key = f"drill:{drill.id}"
     queue.enqueue(session, WorkKind.DRILL_THREAD, f"{key}:thread", now, {"drill": drill.id}, key)
     people = [roster.holders(session, Role.PLANNING).primary, roster.holders(session, Role.PLANNING).deputy]
-    if config.drills.announcement_channel:
-        people.insert(0, roster.holders(session, Role.EXECUTIVE_SECRETARY).primary)
+    # §3: the executive secretary's deputy hears of the draw too (without an announcement channel the drill's
+    # thread is in the executive secretary's own DM, which is notice enough for her)
+    executive = roster.holders(session, Role.EXECUTIVE_SECRETARY)
+    people[:0] = [executive.primary, executive.deputy] if config.drills.announcement_channel else [executive.deputy]
     for user in dict.fromkeys(u for u in people if u):
         queue.enqueue(session, WorkKind.DRILL_NOTIFY_TEAM, f"{key}:team:{user}", now, {"drill": drill.id, "user": user},
                       key)
@@ -380,11 +383,9 @@ def file_report(session: Session, config: OrgConfig, who: Who, drill: Drill, dat
                  at=now, data={"version": version, "report": report.id})
     key = f"drill:{drill.id}"
     payload = {"drill": drill.id, "report": report.id, "version": version}
-    readers = [roster.holders(session, Role.COMMANDER).primary,
-               roster.holders(session, Role.EXECUTIVE_SECRETARY).primary]
-    for user in dict.fromkeys(u for u in readers if u):
-        queue.enqueue(session, WorkKind.DRILL_REPORT_SENT, f"{key}:report:{version}:to:{user}", now,
-                      {**payload, "user": user}, key)
+    # §3: to the commander and the executive secretary, and a copy to each one's deputy (bot.delivery.copies)
+    queue.enqueue(session, WorkKind.DRILL_REPORT_SENT, f"{key}:report:{version}:to:team", now,
+                  {**payload, "to": [Role.COMMANDER.value, Role.EXECUTIVE_SECRETARY.value]}, key)
     for user in dict.fromkeys(u for u in (roster.holders(session, Role.PLANNING).primary,
                                           roster.holders(session, Role.PLANNING).deputy) if u):
         queue.enqueue(session, WorkKind.DRILL_REPORT_SENT, f"{key}:report:{version}:planning:{user}", now,
@@ -427,15 +428,26 @@ def submit_evaluation(session: Session, who: Who, drill: Drill, data: dict[str, 
         # older one's approval request, if not sent yet, is not sent at all.
         latest.status, superseded = EvaluationStatus.SUPERSEDED, latest.id
         queue.cancel(session, now, key_prefix=f"{key}:evaluation:{latest.id}:approval")
+        approval_settled(session, drill, latest, now, "superseded")  # a request already sent loses its buttons
     drill.status, drill.updated_at = DrillStatus.EVALUATING, now
     audit.record(session, who.user, "drill.evaluation_submitted", "drill", drill.id, at=now,
                  data={"evaluation": evaluation.id, "version": evaluation.version, "report_version": report.version,
                        "supersedes": superseded})
-    executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
-    if executive:
-        queue.enqueue(session, WorkKind.DRILL_APPROVAL, f"{key}:evaluation:{evaluation.id}:approval", now,
-                      {"drill": drill.id, "evaluation": evaluation.id, "user": executive}, key)
+    # §3: to the executive secretary and a copy to the deputy; either may decide (bot.delivery.copies)
+    queue.enqueue(session, WorkKind.DRILL_APPROVAL, approval_key(drill.id, evaluation.id), now,
+                  {"drill": drill.id, "evaluation": evaluation.id, "to": [Role.EXECUTIVE_SECRETARY.value]}, key)
     return evaluation
+
+
+def approval_key(drill_id: int, evaluation_id: int) -> str:
+    """The key of an evaluation's approval request (the hand-off whose copies are redrawn once it is settled)."""
+    return f"drill:{drill_id}:evaluation:{evaluation_id}:approval"
+
+
+def approval_settled(session: Session, drill: Drill, evaluation: DrillEvaluation, now: datetime, tag: str) -> None:
+    """The evaluation was decided or superseded: every copy of its approval request is redrawn, with no buttons."""
+    copies.refresh_later(session, WorkKind.DRILL_APPROVAL_REFRESH, approval_key(drill.id, evaluation.id), now,
+                         {"drill": drill.id, "evaluation": evaluation.id}, f"drill:{drill.id}", tag)
 
 
 def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: bool, comment: str,
@@ -463,6 +475,8 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
         queue.enqueue(session, WorkKind.DRILL_UPLOAD, f"{key}:upload:evaluation:{evaluation.id}", now,
                       {"drill": drill.id, "doc": "evaluation", "id": evaluation.id, "version": evaluation.version},
                       key)
+        # the drill's buttons sent so far (plan, report, evaluate, revise) have nothing left to do
+        queue.enqueue(session, WorkKind.DRILL_CLOSED_REFRESH, f"{key}:closed:refresh", now, {"drill": drill.id}, key)
     else:
         evaluation.status = EvaluationStatus.RETURNED
         evaluation.data = {**evaluation.data, "return_comment": comment, "returned_by": who.user,
@@ -470,8 +484,9 @@ def decide(session: Session, who: Who, evaluation: DrillEvaluation, approve: boo
         drill.status, drill.updated_at = DrillStatus.REPORTED, now
         audit.record(session, who.user, "drill.evaluation_returned", "drill", drill.id, at=now,
                      data={"evaluation": evaluation.id, "version": evaluation.version, "comment": comment})
-    for user in dict.fromkeys(u for u in (evaluation.drafted_by, roster.holders(session, Role.PLANNING).primary)
-                              if u):
+    approval_settled(session, drill, evaluation, now, "decided")
+    planning = roster.holders(session, Role.PLANNING)  # the drafter, and the planning group's both seats (§3)
+    for user in dict.fromkeys(u for u in (evaluation.drafted_by, planning.primary, planning.deputy) if u):
         queue.enqueue(session, WorkKind.DRILL_DECIDED, f"{key}:evaluation:{evaluation.id}:decided:{user}", now,
                       {"drill": drill.id, "evaluation": evaluation.id, "user": user}, key)
     return Decision(True, evaluation.id, evaluation.version, evaluation.status, who.user, now)

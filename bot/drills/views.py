@@ -307,23 +307,29 @@ def evaluation_text(data: dict[str, Any], lang: Lang) -> str:
 
 
 def approval_request(state: DrillState, evaluation_id: int, version: int, data: dict[str, Any], by: str,
-                     config: OrgConfig, lang: Lang) -> dict[str, Any]:
+                     config: OrgConfig, lang: Lang, *, settled: str | None = None) -> dict[str, Any]:
+    """The evaluation for the executive secretary (and, as a copy, the deputy) to approve or return; once
+    `settled` (what became of it: approved, returned or superseded, by whom, when), that line instead of the
+    buttons."""
     text = t("drill.eval.approval", lang, unit=escape(unit_name(config, state.unit_id, lang)), period=state.period,
              version=version, user=by)
-    return {"text": text, "blocks": [
-        *_sections(text), *_sections(evaluation_text(data, lang)),
-        {"type": "actions", "elements": [
+    if settled is not None:
+        last: dict[str, Any] = {"type": "context", "elements": [{"type": "mrkdwn", "text": settled}]}
+    else:
+        last = {"type": "actions", "elements": [
             {**_button(ids.DRILL_APPROVE, t("drill.button.approve", lang), evaluation_id, "primary"),
              "confirm": confirm_dialog("approve_evaluation", lang, "primary")},
-            _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), evaluation_id)]},
-    ]}
+            _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), evaluation_id)]}
+    return {"text": text, "blocks": [*_sections(text), *_sections(evaluation_text(data, lang)), last]}
 
 
-def approval_done(state: DrillState, version: int, approved: bool, by: str, config: OrgConfig,
-                  lang: Lang) -> dict[str, Any]:
-    text = t("drill.eval.approved" if approved else "drill.eval.returned", lang, user=by, version=version,
-             unit=escape(unit_name(config, state.unit_id, lang)), period=state.period)
-    return {"text": text, "blocks": [*_sections(text)]}
+def closed_copy(message: dict[str, Any], by: str | None, at: datetime | None, config: OrgConfig,
+                lang: Lang) -> dict[str, Any]:
+    """A drill message as it stands once the drill is closed: its buttons (plan, report, evaluate, revise) have
+    nothing left to do, so they give way to a line saying who closed it and when."""
+    line = t("drill.closed.line", lang, user=by or "—", at=when(at, config))
+    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
+    return {**message, "blocks": [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]}
 
 
 def return_modal(evaluation_id: int, lang: Lang) -> dict[str, Any]:

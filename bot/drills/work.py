@@ -8,11 +8,14 @@ replica) or a person changing the drill at that moment is served after it and fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job, NotReady, subject
 from bot.delivery.kinds import WorkKind
 from bot.drills import docs as drill_docs
@@ -24,9 +27,10 @@ from bot.platform.chat import NotInRoom
 from bot.procedure.config import Role
 from bot.procedure.cron import cron_trigger
 from bot.procedure.errors import NotFound
-from bot.procedure.i18n import t
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
 from storage import audit, claims, roster
+from storage import work as queue
 from storage.models import Drill, DrillEvaluation, DrillReport
 
 if TYPE_CHECKING:
@@ -151,26 +155,69 @@ def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 
 def report_sent(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The filed form by DM: to the commander, the executive secretary and their deputies (one job, a copy each),
+    or to the planning group with the evaluate button (one job per person)."""
     with services.sessions() as session:
         state = DrillState.of(_drill(session, job))
         report = subject(session, DrillReport, job, "report")
         data, version, by = dict(report.data), report.version, report.submitted_by
-    user = str(job.payload["user"])
-    message = views.report_sent(state, data, version, by, services.config, services.lang_of(user),
-                                evaluate=bool(job.payload.get("evaluate")))
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+        people = copies.recipients(session, job.payload)
+    evaluate = bool(job.payload.get("evaluate"))
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        return views.report_sent(state, data, version, by, services.config, lang, evaluate=evaluate)
+
+    if copies.TO in job.payload:
+        return copies.send(services, job, people, render)
+    user = str(job.payload["user"])  # one person's job (the planning group, or work queued before copies)
+    return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                             retry=job.retried).record()
+
+
+def _approval_copy(services: Services, payload: dict[str, Any]) -> tuple[copies.Render, bool]:
+    """The approval request as it stands, and whether it still awaits a decision: with Approve / Return while it
+    does; once decided or superseded, saying what became of it (who, when), with no buttons."""
+    with services.sessions() as session:
+        try:
+            state = DrillState.of(drills.get(session, int(payload["drill"])))
+        except NotFound:
+            raise GiveUp(f"drill {payload['drill']} does not exist") from None
+        evaluation = session.get(DrillEvaluation, int(payload["evaluation"]))
+        if evaluation is None:
+            raise GiveUp(f"evaluation {payload['evaluation']} does not exist")
+        done = drills.outcome(session, evaluation)
+        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        settled = views.decision_text(done, services.config, lang) if done is not None else None
+        return views.approval_request(state, eid, version, data, by, services.config, lang, settled=settled)
+
+    return render, done is None
 
 
 def approval(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The evaluation's approval request to the executive secretary and a copy to the deputy (§3)."""
+    render, waiting = _approval_copy(services, job.payload)
+    # Decided before anything went out: nobody needs the request. A retry may have sent a copy already, so it
+    # sends the rest (drawn settled) and records every copy, for the refresh to redraw.
+    if not waiting and not job.retried:
+        return {"skipped": "decided or superseded before it was sent"}
     with services.sessions() as session:
-        state = DrillState.of(_drill(session, job))
-        evaluation = _evaluation(session, job)
-        if evaluation.status != EvaluationStatus.SUBMITTED:
-            return {"skipped": f"evaluation is {evaluation.status}"}
-        data, version, by, eid = dict(evaluation.data), evaluation.version, evaluation.drafted_by, evaluation.id
-    user = str(job.payload["user"])
-    message = views.approval_request(state, eid, version, data, by, services.config, services.lang_of(user))
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+        people = copies.recipients(session, job.payload)
+    if copies.TO not in job.payload:  # queued before copies: the one person, under the job's own key
+        user = str(job.payload["user"])
+        return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                                 retry=job.retried).record()
+    return copies.send(services, job, people, render)
+
+
+def approval_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The evaluation was decided or superseded: every copy of its request says so, with no buttons."""
+    sent = copies.copies_of(services, job)
+    if not sent.where:
+        return {"updated": []}
+    render, _ = _approval_copy(services, job.payload)
+    return copies.redraw(services, sent, render)
 
 
 def _evaluation(session: Session, job: Job) -> DrillEvaluation:
@@ -262,6 +309,66 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
                                      retry=job.retried).record()
 
 
+# The drill's DMs that carry its buttons, each redrawn without them once the drill is closed (`closed_refresh`).
+# Reminders and overdue notices are left: their results keep no room to update.
+BUTTONED = (WorkKind.DRILL_NOTIFY_TEAM, WorkKind.DRILL_NOTIFY_UNIT, WorkKind.DRILL_REPORT_SENT, WorkKind.DRILL_DECIDED)
+
+Draw = Callable[[Lang], dict[str, Any]]
+
+
+def _buttoned(session: Session, services: Services, drill: Drill) -> list[tuple[str | None, str, str, Draw]]:
+    """Each message of the drill with buttons: (its reader, room, ts, how it is drawn now)."""
+    state, config = DrillState.of(drill), services.config
+    found: list[tuple[str | None, str, str, Draw]] = []
+    for row in queue.finished(session, f"drill:{drill.id}", BUTTONED):
+        p, result = dict(row.payload), dict(row.result or {})
+        if not result.get("ts") or not p.get("user"):
+            continue  # a hand-off to a role (the filed form to the commander and the executive secretary): no buttons
+        draw: Draw | None = None
+        if row.kind == WorkKind.DRILL_NOTIFY_TEAM:
+            draw = partial(views.team_notice, state, config)
+        elif row.kind == WorkKind.DRILL_NOTIFY_UNIT:
+            draw = partial(views.unit_notice, state, config, update=bool(p.get("update")))
+        elif row.kind == WorkKind.DRILL_REPORT_SENT and p.get("evaluate"):
+            report = session.get(DrillReport, int(p["report"]))
+            if report is not None:
+                draw = partial(_report_copy, state, dict(report.data), report.version, report.submitted_by, config)
+        elif row.kind == WorkKind.DRILL_DECIDED:
+            evaluation = session.get(DrillEvaluation, int(p["evaluation"]))
+            if evaluation is not None and evaluation.status == EvaluationStatus.RETURNED:
+                draw = partial(_decided_copy, state, evaluation.version, dict(evaluation.data), config)
+        if draw is not None:
+            found.append((str(p["user"]), str(result["channel"]), str(result["ts"]), draw))
+    if drill.thread_channel and drill.thread_ts:
+        executive = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        reader = None if config.drills.announcement_channel else executive  # the card is in her DM then
+        found.append((reader, drill.thread_channel, drill.thread_ts, partial(views.drill_card, state, config)))
+    return found
+
+
+def _report_copy(state: DrillState, data: dict[str, Any], version: int, by: str, config: Any,
+                 lang: Lang) -> dict[str, Any]:
+    return views.report_sent(state, data, version, by, config, lang, evaluate=True)
+
+
+def _decided_copy(state: DrillState, version: int, data: dict[str, Any], config: Any, lang: Lang) -> dict[str, Any]:
+    return views.decided(state, version, data, False, str(data.get("returned_by") or ""), config, lang)
+
+
+def closed_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The drill is closed: its plan, report, evaluate and revise buttons sent so far give way to a line saying
+    who closed it and when (a click on one would only be told the drill is closed)."""
+    with services.sessions() as session:
+        drill = _drill(session, job)
+        by, at = drills.closed_by(session, drill)
+        messages = _buttoned(session, services, drill)
+    lang_of = services.lang_of
+    for reader, room, ts, draw in messages:
+        lang = lang_of(reader) if reader else services.config.organisation.language
+        services.chat.update(room, ts, views.closed_copy(draw(lang), by, at, services.config, lang))
+    return {"updated": len(messages)}
+
+
 EXECUTORS = {
     WorkKind.DRILL_THREAD: post_thread,
     WorkKind.DRILL_NOTIFY_TEAM: notify_team,
@@ -271,8 +378,10 @@ EXECUTORS = {
     WorkKind.DRILL_NOTE: thread_note,
     WorkKind.DRILL_REPORT_SENT: report_sent,
     WorkKind.DRILL_APPROVAL: approval,
+    WorkKind.DRILL_APPROVAL_REFRESH: approval_refresh,
     WorkKind.DRILL_DECIDED: decided,
     WorkKind.DRILL_CIRCULATE: circulate,
+    WorkKind.DRILL_CLOSED_REFRESH: closed_refresh,
     WorkKind.DRILL_UPLOAD: upload,
 }
 

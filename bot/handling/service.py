@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.kinds import WorkKind
 from bot.handling.state import CASE_FIELDS, plans, statements, step_lines, step_of, timeline_of
 from bot.paging import service as paging
@@ -327,13 +328,19 @@ def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Inc
     event = _record(session, who, incident, "media.drafted", now, {"kind": kind, "text": text})
     queue.enqueue(session, WorkKind.MEDIA_POST, f"incident:{incident.id}:media:{event.id}", now,
                   {"incident": incident.id, "statement": event.id}, incident.id)
-    commander = roster.holders(session, Role.COMMANDER)
-    for user in dict.fromkeys(u for u in (commander.primary, commander.deputy) if u):
-        _dm(session, incident, now, user, "media.approval_dm",
-            {"user": who.user, "number": incident.number, "title": incident.title, "room": incident.channel_id},
-            f"media:{event.id}")
+    # §6 step 4: the spokesperson decides; §3: the commander and a copy to the deputy (bot.delivery.copies)
+    queue.enqueue(session, WorkKind.HANDLING_DM, statement_handoff(incident.id, event.id), now,
+                  {"incident": incident.id, "to": [Role.COMMANDER.value], "key": "media.approval_dm",
+                   "statement": event.id, "facts": {"user": who.user, "number": incident.number,
+                                                    "title": incident.title, "room": incident.channel_id}},
+                  incident.id)
     _refresh(session, incident, now, f"media:{event.id}")
     return event.id
+
+
+def statement_handoff(incident_id: int, statement_id: int) -> str:
+    """The key of a draft's approval request by DM to the spokesperson and the deputy."""
+    return f"incident:{incident_id}:media:{statement_id}:approval"
 
 
 def decide_statement(session: Session, config: OrgConfig, who: Who, incident: Incident, statement_id: int,
@@ -358,6 +365,8 @@ def decide_statement(session: Session, config: OrgConfig, who: Who, incident: In
               {"user": who.user, "when": now.isoformat(), "text": released}, f"media-released:{statement_id}")
     queue.enqueue(session, WorkKind.MEDIA_REFRESH, f"incident:{incident.id}:media:{statement_id}:decided", now,
                   {"incident": incident.id, "statement": statement_id}, incident.id)
+    copies.refresh_later(session, WorkKind.MEDIA_APPROVAL_REFRESH, statement_handoff(incident.id, statement_id), now,
+                         {"incident": incident.id, "statement": statement_id}, incident.id, "decided")
     _refresh(session, incident, now, f"media-decided:{statement_id}")
     return found
 

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import simple_message
-from bot.blockkit.names import role_name
-from bot.delivery.job import Job, NotReady
+from bot.blockkit.names import role_name, short_time
+from bot.delivery import copies
+from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
 from bot.handling import state as handling_state
@@ -23,6 +24,7 @@ from bot.procedure.text import escape
 from bot.warroom.state import incident_of, room_of
 from storage import audit, roster
 from storage import work as queue
+from storage.models import Incident
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
@@ -74,12 +76,43 @@ def post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
 
+def _direct_copy(services: Services, payload: dict[str, Any]) -> copies.Render:
+    """A handling DM in its reader's language; a draft's approval request also says, once the spokesperson has
+    decided, who released or rejected it and when."""
+    decided: dict[str, Any] | None = None
+    if payload.get("statement") is not None:
+        found, _ = _statement(services, payload)
+        decided = found if found["status"] != "pending" else None
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        text = t(payload["key"], lang, **values_of(services, payload, lang))
+        if decided is not None:
+            key = "media.released_by" if decided["status"] == "released" else "media.rejected_by"
+            text += "\n" + t(key, lang, user=decided["decided_by"],
+                              at=short_time(decided["decided_at"], services.config))
+        return simple_message(text, payload.get("buttons") or [], lang)
+
+    return render
+
+
 def direct(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """A DM to one person, or a hand-off to a role (`to`): to its holder and a copy to the deputy."""
+    render = _direct_copy(services, job.payload)
+    if copies.TO in job.payload:
+        with services.sessions() as session:
+            people = copies.recipients(session, job.payload)
+        return copies.send(services, job, people, render)
     user = str(job.payload["user"])
-    lang = services.lang_of(user)
-    text = t(job.payload["key"], lang, **values_of(services, job.payload, lang))
-    message = simple_message(text, job.payload.get("buttons") or [], lang)
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+    return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                             retry=job.retried).record()
+
+
+def approval_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The spokesperson decided on a draft: every copy of its approval request says who did and when."""
+    sent = copies.copies_of(services, job)
+    if not sent.where:
+        return {"updated": []}
+    return copies.redraw(services, sent, _direct_copy(services, sent.payload))
 
 
 def _confirmer_name(level: str | None, lang: Any) -> str:
@@ -121,10 +154,12 @@ def plan_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     return {"ts": posted["ts"]}
 
 
-def _statement(services: Services, job: Job) -> tuple[dict[str, Any], int]:
+def _statement(services: Services, payload: dict[str, Any]) -> tuple[dict[str, Any], int]:
     with services.sessions() as session:
-        incident = incident_of(session, job)
-        found = handling_state.statements(audit.timeline(session, incident.id)).get(int(job.payload["statement"]))
+        incident = session.get(Incident, int(payload["incident"]))
+        if incident is None:
+            raise GiveUp(f"incident {payload['incident']} does not exist")
+        found = handling_state.statements(audit.timeline(session, incident.id)).get(int(payload["statement"]))
         if found is None:
             raise NotReady("statement not recorded")
         return found, incident.id
@@ -132,14 +167,14 @@ def _statement(services: Services, job: Job) -> tuple[dict[str, Any], int]:
 
 def media_post(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     channel = room_of(services, job)
-    statement, incident_id = _statement(services, job)
+    statement, incident_id = _statement(services, job.payload)
     lang = services.config.organisation.language
     message = statement_message(statement, incident_id, services.config, lang)
     return services.chat.post_once(job.key, channel, message, retry=job.retried).record()
 
 
 def media_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    statement, incident_id = _statement(services, job)
+    statement, incident_id = _statement(services, job.payload)
     posted = _posted(services, f"incident:{incident_id}:media:{statement['id']}")
     message = statement_message(statement, incident_id, services.config, services.config.organisation.language)
     services.chat.update(posted["channel"], posted["ts"], message)
@@ -237,6 +272,7 @@ EXECUTORS = {
     WorkKind.PLAN_REFRESH: plan_refresh,
     WorkKind.MEDIA_POST: media_post,
     WorkKind.MEDIA_REFRESH: media_refresh,
+    WorkKind.MEDIA_APPROVAL_REFRESH: approval_refresh,
     WorkKind.UPDATE_REMIND: update_reminder,
     WorkKind.CASEFILE_REMIND: case_file_reminder,
     WorkKind.CASEFILE_UPLOAD: upload,

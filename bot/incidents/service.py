@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
 from bot.incidents import flags
@@ -151,3 +152,16 @@ def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incide
                       now + timedelta(hours=observation.interval_hours * n),
                       {"incident": incident.id, "n": n, "total": observation.count}, incident.id)
     refresh_card(session, incident.id, now, "handled")
+
+
+def handled_report(incident_id: int) -> str:
+    """The key of the low-level report to the executive secretary (the hand-off `mark_handled` enqueues)."""
+    return f"incident:{incident_id}:handled-report"
+
+
+def read_report(session: Session, who: Who, incident: Incident, now: datetime) -> copies.Read:
+    """收悉: the executive secretary or the deputy has read the low-level report (§5 "報告執行秘書", §3 either seat).
+    The caller has locked the incident. The first reader counts; a later click is told who read it (Closed)."""
+    return copies.read(session, who, handled_report(incident.id), [Role.EXECUTIVE_SECRETARY], now,
+                       subject=("incident", incident.id), refresh=WorkKind.LOWLEVEL_REFRESH,
+                       payload={"incident": incident.id}, incident_id=incident.id)

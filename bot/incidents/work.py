@@ -8,22 +8,25 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
-from bot.blockkit.blocks import text_message
+from bot.blockkit.blocks import simple_message, text_message
 from bot.blockkit.fit import sections
-from bot.blockkit.names import category_name, role_name
+from bot.blockkit.names import category_name, role_name, short_time
+from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
+from bot.incidents import service as incidents
 from bot.incidents.account import account_short_block
 from bot.incidents.state import Account
 from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
-from bot.procedure.i18n import t
+from bot.procedure.i18n import Lang, t
 from bot.procedure.status import IncidentStatus
 from bot.procedure.text import escape
 from bot.warroom.service import refresh_card
 from bot.warroom.state import card_state, incident_of, room_of
 from storage import audit, roster
+from storage.models import Incident
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
@@ -68,21 +71,45 @@ def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any
     return {"page": page.id if page else None}
 
 
-def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """The low-level report to the executive secretary (§5: handle it, then notify the executive secretary)."""
+def _lowlevel_copy(services: Services, payload: dict[str, Any]) -> copies.Render:
+    """The low-level report as it stands: with the acknowledge (收悉) button until someone has read it, then saying
+    who read it and when."""
     with services.sessions() as session:
-        incident = incident_of(session, job)
-        target = roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
+        incident = session.get(Incident, int(payload["incident"]))
+        if incident is None:
+            raise GiveUp(f"incident {payload['incident']} does not exist")
         unit = services.config.unit(incident.unit_id or "")
         number, title, category, subtype, room = (incident.number, incident.title, incident.category,
                                                    incident.subtype, incident.channel_id)
-    if target is None:
-        raise GiveUp("no executive secretary on the roster")
-    lang = services.lang_of(target)
-    text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
-             title=escape(title), category=category_name(services.config, category, subtype, lang),
-             user=job.payload["user"], room=f"<#{room}>" if room else "—")
-    return services.chat.direct_message_once(job.key, target, text_message(text), retry=job.retried).record()
+        incident_id = incident.id
+        first = copies.first_reader(session, incidents.handled_report(incident_id))
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
+                 title=escape(title), category=category_name(services.config, category, subtype, lang),
+                 user=payload["user"], room=f"<#{room}>" if room else "—")
+        if first is not None:
+            text += "\n" + t("handoff.read_line", lang, user=first.by, at=short_time(first.at, services.config))
+            return simple_message(text, [], lang)
+        return simple_message(text, [[ids.HANDOFF_READ, "button.handoff_read", str(incident_id), "primary"]], lang)
+
+    return render
+
+
+def report_handled(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The low-level report to the executive secretary and the deputy (§5: handle it, then notify the executive
+    secretary; §3: the deputy stands in), each with the acknowledge button."""
+    with services.sessions() as session:
+        people = copies.addressed(session, [Role.EXECUTIVE_SECRETARY])
+    return copies.send(services, job, people, _lowlevel_copy(services, job.payload))
+
+
+def lowlevel_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Someone acknowledged the low-level report: every copy now says who and when, with no button."""
+    sent = copies.copies_of(services, job)
+    if not sent.where:
+        return {"updated": []}
+    return copies.redraw(services, sent, _lowlevel_copy(services, sent.payload))
 
 
 def observation_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -123,6 +150,7 @@ EXECUTORS = {
     WorkKind.TRIAGE_REQUEST: request_triage,
     WorkKind.TRIAGE_TIMEOUT: triage_timeout,
     WorkKind.LOWLEVEL_REPORT: report_handled,
+    WorkKind.LOWLEVEL_REFRESH: lowlevel_refresh,
     WorkKind.OBSERVE_REMIND: observation_reminder,
     WorkKind.FLAG_NOTIFY: notify_flagged,
 }

@@ -979,3 +979,26 @@ MESSAGES.update({
     "update.already_posted": {"zh-TW": "這則處理情形已由 <@{user}> 於 {at} 張貼，未重複張貼。",
                               "en": "<@{user}> already posted this update at {at}; it was not posted twice."},
 })
+
+
+# Hand-offs to a role's holder and deputy (§3 職務代理人, bot.delivery.copies): acknowledging one, the copies.
+MESSAGES.update({
+    "button.handoff_read": {"zh-TW": "收悉 Acknowledge", "en": "Acknowledge"},
+    "handoff.read_line": {"zh-TW": "✅ <@{user}> 已於 {at} 收悉。", "en": "✅ Acknowledged by <@{user}> at {at}."},
+    "handoff.read_by": {"zh-TW": "<@{user}> 已於 {at} 收悉此陳報，無須再確認。",
+                        "en": "<@{user}> already acknowledged this report at {at}; nothing more to do."},
+    "handoff.none": {"zh-TW": "找不到這份陳報。", "en": "There is no such report."},
+    "handoff.read_ok": {"zh-TW": "✅ 已記錄您收悉此陳報，其他副本也會註明。",
+                        "en": "✅ Recorded that you read this report; the other copy will say so."},
+    "action.handoff_read": {"zh-TW": "確認收悉陳報", "en": "acknowledging the report"},
+    "allowed.handoff_read.executive_secretary": {"zh-TW": "執行秘書或其職務代理人",
+                                                 "en": "the executive secretary or the deputy"},
+    "work.lowlevel.refresh": {"zh-TW": "低度危機陳報副本的更新", "en": "an update of the low-level report's copies"},
+    "work.drill.approval.refresh": {"zh-TW": "演練評估核定請求副本的更新",
+                                    "en": "an update of the evaluation approval request's copies"},
+    "work.media.approval.refresh": {"zh-TW": "新聞稿核定請求副本的更新",
+                                    "en": "an update of the statement approval request's copies"},
+    "work.drill.closed.refresh": {"zh-TW": "演練結案後訊息按鈕的移除", "en": "removing the closed drill's buttons"},
+    "drill.closed.line": {"zh-TW": "🔒 本次演練已結案（評估報告已由 <@{user}> 於 {at} 核定）。",
+                          "en": "🔒 This drill is closed (the evaluation was approved by <@{user}> at {at})."},
+})

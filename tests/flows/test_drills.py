@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from bot.blockkit import ids
+from sandbox.interactions import find_element
 from storage import work as queue
 from storage.models import AuditEvent, Drill, DrillEvaluation, DrillReport
 
@@ -331,6 +332,15 @@ def evaluation_modal(stack, user: str):
     return person.wait_modal(ids.DRILL_EVAL_VIEW)
 
 
+def click_as_shown(stack, person, message, action_id: str):
+    """A click on the message as the person's screen still showed it when it was read (before the bot redrew it:
+    a slow client, or a click already on its way)."""
+    block, element = find_element(message.blocks, action_id)
+    return stack.sandbox.interactions.block_action(person.user, block=block, element=element,
+                                                   channel=stack.sandbox.workspace.channels[message.channel],
+                                                   message=message.raw)
+
+
 def test_a_stale_evaluation_is_refused_and_only_the_newest_is_approved_once(stack):
     drill = draw(stack)
     assert not file_form(stack, drill, member_of(stack, drill.unit_id)).errors
@@ -354,12 +364,14 @@ def test_a_stale_evaluation_is_refused_and_only_the_newest_is_approved_once(stac
     stack.drain()
     new = dm_with(stack, EXEC, ids.DRILL_APPROVE, lambda m: "12 月底前完成" in m.all_text())
 
-    # the executive secretary, reading the older DM, approves it: refused, naming version 2
+    # the older request lost its buttons and says what superseded it
+    assert ids.DRILL_APPROVE not in str(old.refresh().blocks) and "已由第 2 版取代" in old.refresh().all_text()
+    # the executive secretary, whose screen still showed the older DM, approves it: refused, naming version 2
     executive = stack.person(EXEC)
-    executive.click(old, ids.DRILL_APPROVE)
+    click_as_shown(stack, executive, old, ids.DRILL_APPROVE)
     refusal = executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text)
     assert f"<@{PLAN}>" in refusal.text and "第 2 版核定" in refusal.text
-    executive.click(old, ids.DRILL_RETURN_OPEN)
+    click_as_shown(stack, executive, old, ids.DRILL_RETURN_OPEN)
     executive.wait_ephemeral(lambda m: "已由第 2 版取代" in m.text and m.ts != refusal.ts)
     executive.click(new, ids.DRILL_APPROVE)
     stack.drain()
@@ -387,17 +399,23 @@ def test_a_closed_drill_cannot_be_re_planned_re_reported_or_re_evaluated(stack):
     evaluation.fill({ids.E_ASSESSMENT: "好", ids.E_RECOMMENDATIONS: "續辦"})
     assert not evaluation.submit().errors
     stack.drain()
+    shown = (dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), dm_with(stack, PLAN, ids.DRILL_EVAL_OPEN),
+             dm_with(stack, head, ids.DRILL_REPORT_OPEN))
     stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
     stack.drain()
 
     refused = replan.submit()
     assert not refused.errors and "已結案，不能再變更規劃" in str(refused.view) and f"<@{EXEC}>" in str(refused.view)
-    planner.click(dm_with(stack, PLAN, ids.DRILL_PLAN_OPEN), ids.DRILL_PLAN_OPEN)
+    # the DMs lost their buttons and say the drill is closed; a click from a screen that still showed one is refused
+    for message in shown:
+        assert ids.DRILL_PLAN_OPEN not in str(message.refresh().blocks) and "已結案" in message.refresh().all_text()
+    plan_dm, evaluate_dm, report_dm = shown
+    click_as_shown(stack, planner, plan_dm, ids.DRILL_PLAN_OPEN)
     assert f"<@{EXEC}>" in planner.wait_ephemeral(lambda m: "不能再變更規劃" in m.text).text
-    planner.click(dm_with(stack, PLAN, ids.DRILL_EVAL_OPEN), ids.DRILL_EVAL_OPEN)
+    click_as_shown(stack, planner, evaluate_dm, ids.DRILL_EVAL_OPEN)
     planner.wait_ephemeral(lambda m: "評估報告不再修改" in m.text)
     unit_head = stack.person(head)
-    unit_head.click(dm_with(stack, head, ids.DRILL_REPORT_OPEN), ids.DRILL_REPORT_OPEN)
+    click_as_shown(stack, unit_head, report_dm, ids.DRILL_REPORT_OPEN)
     unit_head.wait_ephemeral(lambda m: "報告表不再修改" in m.text)
     with stack.bot.services.sessions() as s:
         closed = s.get(Drill, drill.id)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.delivery.kinds import WorkKind
 from bot.drills import service as drills
 from bot.handling import service as handling
 from bot.incidents import service as incidents
@@ -31,6 +32,7 @@ from bot.roster import state as handover_state
 from bot.roster.sync import sync_roster
 from storage import audit
 from storage import drills as storage_drills
+from storage import work as queue
 from storage.incidents import allocate_incident_number
 from storage.models import Incident, Page
 from storage.roster import roles_of
@@ -74,6 +76,7 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "drill report":       (N,   N,   N,   N,   N,   N,   N,   Y,   Y,   Y,   N),  # the drilled unit only
     "evaluation draft":   (N,   N,   N,   N,   N,   N,   Y,   N,   N,   N,   N),
     "evaluation approve": (N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N),
+    "acknowledge report": EXEC,  # §5 the low-level report to the executive secretary; §3 or the deputy (收悉)
     "drill status":       (Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N),
     # §6: complete or skip the current step, by the step's responsible roles
     **{f"complete step {step}": rule for step, rule in STEP_RESPONSIBLE.items()},
@@ -239,6 +242,15 @@ def allowed(session: Session, action: str, person: Who) -> bool:
         session.add(page)
         session.flush()
         return paging.may_acknowledge(person, page)
+    if action == "acknowledge report":
+        incident = _incident(session, "low", "observing")
+        queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, incidents.handled_report(incident.id), NOW,
+                      {"incident": incident.id, "user": "U0000INSH"}, incident.id)
+        try:
+            incidents.read_report(session, person, incident, NOW)
+        except NotAllowed:
+            return False
+        return True
     if action == "request legal":
         try:
             handling.request_legal(session, CONFIG, person, _incident(session, "medium"), "Close the gate?", NOW)
@@ -256,7 +268,7 @@ def allowed(session: Session, action: str, person: Who) -> bool:
 
 
 LEGACY = ("set level", "mark handled", "acknowledge a page", "request legal", "drill draw", "drill plan",
-          "drill report", "evaluation draft", "evaluation approve", "drill status")
+          "drill report", "evaluation draft", "evaluation approve", "drill status", "acknowledge report")
 
 
 # The handling and roster actions run in a few groups, not one test each: a fresh database per test is most of the

@@ -541,6 +541,13 @@ def the_head_marks_a_low_incident_handled(world: World) -> Deliver:
     return lambda: world.person(HEAD).click(card, ids.MARK_HANDLED)
 
 
+def the_deputy_acknowledges_the_low_level_report(world: World) -> Deliver:
+    incident = world.report(DEPUTY, "low")
+    world.change(incident, HEAD, incidents.mark_handled)
+    copy = world.dm_with(EXEC_DEPUTY, ids.HANDOFF_READ)
+    return lambda: world.person(EXEC_DEPUTY).click(copy, ids.HANDOFF_READ)
+
+
 # ---- drills
 
 
@@ -751,6 +758,8 @@ RACES: tuple[Race, ...] = (
     Race(f"view {ids.TRIAGE_VIEW}", the_head_submits_triage, once="incident.level_set"),
     Race(f"action {ids.REQUEST_LEGAL}", the_head_asks_for_legal_advice, opens=opens(HEAD, ids.LEGAL_REQUEST_VIEW)),
     Race(f"action {ids.MARK_HANDLED}", the_head_marks_a_low_incident_handled, once="incident.handled"),
+    # hand-offs to a role's holder and deputy (handlers/handoffs.py)
+    Race(f"action {ids.HANDOFF_READ}", the_deputy_acknowledges_the_low_level_report, once="handoff.read"),
     # drills (handlers/drills.py)
     Race(f"action {ids.DRILL_PLAN_OPEN}", the_planner_opens_the_plan, opens=opens(PLANNER, ids.DRILL_PLAN_VIEW)),
     Race(f"view {ids.DRILL_PLAN_VIEW}", the_planner_submits_the_plan, once="drill.planned"),
