@@ -34,6 +34,7 @@ def create_app(services: Services, client: WebClient, signing_secret: str, *,
         listener_executor=listeners or ListenerPool(),
     )
     app.use(kit.provide(services))
+    app.use(kit.reply_without_a_message)
     for module in HANDLER_MODULES:
         module.register(app)
 

@@ -42,6 +42,23 @@ def provide(services: Services) -> Callable[[BoltContext, Callable[[], BoltRespo
     return services_middleware
 
 
+def reply_without_a_message(context: BoltContext, body: dict[str, Any],
+                            next: Callable[[], BoltResponse]) -> BoltResponse:
+    """A global middleware: a button on a view (App Home, a modal) has no message to answer below, and Slack sends
+    no response_url for it, so a line meant for below the click (a refusal, who did it first) goes to the person's
+    DM instead of failing."""
+    if body.get("type") == "block_actions" and not body.get("response_url") \
+            and (body.get("container") or {}).get("type") == "view":
+        user, client = str((body.get("user") or {}).get("id") or ""), context.client
+
+        def respond(text: str = "", blocks: list[dict[str, Any]] | None = None, **_where: Any) -> None:
+            if user and client is not None:
+                client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+        context["respond"] = respond
+    return next()
+
+
 def register(app: App, listeners: Iterable[Listener]) -> None:
     """Walk a module's registration table: `app.action(id)(fn)` and the like."""
     for kind, key, function in listeners:

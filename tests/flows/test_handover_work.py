@@ -193,3 +193,19 @@ def test_a_statement_waiting_for_the_spokesperson_is_approved_by_the_new_command
         [released] = audit.events(s, kind_prefix="media.released")
     assert released.actor == NEW
     assert ids.HOME_TASK not in str(new.home().blocks)
+
+
+def test_a_stale_app_home_button_of_the_former_holder_is_refused_in_a_dm(stack):
+    an_evaluation_waiting_for_approval(stack)
+    executive = stack.person(EXEC)
+    home = executive.open_home()  # the tab as she saw it while she held the seat
+    assert ids.DRILL_RETURN_OPEN in str(home.blocks)
+
+    shown = preview(stack, EXEC, f"handover executive_secretary <@{NEW}>")
+    assert executive.click(shown, ids.HANDOVER_CONFIRM).ok
+    stack.drain()
+
+    # App Home has no message to answer below: the polite refusal comes by DM, never as an error
+    assert executive.click(home, ids.DRILL_RETURN_OPEN).ok
+    refusal = executive.dm().wait_for_message(lambda m: "抱歉" in m.text)
+    assert "執行秘書" in refusal.text
