@@ -16,6 +16,7 @@ from bot.paging import work as paging_work
 from bot.procedure.config import Level, Role
 from bot.procedure.status import PageStatus
 from bot.warroom import work as warroom
+from handlers.incident import ack_text
 from storage.models import Incident, Page
 from storage.pages import lock as pages_lock
 from tests.bot.procedure_kit import (
@@ -275,6 +276,7 @@ def test_a_proposal_judged_medium_stands_the_commander_down_and_the_dm_says_who_
     with services.sessions() as s, s.begin():
         late = paging.acknowledge(s, who(COMMANDER), pages_lock(s, page.id), clock.advance(minutes=1))
     assert (late.fresh, late.stood_down, late.by, late.level) == (False, True, INSPECTION_HEAD, "medium")
+    assert ack_text(late, CONFIG, "en") == f"<@{INSPECTION_HEAD}> judged it Medium; this page needs no acknowledgement."
 
 
 def test_a_page_whose_dm_is_not_out_yet_is_not_redrawn(session, clock, services, chat):
