@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.blockkit.blocks import text_message
-from bot.blockkit.names import role_name
+from bot.blockkit.names import level_name, role_name
 from bot.delivery.job import GiveUp, Job, subject
 from bot.delivery.kinds import WorkKind
 from bot.handling import state as handling
@@ -102,6 +102,9 @@ def mention_page(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         lang = services.config.organisation.language
         text = t("page.mention", lang, user=page.target_user, role=role_name(page.role, lang),
                  attempt=t(f"attempt.{page.attempt}", lang))
+        sent = audit.latest(session, "page", page.id, "page.sent")
+        if sent is not None and sent.data.get("proposed"):  # sent on the reporter's proposal, before a judgement
+            text += t("page.mention_proposed", lang, level=level_name(services.config, sent.data.get("level"), lang))
     return services.chat.post_once(job.key, channel, text_message(text), retry=job.retried).record()
 
 

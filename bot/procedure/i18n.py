@@ -895,5 +895,8 @@ MESSAGES.update({  # paging: a proposed level, standing down, re-triage (issue 1
                             "reminders stop and status-update reminders start."},
     "ack.stood_down": {"zh-TW": "<@{user}> 已研判為{level}，此通知無須確認。",
                        "en": "<@{user}> judged it {level}; this page needs no acknowledgement."},
+    "page.mention_proposed": {"zh-TW": "（依通報人建議之{level}通知，尚待單位主管研判）",
+                              "en": " (paged on the reporter's proposal of {level}, awaiting the unit head's "
+                                    "judgement)"},
     "work.page.redraw": {"zh-TW": "等級變更後呼叫通知的更新", "en": "the update of a page after a level change"},
 })

@@ -73,6 +73,7 @@ def test_a_members_proposed_high_reaches_the_commander_at_once_who_judges_it_fro
     assert buttons(page) == [ids.PAGE_ACK, ids.TRIAGE_OPEN]
     assert incident(stack).level is None
     assert COMMANDER in room(stack).members
+    assert any(f"<@{COMMANDER}>" in m.text and "依通報人建議之高度危機通知" in m.text for m in room(stack).messages())
     head_asked = stack.person(HEAD).dm().wait_for_message(lambda m: ids.TRIAGE_OPEN in str(m.blocks))
     assert "建議等級" in head_asked.text  # the head and the deputy are asked to judge, as before
 
