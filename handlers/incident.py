@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blockkit import ids
-from bot.blockkit.names import short_time
+from bot.blockkit.names import level_name, short_time
 from bot.handling import service as handling
 from bot.handling.views import legal_request_modal
 from bot.incidents import forms, service
@@ -64,9 +64,11 @@ def on_ack(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, 
 
 def ack_text(answer: paging.Answer, config: OrgConfig, lang: Lang) -> str:
     """What the person who clicked Acknowledge is told: done, or who answered first and when, or that the
-    incident is over and nobody needs to answer."""
+    incident is over or was judged a level that does not need this page, and nobody needs to answer."""
     if answer.fresh:
         return t("ack.done", lang)
+    if answer.stood_down:
+        return t("ack.stood_down", lang, user=answer.by or "crisisbot", level=level_name(config, answer.level, lang))
     if answer.closed:
         return t("ack.closed", lang)
     if answer.by:

@@ -239,6 +239,9 @@ class Page(Base):
     target_user: Mapped[str] = mapped_column(String(USER))
     attempt: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))  # e.g. paging, acked, escalated, cancelled
+    # The level whose tier this page is (the proposal's, while untriaged), kept through its escalations, so a lower
+    # judged level can stand it down; null for a page in its own right (the legal group's question).
+    paged_for: Mapped[str | None] = mapped_column(String(10))
     paged_at: Mapped[datetime]
     acked_at: Mapped[datetime | None]
     acked_by: Mapped[str | None] = mapped_column(String(USER))

@@ -29,6 +29,7 @@ class WorkKind(StrEnum):
     PAGE_ESCALATE = "page.escalate"
     PAGE_ACKED = "page.acked"
     PAGE_SETTLED = "page.settled"  # answered by another, or closed with its incident: the DM says so
+    PAGE_REDRAW = "page.redraw"  # the incident's level changed: the DM shows it as it stands
     WARROOM_ALERT = "warroom.alert"
 
     # the war room and its card

@@ -203,6 +203,7 @@ def convene(session: Session, config: OrgConfig, who: Who, incident: Incident, a
     require(who, "convene", incident, config)
     members = team_for_level(session, config, incident)
     _record(session, who, incident, "team.convened", now, {"at": at.isoformat(), "place": place, "members": members})
+    invite(session, incident, members, now)  # the call names the war room: everyone called can open it
     values = {"user": who.user, "when": at.isoformat(), "place": place, "number": incident.number,
               "title": incident.title, "room": incident.channel_id}
     for member in members:

@@ -12,11 +12,19 @@ from bot.delivery import copies
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
 from bot.incidents import flags
-from bot.incidents.state import LEVEL_ORDER, Report, Reported
+from bot.incidents.state import (
+    LevelChange,
+    Report,
+    Reported,
+    judge,
+    may_mark_handled,
+    may_set_level,
+    proposal_page,
+)
 from bot.paging import service as paging
 from bot.procedure.config import Level, OrgConfig, Role
 from bot.procedure.errors import Closed, NotAllowed, NotFound
-from bot.procedure.status import ACTIVE, IncidentStatus
+from bot.procedure.status import IncidentStatus
 from bot.procedure.who import Who
 from bot.warroom.service import invite, refresh_card
 from storage import audit, claims, incidents, roster
@@ -72,9 +80,14 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
         audit.record(session, who.user, "incident.triaged", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"level": data.proposed_level.value, "by": "reporter is the unit's head"})
         # One invite for everyone, and no card refresh: the card is posted later with all of this on it.
-        route(session, config, incident, data.proposed_level, None, now, also_invite=first, refresh=False)
+        change = judge(data.proposed_level, previous=None, proposed=data.proposed_level, status=incident.status)
+        route(session, config, incident, change, now, actor=who.user, also_invite=first, refresh=False)
     else:
-        invite(session, incident, first, now)
+        # §5 "迅速通報本小組總指揮": a proposed high reaches its tier now, marked as proposed, while the head judges.
+        tier = proposal_page(config.routing, data.proposed_level)
+        page = paging.page_role(session, config, incident, tier, data.proposed_level, now,
+                                paged_for=data.proposed_level, invite_target=False) if tier else None
+        invite(session, incident, [*first, page.target_user if page else None], now)
         queue.enqueue(session, WorkKind.TRIAGE_REQUEST, f"{key}:triage-request", now, {"incident": incident.id},
                       incident.id)
         queue.enqueue(session, WorkKind.TRIAGE_TIMEOUT, f"{key}:triage-timeout",
@@ -84,19 +97,28 @@ def report(session: Session, config: OrgConfig, who: Who, data: Report, *, submi
     return Reported(incident.id, number, incident.title, True)
 
 
-def route(session: Session, config: OrgConfig, incident: Incident, level: Level, previous: Level | None,
-          now: datetime, *, also_invite: list[str | None] | None = None, refresh: bool = True) -> None:
-    """Bring in the team the level (and category) needs, and page the tier when the level asks for one."""
+def route(session: Session, config: OrgConfig, incident: Incident, change: LevelChange, now: datetime, *,
+          actor: str, also_invite: list[str | None] | None = None, refresh: bool = True) -> None:
+    """Bring in the team the level (and category) needs, and page the tier when the level asks for one.
+
+    A level below what waiting pages were sent for stands those down (`routing.stand_down_when_lowered`) and then
+    pages its own tier, so the tier the level needs is always asked. Everyone paged is in the room: the page's
+    target joins the one invite of the level's team."""
+    level = change.level
     route_spec = config.routing.levels[level]
     roles: list[Role] = list(route_spec.invite)
     category_route = config.routing.categories.get(incident.category)
     if category_route:
         roles += category_route.invite
-    invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles)], now)
+    stood = paging.stand_down(session, incident, route_spec.page, actor, level, now) \
+        if config.routing.stand_down_when_lowered else []
     handling.arm_update_reminder(session, config, incident, now)
-    raised = previous is None or LEVEL_ORDER[level] > LEVEL_ORDER[previous]
-    if route_spec.page is not None and raised:
-        paging.page_role(session, config, incident, route_spec.page, level, now)
+    page = None
+    if route_spec.page is not None and (change.pages or stood):
+        page = paging.page_role(session, config, incident, route_spec.page, level, now, paged_for=level,
+                                invite_target=False)
+    invite(session, incident, [*(also_invite or []), *(roster.holders(session, r).primary for r in roles),
+                               page.target_user if page else None], now)
     if not refresh:
         return
     refresh_card(session, incident.id, now, f"level-{level.value}")
@@ -104,13 +126,15 @@ def route(session: Session, config: OrgConfig, incident: Incident, level: Level,
 
 def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident, level: Level,
               subtype: str | None, now: datetime, *, note: str | None = None) -> None:
-    """Triage (§5): confirm or change the level and category; a raised level pages the new tier. With `note` (the
-    submission's key, so a repeat is one note), the war room is told who set the level."""
+    """Triage (§5): confirm or change the level and category; a raised level pages the new tier, a lowered one
+    stands the higher tier's waiting pages down, and a handled incident under observation that is raised reopens.
+    With `note` (the submission's key, so a repeat is one note), the war room is told who set the level."""
     if not can_set_level(who, incident.unit_id):
         raise NotAllowed("action.set_level", "allowed.set_level")
-    if incident.status not in ACTIVE:
+    if not may_set_level(incident.status):
         raise NotAllowed("action.set_level", "allowed.active_incident")
     previous = Level(incident.level) if incident.level else None
+    change = judge(level, previous=previous, proposed=Level(incident.proposed_level or level), status=incident.status)
     changes: dict[str, Any] = {"level": level.value, "previous": previous.value if previous else None}
     if subtype and subtype != incident.subtype:
         category = next((c.id for c in config.categories for s in c.subtypes if s.id == subtype), None)
@@ -124,17 +148,33 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
         queue.cancel(session, now, key_prefix=f"incident:{incident.id}:triage-timeout")
     audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
                  data=changes)
-    route(session, config, incident, level, previous, now)
+    if change.reopens:
+        reopen(session, who, incident, change, now)
+    route(session, config, incident, change, now, actor=who.user)
+    # Every page DM shows the level as it stands: none keeps saying "proposed" or the old level.
+    paging.redraw(session, incident, now, f"level-{level.value}")
     if note is not None:
         queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:triage:{note}", now,
                       {"incident": incident.id, "key": "triage.note", "user": who.user}, incident.id)
+
+
+def reopen(session: Session, who: Who, incident: Incident, change: LevelChange, now: datetime) -> None:
+    """A handled low-level incident under observation was raised: it is handled again (open), its observation
+    reminders stop; the caller routes the new level, which arms the status-update reminders."""
+    incident.status = IncidentStatus.OPEN
+    queue.cancel(session, now, key_prefix=f"incident:{incident.id}:observe:")
+    audit.record(session, who.user, "incident.reopened", "incident", incident.id, incident_id=incident.id, at=now,
+                 data={"level": change.level.value, "previous": change.previous.value if change.previous else None,
+                       "status": IncidentStatus.OBSERVING.value})
+    queue.enqueue(session, WorkKind.WARROOM_NOTE, f"incident:{incident.id}:note:reopened:{now.timestamp()}", now,
+                  {"incident": incident.id, "key": "reopened.note", "user": who.user}, incident.id)
 
 
 def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incident, now: datetime) -> None:
     """§5 low level: the unit handled it. Report to the executive secretary, then remind the unit to observe."""
     if incident.level != Level.LOW.value or not who.heads(incident.unit_id):
         raise NotAllowed("action.handled", "allowed.handled")
-    if incident.status != IncidentStatus.OPEN:
+    if not may_mark_handled(incident.level, incident.status):
         done = audit.latest(session, "incident", incident.id, "incident.handled")
         if done is not None:  # a double tap, or the head and the deputy at once: say who
             raise Closed("handled.already_by", user=done.actor, at=done.at)

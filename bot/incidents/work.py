@@ -16,7 +16,7 @@ from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
 from bot.incidents import service as incidents
 from bot.incidents.account import account_short_block
-from bot.incidents.state import Account
+from bot.incidents.state import Account, untriaged_page
 from bot.incidents.views import triage_request
 from bot.paging import service as paging
 from bot.procedure.config import Level, Role
@@ -57,15 +57,19 @@ def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any
 
 
 def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """Nothing may sit unseen: an untriaged incident pages the executive secretary."""
+    """Nothing may sit unseen: an untriaged incident pages its proposed level's tier (high: the commander, who
+    may already have its page; medium: the executive secretary; low pages nobody, so the executive secretary)."""
     with services.sessions() as session, session.begin():
         incident = incident_of(session, job, lock=True)
         if incident.triaged_at:
             return {"skipped": "triaged"}
+        config = services.config
+        proposed = Level(incident.proposed_level) if incident.proposed_level else None
+        tier = untriaged_page(config.routing, proposed)
         audit.record(session, "crisisbot", "incident.untriaged", "incident", incident.id, incident_id=incident.id,
-                     at=now, data={"after_seconds": services.config.routing.untriaged_timeout_seconds})
-        page = paging.page_role(session, services.config, incident, Role.EXECUTIVE_SECRETARY,
-                                incident.proposed_level or Level.MEDIUM, now)
+                     at=now, data={"after_seconds": config.routing.untriaged_timeout_seconds, "paged": tier.value})
+        page = paging.page_role(session, config, incident, tier, proposed or Level.MEDIUM, now,
+                                paged_for=proposed or Level.MEDIUM)
         refresh_card(session, incident.id, now, "untriaged")
     services.kick()
     return {"page": page.id if page else None}

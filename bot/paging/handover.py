@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.paging import service as paging
+from bot.paging import transitions
+from bot.paging.transitions import Event
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.status import ACTIVE, PageStatus
 from bot.warroom.service import invite, refresh_card
@@ -58,11 +60,12 @@ def hand_over_pages(session: Session, config: OrgConfig, role: Role | str, old: 
     moved: list[MovedPage] = []
     for found in open_pages(session, str(role), old):
         page = pages.lock(session, found.id)
-        if page is None or page.status != PageStatus.PAGING or page.target_user != old:
+        moved_to = transitions.step(page.status, Event.HANDED_OVER) if page is not None else None
+        if page is None or moved_to is None or page.target_user != old:
             continue  # answered, escalated or closed meanwhile
         incident = session.get(Incident, page.incident_id)
         assert incident is not None
-        page.status = PageStatus.SUPERSEDED
+        page.status = moved_to
         queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
         fresh = _page_new_holder(session, config, incident, page, now)
         audit.record(session, actor, HANDED_OVER, "page", page.id, incident_id=incident.id, at=now,
@@ -79,7 +82,7 @@ def _page_new_holder(session: Session, config: OrgConfig, incident: Incident, pa
     roster as this transaction left it, so it reaches ``new`` (the seat the old page's attempt stands for);
     ``again`` because the role's page is still open."""
     return paging.page_role(session, config, incident, Role(page.role), incident.level or incident.proposed_level,
-                            now, tier=page.tier, attempt=page.attempt, again=True)
+                            now, tier=page.tier, attempt=page.attempt, again=True, paged_for=page.paged_for)
 
 
 def handed_to(session: Session, page: Page) -> str | None:

@@ -11,15 +11,18 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.delivery.kinds import WorkKind
+from bot.paging import transitions
+from bot.paging.transitions import Event
 from bot.procedure.config import Level, OrgConfig, Role
 from bot.procedure.status import PageStatus
 from bot.procedure.who import Who
+from bot.warroom.service import invite
 from storage import audit, pages, roster
 from storage import work as queue
 from storage.models import Incident, Page
 
 # Who is paged when a tier does not answer: medium goes to the commander; the commander is the top.
-NEXT_TIER: dict[Role, Role | None] = {Role.EXECUTIVE_SECRETARY: Role.COMMANDER, Role.COMMANDER: None}
+NEXT_TIER = transitions.NEXT_TIER
 
 
 def ack_timeout(config: OrgConfig, level: Level | str | None) -> timedelta:
@@ -29,10 +32,14 @@ def ack_timeout(config: OrgConfig, level: Level | str | None) -> timedelta:
 
 
 def page_role(session: Session, config: OrgConfig, incident: Incident, role: Role, level: Level | str | None,
-              now: datetime, *, tier: int = 0, attempt: str = "primary", again: bool = False) -> Page | None:
-    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged.
+              now: datetime, *, tier: int = 0, attempt: str = "primary", again: bool = False,
+              paged_for: Level | str | None = None, invite_target: bool = True) -> Page | None:
+    """Page a role's primary (or, with attempt="deputy", its deputy) unless that role is already being paged, and
+    invite the person paged to the war room with the page (a page names the room; they must be able to open it).
 
-    `again` pages even so: a new question for the legal group deserves its own page.
+    `again` pages even so: a new question for the legal group deserves its own page. `paged_for` marks the page as
+    a level's tier (the proposal's while untriaged), so a lower judged level can stand it down. `invite_target`
+    False: the caller invites the target in its own group invite.
     """
     open_page = pages.of_role(session, incident.id, role, (PageStatus.PAGING, PageStatus.ACKED))
     if open_page is not None and attempt != "deputy" and not again:
@@ -44,48 +51,52 @@ def page_role(session: Session, config: OrgConfig, incident: Incident, role: Rol
                      at=now, data={"role": role.value, "attempt": attempt})
         return None
     page = Page(incident_id=incident.id, role=role.value, tier=tier, target_user=target, attempt=attempt,
-                status=PageStatus.PAGING, paged_at=now)
+                status=PageStatus.PAGING, paged_at=now, paged_for=Level(paged_for).value if paged_for else None)
     session.add(page)
     session.flush()
+    proposed = incident.level is None
     audit.record(session, "crisisbot", "page.sent", "page", page.id, incident_id=incident.id, at=now,
                  data={"role": role.value, "target": target, "attempt": attempt, "tier": tier,
-                       "level": Level(level).value if level else None})
+                       "level": Level(level).value if level else None, **({"proposed": True} if proposed else {})})
     payload = {"incident": incident.id, "page": page.id}
     queue.enqueue(session, WorkKind.PAGE_SEND, f"page:{page.id}:dm", now, payload, incident.id)
     queue.enqueue(session, WorkKind.PAGE_MENTION, f"page:{page.id}:mention", now, payload, incident.id)
     queue.enqueue(session, WorkKind.PAGE_ESCALATE, f"page:{page.id}:escalate", now + ack_timeout(config, level),
                   payload, incident.id)
+    if invite_target:
+        invite(session, incident, [target], now)
     return page
 
 
 def escalate(session: Session, config: OrgConfig, page: Page, now: datetime) -> Page | None:
     """The ack timeout ran out: page the deputy, else the next tier. Returns the new page, if any."""
-    if page.status != PageStatus.PAGING:
+    moved = transitions.step(page.status, Event.TIMED_OUT)
+    if moved is None:
         return None
     incident = session.get(Incident, page.incident_id)
     assert incident is not None
-    page.status, page.escalated_at = PageStatus.ESCALATED, now
+    page.status, page.escalated_at = moved, now
     role = Role(page.role)
     audit.record(session, "crisisbot", "page.escalated", "page", page.id, incident_id=incident.id, at=now,
                  data={"role": role.value, "from": page.target_user, "attempt": page.attempt})
-    if page.attempt != "deputy":
-        deputy = roster.holders(session, role).deputy
-        if deputy and deputy != page.target_user:
-            return page_role(session, config, incident, role, incident.level, now, tier=page.tier, attempt="deputy")
-    up = NEXT_TIER.get(role)
-    if up is None:
+    level = incident.level or incident.proposed_level
+    nxt = transitions.after_timeout(role, page.attempt, page.tier, target=page.target_user,
+                                    deputy=roster.holders(session, role).deputy)
+    if nxt.role is None:
         audit.record(session, "crisisbot", "page.exhausted", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"role": role.value})
         queue.enqueue(session, WorkKind.WARROOM_ALERT, f"page:{page.id}:exhausted", now,
                       {"incident": incident.id, "page": page.id}, incident.id)
         return None
-    return page_role(session, config, incident, up, incident.level, now, tier=page.tier + 1, attempt="next_tier")
+    return page_role(session, config, incident, nxt.role, level, now, tier=nxt.tier, attempt=nxt.attempt,
+                     paged_for=page.paged_for)
 
 
 def close_pages(session: Session, incident: Incident, actor: str, now: datetime) -> list[Page]:
     """The incident is over: every page still waiting is closed (its escalation stops, its DM loses the button,
     it leaves "waiting on you"). The caller holds the incident's lock."""
-    waiting = [p for p in pages.of_incident(session, incident.id) if p.status == PageStatus.PAGING]
+    waiting = [p for p in pages.of_incident(session, incident.id)
+               if transitions.step(p.status, Event.INCIDENT_OVER) is not None]
     for page in waiting:
         page.status = PageStatus.CLOSED
         queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
@@ -95,8 +106,42 @@ def close_pages(session: Session, incident: Incident, actor: str, now: datetime)
     return waiting
 
 
+def stand_down(session: Session, incident: Incident, needed: Role | None, actor: str, level: Level,
+               now: datetime) -> list[Page]:
+    """The level was judged lower than the one these pages were sent for (a proposal, or a level since lowered):
+    the waiting pages of the tiers above the one the level needs (`needed`; None for a level that pages nobody)
+    are stood down. Their escalation stops and their DMs say who judged what, so nobody acts on them; the people
+    stay in the war room. An escalated page that nobody after it answered goes too (its DM still has the button).
+    The caller holds the incident's lock."""
+    stood: list[Page] = []
+    for page in pages.of_incident(session, incident.id):
+        if transitions.step(page.status, Event.STOOD_DOWN) is None:
+            continue
+        if not transitions.stands_down(Role(page.role), page.tier, page.paged_for, needed):
+            continue
+        if page.status == PageStatus.ESCALATED and _answered_successor(session, page) is not None:
+            continue  # answered after all, by the deputy it escalated to
+        page.status = PageStatus.STOOD_DOWN
+        queue.cancel(session, now, key_prefix=f"page:{page.id}:escalate")
+        audit.record(session, actor, "page.stood_down", "page", page.id, incident_id=incident.id, at=now,
+                     data={"role": page.role, "target": page.target_user, "level": level.value,
+                           "paged_for": page.paged_for})
+        settle(session, page, now)
+        stood.append(page)
+    return stood
+
+
+def redraw(session: Session, incident: Incident, now: datetime, why: str) -> None:
+    """The incident's level changed: every page DM is redrawn as it stands, so none still shows the old level or
+    "proposed", and a page about an incident now triaged loses its triage button (due work, one per page and
+    change; a page whose DM is not out yet is drawn as it stands when it goes)."""
+    for page in pages.of_incident(session, incident.id):
+        queue.enqueue(session, WorkKind.PAGE_REDRAW, f"page:{page.id}:redraw:{why}:{now.timestamp()}", now,
+                      {"incident": incident.id, "page": page.id}, incident.id)
+
+
 def settle(session: Session, page: Page, now: datetime) -> None:
-    """A page answered by another or closed with its incident: its DM is updated to say so (due work)."""
+    """A page answered by another, closed with its incident or stood down: its DM is updated to say so."""
     queue.enqueue(session, WorkKind.PAGE_SETTLED, f"page:{page.id}:settled", now,
                   {"incident": page.incident_id, "page": page.id}, page.incident_id)
 
@@ -107,25 +152,18 @@ def may_acknowledge(who: Who, page: Page) -> bool:
     return who.holds(Role(page.role))
 
 
-def _chain_above(role: Role) -> set[str]:
-    """The tiers a role's unanswered page escalates to (executive secretary → commander)."""
-    above: set[str] = set()
-    nxt = NEXT_TIER.get(role)
-    while nxt is not None:
-        above.add(nxt.value)
-        nxt = NEXT_TIER.get(nxt)
-    return above
-
-
 @dataclass(frozen=True)
 class Answer:
     """The outcome of an acknowledgement: this one counted (`fresh`), or who answered first and when, or the
-    incident ended and the page with it (`closed`)."""
+    incident ended and the page with it (`closed`), or the level was judged lower and the page stood down
+    (`stood_down`: `by` judged it `level` at `at`)."""
 
     fresh: bool
     by: str | None = None
     at: datetime | None = None
     closed: bool = False
+    stood_down: bool = False
+    level: str | None = None
 
 
 def _answered_successor(session: Session, page: Page) -> Page | None:
@@ -138,9 +176,13 @@ def _answered_successor(session: Session, page: Page) -> Page | None:
 
 def answered(session: Session, page: Page) -> Answer:
     """Who already answered a page that is no longer waiting: its own acknowledgement, or the one that superseded
-    it (the page that answered for the same role or the chain below)."""
+    it (the page that answered for the same role or the chain below), or who stood it down."""
     if page.status == PageStatus.ACKED:
         return Answer(False, page.acked_by, page.acked_at)
+    if page.status == PageStatus.STOOD_DOWN:
+        event = audit.latest(session, "page", page.id, "page.stood_down")
+        return Answer(False, event.actor if event else None, event.at if event else None, stood_down=True,
+                      level=event.data.get("level") if event else None)
     successor = _answered_successor(session, page)
     if successor is not None:
         return Answer(False, successor.acked_by, successor.acked_at)
@@ -160,9 +202,9 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer
     role did not answer (next-tier escalations above it, on a later tier). A page in its own right, like the
     commander's for a high level or the legal group's, keeps running.
     """
-    if page.status in (PageStatus.ACKED, PageStatus.SUPERSEDED):
+    if page.status in (PageStatus.ACKED, PageStatus.SUPERSEDED, PageStatus.STOOD_DOWN):
         return answered(session, page)
-    if page.status == PageStatus.CLOSED:
+    if transitions.step(page.status, Event.ACKNOWLEDGED) is None:  # closed with its incident
         return Answer(False, closed=True)
     successor = _answered_successor(session, page)
     if successor is not None:  # escalated, and the deputy it escalated to has answered
@@ -170,12 +212,12 @@ def acknowledge(session: Session, who: Who, page: Page, now: datetime) -> Answer
     page.status, page.acked_at, page.acked_by = PageStatus.ACKED, now, who.user
     audit.record(session, who.user, "page.acked", "page", page.id, incident_id=page.incident_id, at=now,
                  data={"role": page.role, "target": page.target_user})
-    above = _chain_above(Role(page.role))
+    above = transitions.chain_above(Role(page.role))
     others = pages.others(session, page, PageStatus.PAGING)
     for other in others:
         if other.role != page.role and not (other.role in above and other.tier > page.tier):
             continue
-        other.status = PageStatus.SUPERSEDED
+        other.status = transitions.step(other.status, Event.ANSWERED_ELSEWHERE) or PageStatus.SUPERSEDED
         queue.cancel(session, now, key_prefix=f"page:{other.id}:escalate")
         audit.record(session, who.user, "page.superseded", "page", other.id, incident_id=page.incident_id, at=now,
                      data={"role": other.role, "target": other.target_user, "answered_by_page": page.id})

@@ -223,6 +223,15 @@ class Routing(_Model):
     categories: dict[str, CategoryRoute] = {}
     flags: dict[str, FlagRoute] = {}
     untriaged_timeout_seconds: int = Field(900, ge=10, le=7 * 86400)
+    # §5 "迅速通報": a proposal of these levels pages its tier at once, marked as proposed, while the unit head
+    # triages; the others wait for triage or the untriaged timeout (which pages the proposal's tier, or
+    # `untriaged_page` for a level that pages nobody: nothing may sit unseen).
+    page_proposed: list[Level] = [Level.HIGH]
+    untriaged_page: Role = Role.EXECUTIVE_SECRETARY
+    # A level judged lower than the one a waiting page was sent for stands that page down (its DM says who judged
+    # what, its escalation stops) and pages the level's own tier; false: the higher tier's page keeps running.
+    # Either way nobody leaves the war room.
+    stand_down_when_lowered: bool = True
     observation: Observation = Observation()
     # Handling (§6): how often the incident lead is reminded to post a status update, per level (minutes);
     # how often the unit is reminded of a missing case file; how long a closed war room stays before archiving.

@@ -1002,3 +1002,30 @@ MESSAGES.update({
     "drill.closed.line": {"zh-TW": "🔒 本次演練已結案（評估報告已由 <@{user}> 於 {at} 核定）。",
                           "en": "🔒 This drill is closed (the evaluation was approved by <@{user}> at {at})."},
 })
+
+
+MESSAGES.update({  # paging: a proposed level, standing down, re-triage (issue 12, bullets 1, 2, 4)
+    "page.level_proposed": {"zh-TW": "待研判（通報人建議：{level}）",
+                            "en": "awaiting triage (the reporter proposes: {level})"},
+    "page.proposed_note": {"zh-TW": "⏳ 等級為通報人之建議，尚待單位主管研判；研判後此訊息會更新。",
+                           "en": "⏳ The level is the reporter's proposal, awaiting the unit head's judgement; this "
+                                 "message is updated once it is judged."},
+    "page.proposed_note_triage": {"zh-TW": "⏳ 等級為通報人之建議，尚待單位主管研判；您也可以直接研判等級。",
+                                  "en": "⏳ The level is the reporter's proposal, awaiting the unit head's judgement; "
+                                        "you may set the level yourself."},
+    "page.stood_down": {"zh-TW": "☑️ <@{user}> 已研判為{level}，此通知無須處理（您仍在戰情室中）。",
+                        "en": "☑️ <@{user}> judged it {level}; this page needs no action (you stay in the war "
+                              "room)."},
+    "card.page_stood_down": {"zh-TW": "☑️ {role}：<@{user}>（研判等級較低，無須處理 stood down）",
+                             "en": "☑️ {role}: <@{user}> (judged lower, stood down)"},
+    "reopened.note": {"zh-TW": "🔁 <@{user}> 將等級提高為{level}：本事件恢復處理中，觀察提醒停止，"
+                               "改為定期提醒更新處理情形。",
+                      "en": "🔁 <@{user}> raised the level to {level}: the incident is open again; the observation "
+                            "reminders stop and status-update reminders start."},
+    "ack.stood_down": {"zh-TW": "<@{user}> 已研判為{level}，此通知無須確認。",
+                       "en": "<@{user}> judged it {level}; this page needs no acknowledgement."},
+    "page.mention_proposed": {"zh-TW": "（依通報人建議之{level}通知，尚待單位主管研判）",
+                              "en": " (paged on the reporter's proposal of {level}, awaiting the unit head's "
+                                    "judgement)"},
+    "work.page.redraw": {"zh-TW": "等級變更後呼叫通知的更新", "en": "the update of a page after a level change"},
+})

@@ -23,14 +23,15 @@ FINISHED = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
 
 
 class PageStatus(StrEnum):
-    """A page: waiting for an answer, answered, timed out (escalated), answered by someone else on its chain, or
-    closed with its incident."""
+    """A page: waiting for an answer, answered, timed out (escalated), answered by someone else on its chain,
+    closed with its incident, or stood down by a lower judged level (`bot.paging.transitions` has the moves)."""
 
     PAGING = "paging"
     ACKED = "acked"
     ESCALATED = "escalated"
     SUPERSEDED = "superseded"
     CLOSED = "closed"  # the incident was resolved while the page waited: nobody needs to answer it
+    STOOD_DOWN = "stood_down"  # the level was judged lower than the one it was sent for: its tier is not needed
 
 
 class DrillStatus(StrEnum):

@@ -112,6 +112,8 @@ def page_lines(state: CardState, config: OrgConfig, lang: Lang) -> list[str]:
             lines.append(t("card.page_superseded", lang, **values))
         elif p.status == PageStatus.CLOSED:
             lines.append(t("card.page_closed", lang, **values))
+        elif p.status == PageStatus.STOOD_DOWN:
+            lines.append(t("card.page_stood_down", lang, **values))
         else:
             lines.append(t("card.page_open", lang, **values))
     return lines

@@ -43,14 +43,19 @@ def open_warroom(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         number, title = incident.number, incident.title
     name = channel_slug(number, title)
     channel = None
-    for attempt in range(1, 12):
-        candidate = name if attempt == 1 else f"{name[:76]}-{attempt}"
+    suffix = 1  # counts names taken, not attempts: the ASCII fallback is first tried under its own name
+    for _ in range(1, 12):
+        candidate = name if suffix == 1 else f"{name[:76]}-{suffix}"
         try:
             channel = services.chat.create_room(candidate)
             break
         except InvalidName:
-            name = channel_slug(number, title, ascii_only=True)
+            ascii_name = channel_slug(number, title, ascii_only=True)
+            if ascii_name == name:  # already ASCII and still refused: nothing else to try
+                break
+            name, suffix = ascii_name, 1
         except NameTaken:
+            suffix += 1
             adopted = _adopt(services, candidate, number)
             if adopted:
                 channel = adopted

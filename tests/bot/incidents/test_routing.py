@@ -91,16 +91,32 @@ def test_a_public_opinion_report_brings_in_public_relations_without_paging_them(
 
 
 def test_a_member_report_waits_for_triage_and_asks_the_head_and_deputy(session, clock):
-    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    incident = file_report(session, INSPECTION_MEMBER, Level.MEDIUM, clock.now)
 
-    assert (incident.level, incident.proposed_level) == (None, "high")
+    assert (incident.level, incident.proposed_level) == (None, "medium")
     assert incident.triaged_at is None and incident.triaged_by is None
-    assert pages(session, incident) == []  # a proposed level pages nobody
+    assert pages(session, incident) == []  # a proposed medium waits for triage (or the untriaged timeout)
     assert invited(session, incident) == {INSPECTION_MEMBER, INSPECTION_HEAD, INSPECTION_DEPUTY}
     [request] = due(session, incident, WorkKind.TRIAGE_REQUEST)
     assert as_utc(request.due_at) == clock.now
     assert WorkKind.UPDATE_REMIND not in kinds(session, incident)
     assert events(session, incident) == ["incident.reported"]
+
+
+def test_a_members_proposed_high_pages_the_commander_at_once_while_the_head_triages(session, clock):
+    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+
+    assert (incident.level, incident.proposed_level, incident.triaged_at) == (None, "high", None)
+    [page] = pages(session, incident)
+    assert summary(page) == ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)
+    assert page.paged_for == "high"
+    assert event_data(session, incident, "page.sent")[0]["proposed"] is True
+    assert due_for_page(session, page)[WorkKind.PAGE_ESCALATE] == clock.now + timedelta(seconds=300)
+    # The commander joins the room with the page (one invite); the rest of the high team waits for the judgement.
+    [invite] = due(session, incident, WorkKind.WARROOM_INVITE)
+    assert invite.payload["users"] == sorted({INSPECTION_MEMBER, INSPECTION_HEAD, INSPECTION_DEPUTY, COMMANDER})
+    assert {WorkKind.TRIAGE_REQUEST, WorkKind.TRIAGE_TIMEOUT} <= kinds(session, incident)
+    assert WorkKind.UPDATE_REMIND not in kinds(session, incident)
 
 
 def test_an_untriaged_report_arms_the_triage_timeout(session, clock):
@@ -115,7 +131,8 @@ def test_another_units_head_reporting_is_not_the_handling_group_and_waits_for_tr
     incident = file_report(session, CLEARANCE1_HEAD, Level.HIGH, clock.now, unit="inspection")
 
     assert incident.level is None
-    assert pages(session, incident) == []
+    assert [summary(p) for p in pages(session, incident)] == [  # the proposal's page, not a judgement
+        ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]
     assert WorkKind.TRIAGE_TIMEOUT in kinds(session, incident)
 
 

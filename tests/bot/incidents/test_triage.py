@@ -46,7 +46,7 @@ def triage(session, now, user, incident, level, subtype=None):
 
 
 def test_triage_to_medium_pages_the_executive_secretary(session, clock):
-    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    incident = file_report(session, INSPECTION_MEMBER, Level.LOW, clock.now)
     clock.advance(minutes=5)
     triage(session, clock.now, INSPECTION_HEAD, incident, Level.MEDIUM)
 
@@ -93,15 +93,81 @@ def test_raising_medium_to_high_pages_the_commander_too(session, clock):
     assert incident.triaged_by == INSPECTION_HEAD
 
 
-def test_lowering_the_level_pages_nobody_new(session, clock):
+def test_lowering_the_level_stands_the_higher_tier_down_and_pages_the_levels_own(session, clock):
     incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
     triage(session, clock.advance(minutes=10), COMMANDER, incident, Level.MEDIUM)
+    lowered_to_medium = clock.now
     triage(session, clock.advance(minutes=10), COMMANDER, incident, Level.LOW)
 
     assert incident.level == "low"
     assert [summary(p) for p in pages(session, incident)] == [
-        ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]  # the commander's page is not withdrawn
+        ("commander", COMMANDER, "primary", PageStatus.STOOD_DOWN, 0),  # medium does not need the commander
+        ("executive_secretary", SECRETARY, "primary", PageStatus.STOOD_DOWN, 0),  # low pages nobody
+    ]
+    assert [(d["role"], d["level"]) for d in event_data(session, incident, "page.stood_down")] == [
+        ("commander", "medium"), ("executive_secretary", "low")]
+    assert WorkKind.PAGE_ESCALATE not in kinds(session, incident)  # nobody is chased for a page stood down
+    secretary = pages(session, incident)[1]
+    assert as_utc(secretary.paged_at) == lowered_to_medium
+    assert {COMMANDER, SECRETARY} <= invited(session, incident)  # nobody leaves the war room
     assert [d["previous"] for d in event_data(session, incident, "incident.level_set")] == ["high", "medium"]
+
+
+def test_with_stand_down_off_a_lowered_level_leaves_the_higher_tiers_page_running(session, clock):
+    config = CONFIG.model_copy(update={"routing": CONFIG.routing.model_copy(
+        update={"stand_down_when_lowered": False})})
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    incidents.set_level(session, config, who(COMMANDER), incident, Level.MEDIUM, None, clock.advance(minutes=10))
+
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]
+
+
+def test_an_acknowledged_higher_page_is_not_stood_down_and_the_lower_tier_is_not_paged(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.HIGH, clock.now)
+    [commander] = pages(session, incident)
+    paging.acknowledge(session, who(COMMANDER), commander, clock.advance(minutes=1))
+    triage(session, clock.advance(minutes=10), COMMANDER, incident, Level.MEDIUM)
+
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("commander", COMMANDER, "primary", PageStatus.ACKED, 0)]  # the commander has it in hand
+
+
+def test_judging_a_proposed_high_medium_stands_the_commander_down_and_pages_the_secretary(session, clock):
+    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    [proposal] = pages(session, incident)
+    triage(session, clock.advance(minutes=3), INSPECTION_HEAD, incident, Level.MEDIUM)
+
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("commander", COMMANDER, "primary", PageStatus.STOOD_DOWN, 0),
+        ("executive_secretary", SECRETARY, "primary", PageStatus.PAGING, 0),
+    ]
+    assert [w.payload["page"] for w in due(session, incident, WorkKind.PAGE_SETTLED)] == [proposal.id]
+    redrawn = {w.payload["page"] for w in due(session, incident, WorkKind.PAGE_REDRAW)}
+    assert proposal.id in redrawn  # the DM stops saying "proposed"
+
+
+def test_confirming_a_proposed_high_does_not_page_the_commander_twice(session, clock):
+    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    triage(session, clock.advance(minutes=3), INSPECTION_DEPUTY, incident, Level.HIGH)
+
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]
+    assert {COMMANDER, SECRETARY, PR} <= invited(session, incident)  # now the whole high team
+    assert WorkKind.TRIAGE_TIMEOUT not in kinds(session, incident)
+
+
+def test_judging_a_proposed_high_low_stands_every_tier_down(session, clock):
+    incident = file_report(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    [proposal] = pages(session, incident)
+    deputy = paging.escalate(session, CONFIG, proposal, clock.advance(seconds=300))
+    triage(session, clock.advance(minutes=1), INSPECTION_HEAD, incident, Level.LOW)
+
+    assert [summary(p) for p in pages(session, incident)] == [
+        ("commander", COMMANDER, "primary", PageStatus.STOOD_DOWN, 0),  # escalated, unanswered: its button goes
+        ("commander", COMMANDER_DEPUTY, "deputy", PageStatus.STOOD_DOWN, 0),
+    ]
+    assert deputy is not None and COMMANDER_DEPUTY in invited(session, incident)
 
 
 def test_confirming_the_same_level_pages_nobody_new(session, clock):
@@ -148,7 +214,8 @@ def test_a_refused_triage_changes_nothing(session, clock):
 
     assert refused.value.allowed == "allowed.set_level"
     assert (incident.level, incident.triaged_at) == (None, None)
-    assert pages(session, incident) == []
+    assert [summary(p) for p in pages(session, incident)] == [  # only the proposal's page
+        ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]
     assert WorkKind.TRIAGE_TIMEOUT in kinds(session, incident)
 
 
@@ -177,6 +244,36 @@ def test_a_handled_low_incident_is_watched_and_reported_to_the_secretary(session
     assert [as_utc(w.due_at) - clock.now for w in due(session, incident, WorkKind.OBSERVE_REMIND)] == [
         timedelta(hours=24), timedelta(hours=48), timedelta(hours=72)]
     assert pages(session, incident) == []
+
+
+@pytest.mark.parametrize(("level", "tier", "every"), [(Level.MEDIUM, SECRETARY, 120), (Level.HIGH, COMMANDER, 30)])
+def test_a_handled_low_incident_raised_is_reopened_with_update_reminders_for_its_new_level(session, clock, level,
+                                                                                          tier, every):
+    incident = file_report(session, INSPECTION_HEAD, Level.LOW, clock.now)
+    incidents.mark_handled(session, CONFIG, who(INSPECTION_HEAD), incident, clock.advance(hours=2))
+    triage(session, clock.advance(hours=3), SECRETARY, incident, level)
+
+    assert (incident.status, incident.level) == (IncidentStatus.OPEN, level.value)
+    assert due(session, incident, WorkKind.OBSERVE_REMIND) == []  # the observation reminders stop
+    [reminder] = due(session, incident, WorkKind.UPDATE_REMIND)
+    assert as_utc(reminder.due_at) == clock.now + timedelta(minutes=every)
+    assert event_data(session, incident, "incident.reopened") == [
+        {"level": level.value, "previous": "low", "status": "observing"}]
+    assert [p.target_user for p in pages(session, incident)] == [tier]
+    notes = [w.payload["key"] for w in due(session, incident, WorkKind.WARROOM_NOTE)]
+    assert "reopened.note" in notes
+    assert any(":card:level-" in w.key for w in due(session, incident, WorkKind.WARROOM_CARD_REFRESH))
+    assert any(":topic:level-" in w.key for w in due(session, incident, WorkKind.WARROOM_TOPIC))
+
+
+def test_a_handled_low_incident_confirmed_low_stays_under_observation(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.LOW, clock.now)
+    incidents.mark_handled(session, CONFIG, who(INSPECTION_HEAD), incident, clock.advance(hours=2))
+    triage(session, clock.advance(hours=3), SECRETARY, incident, Level.LOW)
+
+    assert incident.status == IncidentStatus.OBSERVING
+    assert len(due(session, incident, WorkKind.OBSERVE_REMIND)) == 3
+    assert event_data(session, incident, "incident.reopened") == []
 
 
 def test_only_the_unit_head_marks_a_low_incident_handled(session, clock):

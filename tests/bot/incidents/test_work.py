@@ -1,5 +1,5 @@
 """The report's and triage's due work over the recording chat (procedure §5): the unit's head and deputy are asked
-to triage, once each; an incident nobody triages pages the executive secretary; the reporter gets the room's link."""
+to triage, once each; an incident nobody triages pages its proposed level's tier; the reporter gets the room's link."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from bot.delivery.job import NotReady
 from bot.delivery.kinds import WorkKind
 from bot.incidents import service as incidents
 from bot.incidents import work as incidents_work
+from bot.paging import service as paging
 from bot.procedure.config import Level
 from bot.procedure.status import PageStatus
 from bot.warroom import work as warroom
 from storage.models import Incident
 from tests.bot.procedure_kit import (
+    COMMANDER,
+    COMMANDER_DEPUTY,
     CONFIG,
     INSPECTION_DEPUTY,
     INSPECTION_HEAD,
@@ -92,9 +95,54 @@ def test_an_incident_nobody_triaged_pages_the_executive_secretary(session, clock
         [page] = pages(s, incident)
         assert summary(page) == ("executive_secretary", SECRETARY, "primary", PageStatus.PAGING, 0)
         assert WorkKind.PAGE_SEND in due_for_page(s, page)
-        assert event_data(s, incident, "incident.untriaged") == [{"after_seconds": 900}]
+        assert event_data(s, incident, "incident.untriaged") == [{"after_seconds": 900,
+                                                                  "paged": "executive_secretary"}]
     assert result == {"page": page.id}
     assert chat.calls == []  # the page's DM is work of its own
+
+
+def test_an_untriaged_proposed_high_times_out_to_the_commander_already_paged_and_nobody_else(session, clock,
+                                                                                            services, chat):
+    incident = member_reports(session, clock, Level.HIGH)  # the commander was paged at once
+    job = job_for(services, incident, WorkKind.TRIAGE_TIMEOUT)
+
+    result = incidents_work.triage_timeout(services, job, clock.advance(minutes=15))
+
+    with services.sessions() as s:
+        assert [summary(p) for p in pages(s, incident)] == [
+            ("commander", COMMANDER, "primary", PageStatus.PAGING, 0)]  # one page per role
+        assert event_data(s, incident, "incident.untriaged") == [{"after_seconds": 900, "paged": "commander"}]
+    assert result == {"page": None}
+
+
+def test_an_untriaged_proposed_high_whose_commander_chain_ran_out_pages_the_commander_again(session, clock,
+                                                                                            services, chat):
+    incident = member_reports(session, clock, Level.HIGH)
+    with services.sessions() as s, s.begin():
+        [proposal] = pages(s, incident)
+        deputy = paging.escalate(s, CONFIG, proposal, clock.advance(minutes=5))
+        assert deputy is not None
+        paging.escalate(s, CONFIG, deputy, clock.advance(minutes=5))  # exhausted: the room's alarm
+
+    incidents_work.triage_timeout(services, job_for(services, incident, WorkKind.TRIAGE_TIMEOUT),
+                                  clock.advance(minutes=5))
+
+    with services.sessions() as s:
+        assert [summary(p)[1:4] for p in pages(s, incident)] == [
+            (COMMANDER, "primary", PageStatus.ESCALATED), (COMMANDER_DEPUTY, "deputy", PageStatus.ESCALATED),
+            (COMMANDER, "primary", PageStatus.PAGING)]  # nothing may sit unseen
+
+
+def test_an_untriaged_proposed_low_times_out_to_the_executive_secretary(session, clock, services, chat):
+    incident = member_reports(session, clock, Level.LOW)
+
+    incidents_work.triage_timeout(services, job_for(services, incident, WorkKind.TRIAGE_TIMEOUT),
+                                  clock.advance(minutes=15))
+
+    with services.sessions() as s:
+        [page] = pages(s, incident)
+        assert summary(page) == ("executive_secretary", SECRETARY, "primary", PageStatus.PAGING, 0)
+        assert page.paged_for == "low"  # judged low, it stands down: the head has seen it
 
 
 def test_a_triaged_incident_pages_nobody_when_the_timeout_fires(session, clock, services, chat):

@@ -28,6 +28,7 @@ from tests.bot.procedure_kit import (
     event_data,
     events,
     file_report,
+    invited,
     pages,
     pending_pages,
     summary,
@@ -187,3 +188,35 @@ def test_the_ack_timeout_follows_the_level():
 
 def test_the_next_tier_of_the_secretary_is_the_commander_and_the_commander_is_the_top():
     assert paging.NEXT_TIER == {Role.EXECUTIVE_SECRETARY: Role.COMMANDER, Role.COMMANDER: None}
+
+
+# ---------------------------------------------------------------------------------------------- in the war room
+
+
+def test_everyone_paged_is_invited_with_the_page_deputy_and_next_tier_too(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    assert SECRETARY in invited(session, incident)
+
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+    assert deputy is not None and SECRETARY_DEPUTY in invited(session, incident)
+    commander = escalate(session, deputy, clock.advance(seconds=900))
+    assert commander is not None and COMMANDER in invited(session, incident)
+    escalate(session, commander, clock.advance(seconds=900))
+    assert COMMANDER_DEPUTY in invited(session, incident)
+
+
+def test_a_legal_page_invites_the_legal_group(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.LOW, clock.now)
+    paging.page_role(session, CONFIG, incident, Role.LEGAL, incident.level, clock.now, again=True)
+
+    assert LEGAL in invited(session, incident)
+
+
+def test_escalations_keep_the_level_the_page_was_sent_for(session, clock):
+    incident = file_report(session, INSPECTION_HEAD, Level.MEDIUM, clock.now)
+    [primary] = pages(session, incident)
+    deputy = escalate(session, primary, clock.advance(seconds=900))
+    commander = escalate(session, deputy, clock.advance(seconds=900))
+
+    assert [p.paged_for for p in (primary, deputy, commander)] == ["medium", "medium", "medium"]

@@ -7,17 +7,25 @@ from dataclasses import replace
 
 import pytest
 
+from bot.blockkit import ids
 from bot.delivery.job import NotReady
 from bot.delivery.kinds import WorkKind
+from bot.incidents import service as incidents
+from bot.paging import service as paging
 from bot.paging import work as paging_work
-from bot.procedure.config import Level
+from bot.procedure.config import Level, Role
 from bot.procedure.status import PageStatus
 from bot.warroom import work as warroom
-from storage.models import Page
+from handlers.incident import ack_text
+from storage.models import Incident, Page
+from storage.pages import lock as pages_lock
 from tests.bot.procedure_kit import (
     COMMANDER,
     COMMANDER_DEPUTY,
+    CONFIG,
     INSPECTION_HEAD,
+    INSPECTION_MEMBER,
+    LEGAL,
     ack,
     due,
     due_for_page,
@@ -27,6 +35,7 @@ from tests.bot.procedure_kit import (
     reported,
     reread,
     summary,
+    who,
 )
 
 
@@ -174,3 +183,120 @@ def test_an_escalation_timer_that_fires_again_pages_the_deputy_once(session, clo
     assert again == {"next_page": None, "status": PageStatus.ESCALATED}
     with services.sessions() as s:
         assert len(pages(s, incident)) == 2
+
+
+# ---------------------------------------------------------------------------------------------- the level as it stands
+
+
+def proposal_paged(session, clock):
+    """A member proposes high: the commander is paged at once, the head has not judged yet."""
+    incident = reported(session, INSPECTION_MEMBER, Level.HIGH, clock.now)
+    [page] = pages(session, incident)
+    session.commit()
+    return incident, page
+
+
+def buttons(message):
+    return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def shown(message):
+    return " ".join(str(b) for b in message["blocks"])
+
+
+def test_a_proposed_page_says_so_and_offers_the_commander_the_triage_button(session, clock, services, chat):
+    incident, page = proposal_paged(session, clock)
+
+    send(services, incident, page, clock.now)
+
+    [dm] = chat.asked("direct_message_once")
+    assert dm["user"] == COMMANDER
+    assert dm["message"]["text"].startswith("🚨 待研判（通報人建議：高度危機）")
+    assert "尚待單位主管研判" in shown(dm["message"])
+    assert buttons(dm["message"]) == [ids.PAGE_ACK, ids.TRIAGE_OPEN]
+
+
+def test_a_page_about_an_untriaged_incident_offers_no_triage_button_to_who_may_not_triage(session, clock,
+                                                                                          services, chat):
+    incident = reported(session, INSPECTION_MEMBER, Level.MEDIUM, clock.now)
+    with services.sessions() as s, s.begin():
+        legal = paging.page_role(s, CONFIG, s.get(Incident, incident.id), Role.LEGAL, None, clock.now)
+    assert legal is not None
+
+    send(services, incident, legal, clock.now)
+
+    [dm] = chat.asked("direct_message_once")
+    assert dm["user"] == LEGAL
+    assert "待研判" in dm["message"]["text"]
+    assert ids.TRIAGE_OPEN not in buttons(dm["message"]) and ids.PAGE_ACK in buttons(dm["message"])
+
+
+def test_the_page_links_the_war_room_by_its_name(session, clock, services, chat):
+    incident, page = commander_paged(session, clock)
+    room = open_room(services, incident, clock.now)
+    name = reread(services, incident).channel_name
+
+    send(services, incident, page, clock.now)
+
+    [dm] = chat.asked("direct_message_once")
+    assert f"<#{room}|{name}>" in shown(dm["message"])
+
+
+def test_triage_redraws_the_proposed_page_with_the_judged_level_and_no_triage_button(session, clock, services,
+                                                                                     chat):
+    incident, page = proposal_paged(session, clock)
+    send(services, incident, page, clock.now)
+    with services.sessions() as s, s.begin():
+        incidents.set_level(s, CONFIG, who(INSPECTION_HEAD), s.get(Incident, incident.id), Level.HIGH, None,
+                            clock.advance(minutes=2))
+
+    result = paging_work.redraw_page(services, job_for(services, incident, WorkKind.PAGE_REDRAW, page=page),
+                                     clock.now)
+
+    [update] = chat.asked("update")
+    assert update["message"]["text"].startswith("🚨 高度危機：")
+    assert "待研判" not in shown(update["message"])
+    assert buttons(update["message"]) == [ids.PAGE_ACK]  # still waiting for the commander's answer
+    assert result == {"updated": True, "status": PageStatus.PAGING}
+
+
+def test_a_proposal_judged_medium_stands_the_commander_down_and_the_dm_says_who_judged(session, clock, services,
+                                                                                      chat):
+    incident, page = proposal_paged(session, clock)
+    send(services, incident, page, clock.now)
+    with services.sessions() as s, s.begin():
+        incidents.set_level(s, CONFIG, who(INSPECTION_HEAD), s.get(Incident, incident.id), Level.MEDIUM, None,
+                            clock.advance(minutes=2))
+
+    paging_work.redraw_page(services, job_for(services, incident, WorkKind.PAGE_SETTLED, page=page), clock.now)
+
+    [update] = chat.asked("update")
+    assert buttons(update["message"]) == []
+    assert f"<@{INSPECTION_HEAD}> 已研判為中度危機，此通知無須處理" in shown(update["message"])
+    with services.sessions() as s, s.begin():
+        late = paging.acknowledge(s, who(COMMANDER), pages_lock(s, page.id), clock.advance(minutes=1))
+    assert (late.fresh, late.stood_down, late.by, late.level) == (False, True, INSPECTION_HEAD, "medium")
+    assert ack_text(late, CONFIG, "en") == f"<@{INSPECTION_HEAD}> judged it Medium; this page needs no acknowledgement."
+
+
+def test_a_page_whose_dm_is_not_out_yet_is_not_redrawn(session, clock, services, chat):
+    incident, page = proposal_paged(session, clock)
+    with services.sessions() as s, s.begin():
+        incidents.set_level(s, CONFIG, who(INSPECTION_HEAD), s.get(Incident, incident.id), Level.HIGH, None,
+                            clock.advance(minutes=2))
+
+    job = job_for(services, incident, WorkKind.PAGE_REDRAW, page=page)
+    assert paging_work.redraw_page(services, job, clock.now) == {"updated": False}
+    send(services, incident, page, clock.now)  # drawn as it stands when it goes
+    [dm] = chat.asked("direct_message_once")
+    assert dm["message"]["text"].startswith("🚨 高度危機：")
+
+
+def test_a_stood_down_page_whose_dm_never_went_is_not_sent(session, clock, services, chat):
+    incident, page = proposal_paged(session, clock)
+    with services.sessions() as s, s.begin():
+        incidents.set_level(s, CONFIG, who(INSPECTION_HEAD), s.get(Incident, incident.id), Level.LOW, None,
+                            clock.advance(minutes=2))
+
+    assert send(services, incident, page, clock.now) == {"skipped": PageStatus.STOOD_DOWN}
+    assert chat.asked("direct_message_once") == []

@@ -119,8 +119,6 @@ def test_a_name_the_platform_refuses_falls_back_to_the_ascii_slug(session, clock
     assert reread(services, incident).channel_name == second == result["name"]
 
 
-@pytest.mark.xfail(strict=True, reason="product: after InvalidName the ASCII slug is first tried with a -2 suffix "
-                                        "(open_warroom's attempt counter runs on), as if that name were taken")
 def test_the_ascii_fallback_is_tried_under_its_own_name_first(session, clock, services, chat):
     incident = report(session, clock, title="貨櫃場火警 Fire at the yard")
     chat.script["create_room"] = [InvalidName("invalid_name_specials")]
