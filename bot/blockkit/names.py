@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
+from bot.procedure.text import escape
 
 
 def level_name(config: OrgConfig, level: str | None, lang: Lang) -> str:
@@ -36,3 +37,9 @@ def responsible_names(config: OrgConfig, step_id: str, lang: Lang) -> str:
         return ""
     sep = "、" if lang == "zh-TW" else ", "
     return sep.join(t(f"role.{r}", lang) if f"role.{r}" in MESSAGES else r for r in step.responsible)
+
+
+def room_link(channel_id: str, name: str | None) -> str:
+    """Slack's channel mention with the room's name as its label (`<#C123|inc-2026-0007-…>`): a client shows the
+    name even where it cannot resolve the id yet, and the link opens the room itself."""
+    return f"<#{channel_id}|{escape(name)}>" if name else f"<#{channel_id}>"

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import copies
 from bot.delivery.kinds import WorkKind
 from bot.paging import service as paging
 from bot.procedure.config import REPORT_FLAGS, OrgConfig, Role
@@ -47,13 +48,14 @@ def bring_in(session: Session, config: OrgConfig, incident: Incident, now: datet
         audit.record(session, "crisisbot", "incident.flag_routed", "incident", incident.id, incident_id=incident.id,
                      at=now, data={"flag": flag, "invite": [r.value for r in route.invite],
                                    "notify": [r.value for r in route.notify], "page": [r.value for r in route.page]})
-    invite(session, incident, [_holder(session, r) for r in invited], now)
+    # A role told is told in both seats (§3 職務代理人), and both are let in, so the DM's room link opens.
+    told_people = copies.addressed(session, [r for r in told if r in invited and r not in paged])
+    invite(session, incident, [*(_holder(session, r) for r in invited), *told_people], now)
     for role, flags in told.items():
-        user = _holder(session, role)
-        if user is None or role in paged:
+        if _holder(session, role) is None or role in paged:
             continue
         queue.enqueue(session, WorkKind.FLAG_NOTIFY, f"incident:{incident.id}:flag-notify:{role.value}", now,
-                      {"incident": incident.id, "role": role.value, "user": user, "flags": flags,
+                      {"incident": incident.id, "role": role.value, copies.TO: [role.value], "flags": flags,
                        "invited": role in invited}, incident.id)
     for role in paged:
         paging.page_role(session, config, incident, role, incident.level or incident.proposed_level, now)

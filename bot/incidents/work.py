@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.blockkit import ids
 from bot.blockkit.blocks import simple_message, text_message
 from bot.blockkit.fit import sections
-from bot.blockkit.names import category_name, role_name, short_time
+from bot.blockkit.names import category_name, role_name, room_link, short_time
 from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
@@ -36,9 +36,9 @@ def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, An
     channel = room_of(services, job)
     with services.sessions() as session:
         incident = incident_of(session, job)
-        reporter, number, title = incident.reporter, incident.number, incident.title
+        reporter, number, title, name = incident.reporter, incident.number, incident.title, incident.channel_name
     lang = services.lang_of(reporter)
-    text = t("report.done_dm", lang, number=number, title=escape(title), channel=channel)
+    text = t("report.done_dm", lang, number=number, title=escape(title), room=room_link(channel, name))
     return services.chat.direct_message_once(job.key, reporter, text_message(text), retry=job.retried).record()
 
 
@@ -83,15 +83,15 @@ def _lowlevel_copy(services: Services, payload: dict[str, Any]) -> copies.Render
         if incident is None:
             raise GiveUp(f"incident {payload['incident']} does not exist")
         unit = services.config.unit(incident.unit_id or "")
-        number, title, category, subtype, room = (incident.number, incident.title, incident.category,
-                                                   incident.subtype, incident.channel_id)
+        number, title, category, subtype = incident.number, incident.title, incident.category, incident.subtype
+        room = room_link(incident.channel_id, incident.channel_name) if incident.channel_id else "—"
         incident_id = incident.id
         first = copies.first_reader(session, incidents.handled_report(incident_id))
 
     def render(user: str, lang: Lang) -> dict[str, Any]:
         text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,
                  title=escape(title), category=category_name(services.config, category, subtype, lang),
-                 user=payload["user"], room=f"<#{room}>" if room else "—")
+                 user=payload["user"], room=room)
         if first is not None:
             text += "\n" + t("handoff.read_line", lang, user=first.by, at=short_time(first.at, services.config))
             return simple_message(text, [], lang)
@@ -132,21 +132,31 @@ def observation_reminder(services: Services, job: Job, now: datetime) -> dict[st
 
 
 def notify_flagged(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """A report's flag tells a role (`bot.incidents.flags`): why, the short account and the war room."""
+    """A report's flag tells a role (`bot.incidents.flags`), its holder and a copy to the deputy: why, the short
+    account and the war room."""
     channel = room_of(services, job)
     with services.sessions() as session:
         incident = incident_of(session, job)
         account, number, title = Account.of(incident), incident.number, incident.title
-    user, role = str(job.payload["user"]), str(job.payload["role"])
-    lang = services.lang_of(user)
-    sep = "、" if lang == "zh-TW" else ", "
-    flags = sep.join(t(f"flag.{f}", lang) for f in job.payload.get("flags") or [])
-    room = t("flag.notify.invited" if job.payload.get("invited") else "flag.notify.room", lang, room=f"<#{channel}>")
-    text = t("flag.notify", lang, number=number, title=escape(title), flags=flags, role=role_name(role, lang))
-    message = {"text": text, "blocks": [*sections(text), account_short_block(account, services.config, lang,
-                                                                            block_id=ids.ACCOUNT_SHORT),
-                                        *sections(room)]}
-    return services.chat.direct_message_once(job.key, user, message, retry=job.retried).record()
+        link = room_link(channel, incident.channel_name)
+        people = copies.recipients(session, job.payload)
+    role = str(job.payload["role"])
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        sep = "、" if lang == "zh-TW" else ", "
+        flags = sep.join(t(f"flag.{f}", lang) for f in job.payload.get("flags") or [])
+        room = t("flag.notify.invited" if job.payload.get("invited") else "flag.notify.room", lang,
+                 room=link)
+        text = t("flag.notify", lang, number=number, title=escape(title), flags=flags, role=role_name(role, lang))
+        return {"text": text, "blocks": [*sections(text), account_short_block(account, services.config, lang,
+                                                                              block_id=ids.ACCOUNT_SHORT),
+                                         *sections(room)]}
+
+    if "user" in job.payload and copies.TO not in job.payload:  # queued before copies: its one DM, its own key
+        user = str(job.payload["user"])
+        return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
+                                                 retry=job.retried).record()
+    return copies.send(services, job, people, render)
 
 
 EXECUTORS = {

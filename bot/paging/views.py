@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import plain
-from bot.blockkit.names import category_name, level_name, role_name, short_time
+from bot.blockkit.names import category_name, level_name, role_name, room_link, short_time
 from bot.handling.views import legal_page_blocks
 from bot.incidents.account import account_short_block
 from bot.procedure.config import OrgConfig, Role
@@ -77,9 +77,3 @@ def level_as_it_stands(state: CardState, config: OrgConfig, lang: Lang) -> str:
     if state.level:
         return level_name(config, state.level, lang)
     return t("page.level_proposed", lang, level=level_name(config, state.proposed_level, lang))
-
-
-def room_link(channel_id: str, name: str | None) -> str:
-    """Slack's channel mention with the room's name as its label (`<#C123|inc-2026-0007-…>`): a client shows the
-    name even where it cannot resolve the id yet, and the link opens the room itself."""
-    return f"<#{channel_id}|{escape(name)}>" if name else f"<#{channel_id}>"

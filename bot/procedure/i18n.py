@@ -119,8 +119,8 @@ MESSAGES.update({
         "you will get its link by DM.",
     },
     "report.done_dm": {
-        "zh-TW": "您通報的事件 *{number}*「{title}」已建立戰情室：<#{channel}>",
-        "en": "Your report *{number}* \u201c{title}\u201d has a war room: <#{channel}>",
+        "zh-TW": "您通報的事件 *{number}*「{title}」已建立戰情室：{room}",
+        "en": "Your report *{number}* \u201c{title}\u201d has a war room: {room}",
     },
 })
 

@@ -91,11 +91,15 @@ def test_media_brings_in_pr_and_a_legislator_pr_and_the_executive_secretary(stac
     assert {PR, SECRETARY} <= set(room.members)
     told = dm_about(stack, PR, ids.ACCOUNT_SHORT)
     assert "媒體已關注、民意代表關切" in told.text  # one DM, both reasons
-    assert f"<#{room.id}>" in str(told.blocks) and WHAT in block(told, ids.ACCOUNT_SHORT)
+    assert f"<#{room.id}|{room.name}>" in str(told.blocks) and WHAT in block(told, ids.ACCOUNT_SHORT)
     secretary = dm_about(stack, SECRETARY, ids.ACCOUNT_SHORT)
     assert "民意代表關切" in secretary.text and "媒體已關注" not in secretary.text and "執行秘書" in secretary.text
     assert pages(stack) == []  # no casualties, low level: nobody paged
     assert len([m for m in stack.person(PR).dm().messages() if ids.ACCOUNT_SHORT in str(m.blocks)]) == 1
+    # §3 職務代理人: each role's deputy gets a copy, in their own language, and is let into the room it links
+    deputy = dm_about(stack, "U0000PRDP", ids.ACCOUNT_SHORT)
+    assert "Media are involved" in deputy.text
+    assert {"U0000PRDP", "U0000EXED"} <= set(room.members)
 
 
 def test_media_alone_brings_in_pr_only(stack):

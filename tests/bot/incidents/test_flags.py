@@ -23,6 +23,7 @@ from tests.bot.procedure_kit import (
     INSPECTION_HEAD,
     INSPECTION_MEMBER,
     PR,
+    PR_DEPUTY,
     SECRETARY,
     due,
     event_data,
@@ -57,7 +58,9 @@ def test_media_invites_and_tells_pr(session, clock):
     incident = flagged(session, INSPECTION_MEMBER, Level.LOW, clock.now, "media")
     assert PR in invited(session, incident)
     assert notices(session, incident) == {"public_relations": {
-        "incident": incident.id, "role": "public_relations", "user": PR, "flags": ["media"], "invited": True}}
+        "incident": incident.id, "role": "public_relations", "to": ["public_relations"], "flags": ["media"],
+        "invited": True}}
+    assert PR_DEPUTY in invited(session, incident)  # the deputy gets a copy of the notice (§3), and its room
     assert pages(session, incident) == []
     assert event_data(session, incident, "incident.flag_routed") == [
         {"flag": "media", "invite": ["public_relations"], "notify": ["public_relations"], "page": []}]
@@ -68,7 +71,8 @@ def test_a_legislator_brings_in_pr_and_the_executive_secretary(session, clock):
     assert {PR, SECRETARY} <= invited(session, incident)
     told = notices(session, incident)
     assert set(told) == {"public_relations", "executive_secretary"}
-    assert told["executive_secretary"]["user"] == SECRETARY and told["executive_secretary"]["flags"] == ["legislator"]
+    assert told["executive_secretary"]["to"] == ["executive_secretary"]
+    assert told["executive_secretary"]["flags"] == ["legislator"]
 
 
 def test_media_and_legislator_tell_pr_once_with_both_reasons(session, clock):
@@ -126,11 +130,13 @@ def test_the_notice_says_why_with_the_short_account_and_the_room(session, clock,
     incident.channel_id = "C0000ROOM"
     session.commit()
     notify_flagged(services, job_for(services, incident, WorkKind.FLAG_NOTIFY), clock.now)
-    [sent] = [args for verb, args in chat.calls if verb == "direct_message_once"]
-    assert (sent["user"], sent["key"]) == (PR, f"incident:{incident.id}:flag-notify:public_relations")
+    sent, copy = [args for verb, args in chat.calls if verb == "direct_message_once"]
+    key = f"incident:{incident.id}:flag-notify:public_relations"
+    assert (sent["user"], sent["key"]) == (PR, f"{key}:{PR}")
+    assert (copy["user"], copy["key"]) == (PR_DEPUTY, f"{key}:{PR_DEPUTY}")  # the deputy's copy, in English
     message = sent["message"]
     assert "媒體已關注" in message["text"] and "連絡暨公關組" in message["text"]
     assert block_messages(message["blocks"]) == []
     short = next(b for b in message["blocks"] if b.get("block_id") == ids.ACCOUNT_SHORT)["text"]["text"]
     assert "3 號倉冒煙，兩人送醫" in short and "六堵" in short and "📰 媒體已關注" in short
-    assert "<#C0000ROOM>" in message["blocks"][-1]["text"]["text"]
+    assert "<#C0000ROOM" in message["blocks"][-1]["text"]["text"]

@@ -170,7 +170,7 @@ def test_the_reporter_gets_the_war_rooms_link_by_dm_in_their_language(session, c
     [dm] = chat.asked("direct_message_once")
     assert (dm["key"], dm["user"], dm["retry"]) == (job.key, INSPECTION_MEMBER, False)
     assert dm["message"]["text"] == (f"Your report *{incident.number}* \u201cTyphoon floods the inspection yard\u201d "
-                                     f"has a war room: <#{room}>")
+                                     f"has a war room: <#{room}|inc-2026-0001-typhoon-floods-the-inspection-yard>")
     assert result == {"channel": f"D{INSPECTION_MEMBER}", "ts": "1.000000"}
 
 
