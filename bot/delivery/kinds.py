@@ -17,6 +17,7 @@ class WorkKind(StrEnum):
     # §4–5 report and triage
     REPORTER_NOTIFY = "reporter.notify"
     TRIAGE_REQUEST = "triage.request"
+    TRIAGE_REFRESH = "triage.refresh"  # the triage request's copies redrawn once the level is judged
     TRIAGE_TIMEOUT = "triage.timeout"
     LOWLEVEL_REPORT = "lowlevel.report"
     LOWLEVEL_REFRESH = "lowlevel.refresh"  # the report's copies redrawn once it is acknowledged (收悉)

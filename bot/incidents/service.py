@@ -146,6 +146,9 @@ def set_level(session: Session, config: OrgConfig, who: Who, incident: Incident,
     if incident.triaged_at is None:
         incident.triaged_at, incident.triaged_by = now, who.user
         queue.cancel(session, now, key_prefix=f"incident:{incident.id}:triage-timeout")
+        # The head's and the deputy's request loses its button and says who judged (one redraw per incident).
+        copies.refresh_later(session, WorkKind.TRIAGE_REFRESH, f"incident:{incident.id}:triage-request", now,
+                             {"incident": incident.id}, incident.id, "triaged")
     audit.record(session, who.user, "incident.level_set", "incident", incident.id, incident_id=incident.id, at=now,
                  data=changes)
     if change.reopens:

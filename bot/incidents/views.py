@@ -4,12 +4,13 @@ level and the triage modal. Pure Block Kit of the config, the card's state and t
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import input_block, level_definitions, level_options, option, plain, subtype_groups
 from bot.blockkit.fit import sections
-from bot.blockkit.names import level_name
+from bot.blockkit.names import level_name, short_time
 from bot.incidents.account import account_blocks
 from bot.incidents.state import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
 from bot.procedure.config import OrgConfig
@@ -71,16 +72,24 @@ def report_done_view(number: str, title: str, lang: Lang) -> dict[str, Any]:
             "blocks": sections(t("report.done", lang, number=number, title=escape(title)))}
 
 
-def triage_request(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
-    """The DM that asks the unit head to judge the level (§5), with the reporter's whole account to judge by."""
+def triage_request(state: CardState, config: OrgConfig, lang: Lang, *, triaged_by: str | None = None,
+                   triaged_at: datetime | None = None) -> dict[str, Any]:
+    """The DM that asks the unit head to judge the level (§5), with the reporter's whole account to judge by; once
+    judged (`triaged_by`), it says who judged which level and when, and the button goes."""
     unit = config.unit(state.unit_id or "")
     text = t("triage.request", lang, unit=escape(unit.name(lang)) if unit else "—", number=state.number,
              title=escape(state.title), level=level_name(config, state.proposed_level, lang))
+    if triaged_by:
+        last: dict[str, Any] = {"type": "context", "elements": [{"type": "mrkdwn", "text": t(
+            "triage.done_line", lang, user=triaged_by, level=level_name(config, state.level, lang),
+            at=short_time(triaged_at, config))}]}
+    else:
+        last = {"type": "actions", "elements": [{"type": "button", "action_id": ids.TRIAGE_OPEN, "style": "primary",
+                                                 "value": str(state.id), "text": plain(t("button.triage", lang))}]}
     return {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
         *account_blocks(state.account, config, lang, block_id=ids.ACCOUNT),
-        {"type": "actions", "elements": [{"type": "button", "action_id": ids.TRIAGE_OPEN, "style": "primary",
-                                          "value": str(state.id), "text": plain(t("button.triage", lang))}]},
+        last,
     ]}
 
 

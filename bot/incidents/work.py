@@ -27,6 +27,7 @@ from bot.warroom.service import refresh_card
 from bot.warroom.state import card_state, incident_of, room_of
 from storage import audit, roster
 from storage.models import Incident
+from storage.types import as_utc
 
 if TYPE_CHECKING:
     from bot.platform.services import Services
@@ -42,18 +43,41 @@ def notify_reporter(services: Services, job: Job, now: datetime) -> dict[str, An
     return services.chat.direct_message_once(job.key, reporter, text_message(text), retry=job.retried).record()
 
 
+def _triage_copy(services: Services, incident_id: int) -> copies.Render:
+    """The triage request as it stands: asking, or saying who judged the level (read once, drawn per reader)."""
+    with services.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise GiveUp(f"incident {incident_id} does not exist")
+        state = card_state(session, incident)
+        by, at = incident.triaged_by, as_utc(incident.triaged_at) if incident.triaged_at else None
+
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        return triage_request(state, services.config, lang, triaged_by=by, triaged_at=at)
+
+    return render
+
+
 def request_triage(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """Ask the unit's head and deputy to judge the level (§5); the copies are redrawn once someone has."""
     with services.sessions() as session:
         incident = incident_of(session, job)
         if incident.triaged_at:
             return {"skipped": "already triaged"}
-        state = card_state(session, incident)
-        head, deputy = state.holders.get("unit", (None, None))
-    sent = {}
-    for user in dict.fromkeys(u for u in (head, deputy) if u):
-        message = triage_request(state, services.config, services.lang_of(user))
-        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
-    return {"sent": sent}
+        posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
+        people = list(dict.fromkeys(u for u in (posts.head, posts.deputy) if u)) if posts else []
+        incident_id = incident.id
+    if not people:
+        return {"skipped": "no head or deputy"}  # the untriaged timeout still pages: nothing sits unseen
+    return copies.send(services, job, people, _triage_copy(services, incident_id))
+
+
+def triage_refresh(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The level was judged: every copy of the triage request says by whom, with no button."""
+    sent = copies.copies_of(services, job)
+    if not sent.where:
+        return {"updated": []}
+    return copies.redraw(services, sent, _triage_copy(services, int(job.payload["incident"])))
 
 
 def triage_timeout(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -162,6 +186,7 @@ def notify_flagged(services: Services, job: Job, now: datetime) -> dict[str, Any
 EXECUTORS = {
     WorkKind.REPORTER_NOTIFY: notify_reporter,
     WorkKind.TRIAGE_REQUEST: request_triage,
+    WorkKind.TRIAGE_REFRESH: triage_refresh,
     WorkKind.TRIAGE_TIMEOUT: triage_timeout,
     WorkKind.LOWLEVEL_REPORT: report_handled,
     WorkKind.LOWLEVEL_REFRESH: lowlevel_refresh,

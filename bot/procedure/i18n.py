@@ -1029,3 +1029,11 @@ MESSAGES.update({  # paging: a proposed level, standing down, re-triage (issue 1
                                     "judgement)"},
     "work.page.redraw": {"zh-TW": "等級變更後呼叫通知的更新", "en": "the update of a page after a level change"},
 })
+
+
+# The triage request once judged, and its redraw (issue 12 §7: finished actions lose their buttons).
+MESSAGES.update({
+    "triage.done_line": {"zh-TW": "✅ <@{user}> 已於 {at} 研判為{level}，此請求已完成。",
+                         "en": "✅ <@{user}> judged it {level} at {at}; this request is done."},
+    "work.triage.refresh": {"zh-TW": "研判請求的更新", "en": "the update of the triage request"},
+})

@@ -105,6 +105,19 @@ def test_the_head_judging_a_proposed_high_medium_stands_the_commander_down_and_p
     assert [p for p in pages(stack) if p[0] == COMMANDER_DEPUTY] == []
 
 
+def test_the_head_and_the_deputy_are_both_asked_and_both_requests_say_who_judged(stack):
+    report(stack, MEMBER, "medium")
+    head_asked = stack.person(HEAD).dm().wait_for_message(lambda m: ids.TRIAGE_OPEN in str(m.blocks))
+    deputy_asked = stack.person(DEPUTY_HEAD).dm().wait_for_message(lambda m: ids.TRIAGE_OPEN in str(m.blocks))
+
+    triage(stack, DEPUTY_HEAD, deputy_asked, "low")
+
+    for copy in (head_asked.refresh(), deputy_asked.refresh()):  # a finished request keeps no button anywhere
+        assert buttons(copy) == []
+        assert f"<@{DEPUTY_HEAD}>" in copy.all_text() and "低度危機" in copy.all_text()
+    assert incident(stack).triaged_by == DEPUTY_HEAD
+
+
 def test_an_untriaged_medium_times_out_to_the_secretary_who_may_judge_it_from_the_page(stack):
     report(stack, MEMBER, "medium")
     assert pages(stack) == []

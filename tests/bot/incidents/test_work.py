@@ -58,7 +58,8 @@ def test_the_unit_head_and_deputy_are_each_asked_to_triage_once(session, clock, 
         (f"{job.key}:{INSPECTION_HEAD}", INSPECTION_HEAD, False),
         (f"{job.key}:{INSPECTION_DEPUTY}", INSPECTION_DEPUTY, False)]
     assert all(incident.number in d["message"]["text"] for d in dms)
-    assert result == {"sent": {INSPECTION_HEAD: "1.000000", INSPECTION_DEPUTY: "2.000000"}}
+    assert result == {"copies": {INSPECTION_HEAD: {"channel": f"D{INSPECTION_HEAD}", "ts": "1.000000"},
+                                 INSPECTION_DEPUTY: {"channel": f"D{INSPECTION_DEPUTY}", "ts": "2.000000"}}}
 
 
 def test_a_retried_triage_request_looks_for_each_recipients_dm_under_its_own_key(session, clock, services, chat):
