@@ -13,9 +13,10 @@ from bot.blockkit.fit import fallback, quote, sections
 from bot.blockkit.names import category_name, level_name, role_name
 from bot.drills.views import drill_item, status_name, unit_name, when
 from bot.incidents.account import account_short, account_text
+from bot.incidents.state import untriaged_page
 from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
-from bot.procedure.config import OrgConfig
+from bot.procedure.config import Level, OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.text import clip, escape
 from bot.procedure.who import Who
@@ -93,9 +94,12 @@ def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> 
     to answer below, so its listener answers by refreshing the tab); those that open a modal are the DM's own."""
     due = when(task.due_at, config, "%m/%d %H:%M") if task.due_at else "—"
     if task.kind == "triage" and task.incident:
+        proposed = Level(task.incident.proposed_level) if task.incident.proposed_level else None
+        tier = role_name(untriaged_page(config.routing, proposed), lang)
         text = t("overview.task.triage", lang, number=task.incident.number,
                  title=escape(clip(task.incident.title, 80)), level=level_name(config, task.incident.proposed_level,
-                                                                              lang), due=due)
+                                                                              lang), due=due,
+                 tier=tier, tier_lower=tier[0].lower() + tier[1:])
         return text, [_button(ids.TRIAGE_OPEN, t("button.triage", lang), task.ref, "primary")]
     if task.incident is not None and task.kind in ("plan_confirm", "media_approve", "legal_answer"):
         facts = {"number": task.incident.number, "title": escape(clip(task.incident.title, 80)),

@@ -476,9 +476,9 @@ MESSAGES.update({
                             "{escalates} unless acknowledged"},
     "overview.tasks.title": {"zh-TW": "*📝 待辦事項（{n}）*", "en": "*📝 Tasks waiting on you ({n})*"},
     "overview.tasks.none": {"zh-TW": "目前沒有。", "en": "None right now."},
-    "overview.task.triage": {"zh-TW": "研判 *{number}*「{title}」的等級（建議：{level}）；{due} 前未研判將通知執行秘書",
-                             "en": "Set the level of *{number}* \u201c{title}\u201d (proposed: {level}); the executive "
-                                   "secretary is paged at {due} if it is still untriaged"},
+    "overview.task.triage": {"zh-TW": "研判 *{number}*「{title}」的等級（建議：{level}）；{due} 前未研判將通知{tier}",
+                             "en": "Set the level of *{number}* \u201c{title}\u201d (proposed: {level}); the "
+                                   "{tier_lower} is paged at {due} if it is still untriaged"},
     "overview.task.drill_plan": {"zh-TW": "擇定 {unit} 本期演練的類別與模擬案由",
                                  "en": "Plan this period's drill for {unit}"},
     "overview.task.drill_report": {"zh-TW": "填寫 {unit} 的危機管理演練報告表（附件二），期限 {due}",
@@ -499,8 +499,10 @@ MESSAGES.update({
     "overview.deadlines.none": {"zh-TW": "目前沒有。", "en": "None."},
     "overview.deadline.page_escalates": {"zh-TW": "• {at}　{label} 的通知未確認即轉代理人或上一層",
                                          "en": "• {at}  the page for {label} escalates if unacknowledged"},
-    "overview.deadline.triage_timeout": {"zh-TW": "• {at}　{label} 未研判即通知執行秘書",
-                                         "en": "• {at}  {label} goes to the executive secretary if untriaged"},
+    "overview.deadline.triage_timeout": {"zh-TW": "• {at}　{label} 未研判即依建議等級通知"
+                                                  "（高度：總指揮；其餘：執行秘書）",
+                                         "en": "• {at}  {label} pages its proposed level's tier if untriaged (high: "
+                                               "the commander; else the executive secretary)"},
     "overview.deadline.drill_window": {"zh-TW": "• {at}　{label} 演練開始", "en": "• {at}  the {label} drill starts"},
     "overview.deadline.drill_due": {"zh-TW": "• {at}　{label} 演練報告表到期", "en": "• {at}  the {label} drill "
                                                                                   "report form is due"},

@@ -52,7 +52,8 @@ def test_home_of_a_unit_head_with_a_triage_task(stack):
     home = head.open_home()
     text = home.all_text()
     assert "待辦事項（1）" in text and "研判 *2026-0001*" in text
-    assert "未研判即通知執行秘書" in text  # the triage timeout is an upcoming deadline
+    assert "未研判即依建議等級通知" in text  # the triage timeout is an upcoming deadline
+    assert "前未研判將通知執行秘書" in text  # a proposed medium goes to the executive secretary's tier
     head.click(home, ids.TRIAGE_OPEN)
     modal = head.wait_modal(ids.TRIAGE_VIEW)
     modal.fill({ids.T_LEVEL: "low"})
@@ -109,3 +110,10 @@ def test_list_and_status(stack):
     guest = stack.person("U0000GUST")
     guest.slash("/crisis", "list")
     assert "viewing incidents" in guest.wait_ephemeral(lambda m: "Sorry" in m.text).text
+
+
+def test_home_of_a_unit_head_says_a_proposed_high_goes_to_the_commander(stack):
+    report(stack, "U0000INS1", "high")
+    stack.drain()
+    text = stack.person(HEAD).open_home().all_text()
+    assert "前未研判將通知總指揮" in text and "前未研判將通知執行秘書" not in text
