@@ -2,8 +2,9 @@
 
 When any work gives up (Slack refused a post for good, or it failed its attempt cap), the tick leaves this alert in
 the same transaction. Incident work is told to its war room, in the organisation's language; work with no room
-(a drill, a handover, the room itself) or a room that refuses the alert too is told to the executive secretary by
-DM, in their language. An alert that gives up is not alerted about again (see `scheduler.tick`).
+(a drill, a handover, the room itself) or a room that refuses the alert too is told to the executive secretary and
+the deputy (§3 職務代理人) by DM, each in their language. An alert that gives up is not alerted about again (see
+`scheduler.tick`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.blockkit.blocks import text_message
+from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job
 from bot.delivery.kinds import WorkKind
 from bot.platform.chat import ChatError, RateLimited, Unavailable
@@ -39,7 +41,7 @@ def _values(job: Job, lang: Lang) -> dict[str, Any]:
 
 
 def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
-    """Tell the war room, or else the executive secretary, what could not be delivered."""
+    """Tell the war room, or else the executive secretary and the deputy, what could not be delivered."""
     p = job.payload
     number = period = room = None
     with services.sessions() as session:
@@ -60,15 +62,15 @@ def alert(services: Services, job: Job, now: datetime) -> dict[str, Any]:
             raise
         except ChatError:
             pass  # the room itself refuses (archived, the bot removed): the executive secretary is told instead
-    user = holders.primary or holders.deputy
-    if user is None:
-        raise GiveUp("no executive secretary to tell")
-    lang = services.lang_of(user)
-    subject = (t("undelivered.incident", lang, number=number) if number else
-               t("undelivered.drill", lang, period=period) if period else "")
-    text = t("undelivered.dm", lang, subject=subject, **_values(job, lang))
-    return services.chat.direct_message_once(job.per(user).key, user, text_message(text),
-                                             retry=job.retried).record()
+    people = list(dict.fromkeys(u for u in (holders.primary, holders.deputy) if u))  # §3: the deputy too
 
+    def render(user: str, lang: Lang) -> dict[str, Any]:
+        subject = (t("undelivered.incident", lang, number=number) if number else
+                   t("undelivered.drill", lang, period=period) if period else "")
+        return text_message(t("undelivered.dm", lang, subject=subject, **_values(job, lang)))
+
+    if not people:
+        raise GiveUp("no executive secretary to tell")
+    return copies.send(services, job, people, render)
 
 EXECUTORS = {WorkKind.DELIVERY_FAILED: alert}

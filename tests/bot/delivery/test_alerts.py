@@ -108,13 +108,15 @@ def test_incident_work_that_gave_up_is_told_to_the_war_room_in_the_organisations
     assert "無法送達：新聞稿（對外說明）草稿" in text and incident.number in text and "invalid_blocks" in text
 
 
-def test_work_with_no_room_is_told_to_the_executive_secretary_by_dm_in_their_language(services, clock, chat):
+def test_work_with_no_room_is_told_to_the_executive_secretary_and_the_deputy_by_dm_each_in_their_language(
+        services, clock, chat):
     chat.people = {"U0000EXEC": "en-US"}
     job = _alert_job(services, clock.now, kind=WorkKind.DRILL_UPLOAD, key="drill:2026-11:upload", attempts=60,
                      error="ValueError: All strings must be XML compatible <bad>")
     alerts.alert(services, job, clock.now)
-    [dm] = chat.asked("direct_message_once")
-    assert dm["user"] == "U0000EXEC"
+    dm, copy = chat.asked("direct_message_once")
+    assert (dm["user"], copy["user"]) == ("U0000EXEC", "U0000EXED")  # §3: the deputy stands in, so is told too
+    assert "無法送達" in copy["message"]["blocks"][0]["text"]["text"]  # the deputy reads the default language
     text = dm["message"]["blocks"][0]["text"]["text"]
     assert "Could not deliver: a drill document's upload" in text and "60 times" in text
     assert "&lt;bad&gt;" in text  # the error is escaped like any other text
@@ -128,8 +130,9 @@ def test_a_room_that_refuses_the_alert_too_sends_it_to_the_executive_secretary(s
     job = _alert_job(services, clock.now, kind=WorkKind.HANDLING_POST, key="incident:1:post:update", attempts=1,
                      error="is_archived", incident=incident.id)
     alerts.alert(services, job, clock.now)
-    [dm] = chat.asked("direct_message_once")
-    assert dm["user"] == "U0000EXEC" and incident.number in dm["message"]["text"]
+    dms = chat.asked("direct_message_once")
+    assert [d["user"] for d in dms] == ["U0000EXEC", "U0000EXED"]
+    assert all(incident.number in d["message"]["text"] for d in dms)
 
 
 def test_the_alert_kind_has_its_executor():
