@@ -109,11 +109,12 @@ def remind(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     state = _state(services, job)
     if state.status not in OPEN_FOR_REPORT:
         return {"skipped": f"drill is {state.status}"}
-    sent = {}
+    sent, where = {}, {}
     for user in _unit_people(services, state.unit_id):
         message = views.reminder(state, services.config, services.lang_of(user), int(job.payload["days"]))
-        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
-    return {"sent": sent}
+        posted = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried)
+        sent[user], where[user] = posted.ts, posted.record()
+    return {"sent": sent, "copies": where}  # where each copy is, so a closed drill takes its button away
 
 
 def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -130,14 +131,15 @@ def escalate_overdue(services: Services, job: Job, now: datetime) -> dict[str, A
         if claims.claim(session, f"work:{job.key}", "drill.overdue", "crisisbot", now):
             audit.record(session, "crisisbot", "drill.overdue", "drill", state.id, at=now,
                          data={"due_at": state.due_at.isoformat(), "unit": state.unit_id})
-    sent = {}
+    sent, where = {}, {}
     for user in dict.fromkeys(u for u in holders if u):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=False)
         sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
     for user in _unit_people(services, state.unit_id):
         message = views.overdue(state, services.config, services.lang_of(user), to_unit=True)
-        sent[user] = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried).ts
-    return {"sent": sent}
+        posted = services.chat.direct_message_once(job.per(user).key, user, message, retry=job.retried)
+        sent[user], where[user] = posted.ts, posted.record()
+    return {"sent": sent, "copies": where}  # the unit's copies carry the report button
 
 
 def thread_note(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -311,7 +313,8 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 # The drill's DMs that carry its buttons, each redrawn without them once the drill is closed (`closed_refresh`).
 # Reminders and overdue notices are left: their results keep no room to update.
-BUTTONED = (WorkKind.DRILL_NOTIFY_TEAM, WorkKind.DRILL_NOTIFY_UNIT, WorkKind.DRILL_REPORT_SENT, WorkKind.DRILL_DECIDED)
+BUTTONED = (WorkKind.DRILL_NOTIFY_TEAM, WorkKind.DRILL_NOTIFY_UNIT, WorkKind.DRILL_REPORT_SENT, WorkKind.DRILL_DECIDED,
+            WorkKind.DRILL_REMIND, WorkKind.DRILL_OVERDUE)
 
 Draw = Callable[[Lang], dict[str, Any]]
 
@@ -322,6 +325,13 @@ def _buttoned(session: Session, services: Services, drill: Drill) -> list[tuple[
     found: list[tuple[str | None, str, str, Draw]] = []
     for row in queue.finished(session, f"drill:{drill.id}", BUTTONED):
         p, result = dict(row.payload), dict(row.result or {})
+        if row.kind in (WorkKind.DRILL_REMIND, WorkKind.DRILL_OVERDUE):  # the unit's copies, with the form button
+            days = int(p.get("days") or 0)
+            unit_draw: Draw = (partial(_reminder_copy, state, config, days) if row.kind == WorkKind.DRILL_REMIND
+                               else partial(_overdue_copy, state, config))
+            found += [(user, str(c["channel"]), str(c["ts"]), unit_draw)
+                      for user, c in (result.get("copies") or {}).items()]
+            continue
         if not result.get("ts") or not p.get("user"):
             continue  # a hand-off to a role (the filed form to the commander and the executive secretary): no buttons
         draw: Draw | None = None
@@ -344,6 +354,14 @@ def _buttoned(session: Session, services: Services, drill: Drill) -> list[tuple[
         reader = None if config.drills.announcement_channel else executive  # the card is in her DM then
         found.append((reader, drill.thread_channel, drill.thread_ts, partial(views.drill_card, state, config)))
     return found
+
+
+def _reminder_copy(state: DrillState, config: Any, days: int, lang: Lang) -> dict[str, Any]:
+    return views.reminder(state, config, lang, days)
+
+
+def _overdue_copy(state: DrillState, config: Any, lang: Lang) -> dict[str, Any]:
+    return views.overdue(state, config, lang, to_unit=True)
 
 
 def _report_copy(state: DrillState, data: dict[str, Any], version: int, by: str, config: Any,

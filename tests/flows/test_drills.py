@@ -423,3 +423,24 @@ def test_a_closed_drill_cannot_be_re_planned_re_reported_or_re_evaluated(stack):
         planned = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.kind == "drill.planned")
         assert s.scalar(planned) == 0
         assert s.scalar(sa.select(sa.func.count()).select_from(DrillReport)) == 1
+
+
+def test_a_closed_drills_reminders_and_overdue_notice_lose_the_form_button(stack):
+    drill = draw(stack)
+    head, deputy = heads_of(stack, drill.unit_id)
+    stack.later(days=15)  # every reminder and the overdue notice went out; the form is late
+    late = [m for m in stack.person(head).dm().messages() if ids.DRILL_REPORT_OPEN in str(m.blocks)
+            and ("提醒" in m.text or "逾期" in m.text)]
+    assert len(late) == 5  # 7, 3, 1 days, the day, overdue
+    assert not file_form(stack, drill, deputy).errors
+    stack.drain()
+    evaluation = evaluation_modal(stack, PLAN)
+    evaluation.fill({ids.E_ASSESSMENT: "逾期但完整", ids.E_RECOMMENDATIONS: "提早填報"})
+    assert not evaluation.submit().errors
+    stack.drain()
+    stack.person(EXEC).click(dm_with(stack, EXEC, ids.DRILL_APPROVE), ids.DRILL_APPROVE)
+    stack.drain()
+
+    for message in late:  # finished: no button left to press, and the reason is written where it was
+        after = message.refresh()
+        assert ids.DRILL_REPORT_OPEN not in str(after.blocks) and "已結案" in after.all_text()
