@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blockkit import ids
+from bot.blockkit.blocks import confirm_dialog
 from bot.blockkit.fit import fallback, quote, sections
 from bot.blockkit.names import category_name, level_name, role_name
 from bot.drills.views import drill_item, status_name, unit_name, when
@@ -107,12 +108,13 @@ def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> 
         value = f"{task.ref}:{task.sub}" if task.sub is not None else str(task.ref)
         if task.kind == "plan_confirm":
             return t("overview.task.plan_confirm", lang, **facts), [
-                _button(ids.HOME_TASK, t("button.confirm_plan", lang), home_task_value(ids.PLAN_CONFIRM, value),
-                        "primary")]
+                {**_button(ids.HOME_TASK, t("button.confirm_plan", lang), home_task_value(ids.PLAN_CONFIRM, value),
+                           "primary"), "confirm": confirm_dialog("confirm_plan", lang, "primary")}]
         if task.kind == "media_approve":
             return t("overview.task.media_approve", lang, **facts), [
-                _button(ids.HOME_TASK, t("button.media_approve", lang), home_task_value(ids.MEDIA_APPROVE, value),
-                        "primary"),
+                {**_button(ids.HOME_TASK, t("button.media_approve", lang),
+                           home_task_value(ids.MEDIA_APPROVE, value), "primary"),
+                 "confirm": confirm_dialog("approve_statement", lang, "primary")},
                 _button(ids.MEDIA_EDIT_OPEN, t("button.media_edit", lang), value),
                 _button(ids.MEDIA_REJECT_OPEN, t("button.media_reject", lang), value, "danger")]
         return t("overview.task.legal_answer", lang, **facts), [
@@ -129,8 +131,8 @@ def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> 
         return (t("overview.task.drill_evaluate", lang, unit=unit),
                 [_button(ids.DRILL_EVAL_OPEN, t("drill.button.evaluate", lang), task.ref)])
     return t("overview.task.drill_approve_now", lang, unit=unit), [
-        _button(ids.HOME_TASK, t("drill.button.approve", lang), home_task_value(ids.DRILL_APPROVE, str(task.ref)),
-                "primary"),
+        {**_button(ids.HOME_TASK, t("drill.button.approve", lang), home_task_value(ids.DRILL_APPROVE, str(task.ref)),
+                   "primary"), "confirm": confirm_dialog("approve_evaluation", lang, "primary")},
         _button(ids.DRILL_RETURN_OPEN, t("drill.button.return", lang), task.ref)]
 
 

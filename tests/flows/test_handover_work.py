@@ -157,7 +157,8 @@ def test_a_pending_evaluation_approval_follows_the_executive_secretarys_seat(sta
     new = stack.person(NEW)
     home = new.open_home()
     assert "核定" in home.all_text() and ids.HOME_TASK in str(home.blocks)
-    assert new.click(home, ids.HOME_TASK).ok
+    clicked = new.click(home, ids.HOME_TASK)
+    assert clicked.ok and clicked.dialog is not None  # Approve asks first, on App Home as in the DM
     stack.drain()
     with stack.bot.services.sessions() as s:
         [evaluation] = s.scalars(sa.select(DrillEvaluation)).all()
@@ -187,7 +188,8 @@ def test_a_statement_waiting_for_the_spokesperson_is_approved_by_the_new_command
     new = stack.person(NEW)
     home = new.open_home()
     assert "本關已啟動應變" not in home.all_text() and "新聞稿" in home.all_text()
-    assert new.click(home, ids.HOME_TASK).ok  # Approve and release
+    clicked = new.click(home, ids.HOME_TASK)  # Approve and release, after the dialog
+    assert clicked.ok and clicked.dialog is not None
     stack.drain()
     with stack.bot.services.sessions() as s:
         [released] = audit.events(s, kind_prefix="media.released")
