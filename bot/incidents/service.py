@@ -110,7 +110,8 @@ def route(session: Session, config: OrgConfig, incident: Incident, change: Level
     category_route = config.routing.categories.get(incident.category)
     if category_route:
         roles += category_route.invite
-    stood = paging.stand_down(session, incident, route_spec.page, actor, level, now) \
+    stood = paging.stand_down(session, incident, route_spec.page, actor, level, now,
+                              keep=config.routing.flag_pages(incident.flags)) \
         if config.routing.stand_down_when_lowered else []
     handling.arm_update_reminder(session, config, incident, now)
     page = None

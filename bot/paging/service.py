@@ -107,17 +107,18 @@ def close_pages(session: Session, incident: Incident, actor: str, now: datetime)
 
 
 def stand_down(session: Session, incident: Incident, needed: Role | None, actor: str, level: Level,
-               now: datetime) -> list[Page]:
+               now: datetime, *, keep: set[Role] | frozenset[Role] = frozenset()) -> list[Page]:
     """The level was judged lower than the one these pages were sent for (a proposal, or a level since lowered):
     the waiting pages of the tiers above the one the level needs (`needed`; None for a level that pages nobody)
     are stood down. Their escalation stops and their DMs say who judged what, so nobody acts on them; the people
     stay in the war room. An escalated page that nobody after it answered goes too (its DM still has the button).
+    The pages of the roles in `keep` stand whatever the level (a reporter's casualties page the commander).
     The caller holds the incident's lock."""
     stood: list[Page] = []
     for page in pages.of_incident(session, incident.id):
         if transitions.step(page.status, Event.STOOD_DOWN) is None:
             continue
-        if not transitions.stands_down(Role(page.role), page.tier, page.paged_for, needed):
+        if Role(page.role) in keep or not transitions.stands_down(Role(page.role), page.tier, page.paged_for, needed):
             continue
         if page.status == PageStatus.ESCALATED and _answered_successor(session, page) is not None:
             continue  # answered after all, by the deputy it escalated to

@@ -253,6 +253,11 @@ class Routing(_Model):
         """What a flag brings in: the config's route for it, else the default (an empty route does nothing)."""
         return self.flags.get(flag, FLAG_ROUTE_DEFAULTS.get(flag, FlagRoute()))
 
+    def flag_pages(self, flags: dict[str, bool] | None) -> set[Role]:
+        """The roles the reporter's flags page (casualties: the commander): a page they ask for stands whatever
+        the level is later judged."""
+        return {role for f in REPORT_FLAGS if (flags or {}).get(f) for role in self.flag_route(f).page}
+
     def update_interval(self, level: Level | str | None) -> int:
         """Minutes between status-update reminders for a level (defaults: high 30, medium 120, low 1440)."""
         key = Level(level) if level else Level.MEDIUM

@@ -131,6 +131,20 @@ def test_casualties_at_high_level_page_the_commander_once(stack):
     assert [(p.role, p.target_user) for p in pages(stack)] == [("commander", COMMANDER)]
 
 
+def test_casualties_keep_the_commanders_page_when_a_proposed_high_is_judged_low(stack):
+    report(stack, MEMBER, "high", **account(**{ids.F_FLAGS: ["casualties"]}))
+    stack.drain()
+    [page] = pages(stack)
+    assert (page.target_user, page.status) == (COMMANDER, "paging")
+    head = stack.person(HEAD)
+    head.click(dm_about(stack, HEAD, ids.TRIAGE_OPEN), ids.TRIAGE_OPEN)
+    assert head.wait_modal(ids.TRIAGE_VIEW).fill({ids.T_LEVEL: "low"}).submit().ok
+    stack.drain()
+    # judged low, but people are hurt: the commander is still asked, as at a low report with casualties
+    assert [(p.target_user, p.status) for p in pages(stack)] == [(COMMANDER, "paging")]
+    assert ids.PAGE_ACK in str(dm_about(stack, COMMANDER, ids.PAGE_ACK).blocks)
+
+
 def test_no_flags_bring_in_nobody_and_empty_fields_show_a_dash(stack):
     report(stack, MEMBER, "low", **{ids.F_OCCURRED: None})  # no impact, no time, no flags
     stack.drain()
