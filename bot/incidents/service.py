@@ -185,27 +185,37 @@ def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incide
         raise NotAllowed("action.handled", "allowed.handled")
     incident.status, incident.updated_at = IncidentStatus.OBSERVING, now
     audit.record(session, who.user, "incident.handled", "incident", incident.id, incident_id=incident.id, at=now)
+    # Handled, raised (reopened), lowered and handled again is a new round: its report and reminders go out anew.
+    n = handling_round(session, incident.id)
     key = f"incident:{incident.id}"
-    payload = {"incident": incident.id, "user": who.user}
-    queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, f"{key}:handled-report", now, payload, incident.id)
-    queue.enqueue(session, WorkKind.WARROOM_NOTE, f"{key}:note:handled", now, {**payload, "key": "handled.note"},
-                  incident.id)
+    round_key = "" if n == 1 else f":r{n}"
+    payload = {"incident": incident.id, "user": who.user, "round": n}
+    queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, handled_report(incident.id, n), now, payload, incident.id)
+    queue.enqueue(session, WorkKind.WARROOM_NOTE, f"{key}:note:handled{round_key}", now,
+                  {**payload, "key": "handled.note"}, incident.id)
     observation = config.routing.observation
-    for n in range(1, observation.count + 1):
-        queue.enqueue(session, WorkKind.OBSERVE_REMIND, f"{key}:observe:{n}",
-                      now + timedelta(hours=observation.interval_hours * n),
-                      {"incident": incident.id, "n": n, "total": observation.count}, incident.id)
+    for i in range(1, observation.count + 1):
+        queue.enqueue(session, WorkKind.OBSERVE_REMIND, f"{key}:observe:{i}{round_key}",
+                      now + timedelta(hours=observation.interval_hours * i),
+                      {"incident": incident.id, "n": i, "total": observation.count}, incident.id)
     refresh_card(session, incident.id, now, "handled")
 
 
-def handled_report(incident_id: int) -> str:
-    """The key of the low-level report to the executive secretary (the hand-off `mark_handled` enqueues)."""
-    return f"incident:{incident_id}:handled-report"
+def handling_round(session: Session, incident_id: int) -> int:
+    """How many times the unit has marked the incident handled (a reopened incident is handled again)."""
+    return len(audit.of_kinds(session, incident_id, ["incident.handled"]))
+
+
+def handled_report(incident_id: int, n: int = 1) -> str:
+    """The key of the low-level report to the executive secretary (the hand-off `mark_handled` enqueues), per
+    round of handling (the first keeps its original key)."""
+    return f"incident:{incident_id}:handled-report" + ("" if n <= 1 else f":r{n}")
 
 
 def read_report(session: Session, who: Who, incident: Incident, now: datetime) -> copies.Read:
     """收悉: the executive secretary or the deputy has read the low-level report (§5 "報告執行秘書", §3 either seat).
     The caller has locked the incident. The first reader counts; a later click is told who read it (Closed)."""
-    return copies.read(session, who, handled_report(incident.id), [Role.EXECUTIVE_SECRETARY], now,
+    n = max(handling_round(session, incident.id), 1)  # the latest round's report is the one to acknowledge
+    return copies.read(session, who, handled_report(incident.id, n), [Role.EXECUTIVE_SECRETARY], now,
                        subject=("incident", incident.id), refresh=WorkKind.LOWLEVEL_REFRESH,
                        payload={"incident": incident.id}, incident_id=incident.id)

@@ -110,7 +110,7 @@ def _lowlevel_copy(services: Services, payload: dict[str, Any]) -> copies.Render
         number, title, category, subtype = incident.number, incident.title, incident.category, incident.subtype
         room = room_link(incident.channel_id, incident.channel_name) if incident.channel_id else "—"
         incident_id = incident.id
-        first = copies.first_reader(session, incidents.handled_report(incident_id))
+        first = copies.first_reader(session, incidents.handled_report(incident_id, int(payload.get("round") or 1)))
 
     def render(user: str, lang: Lang) -> dict[str, Any]:
         text = t("handled.report", lang, unit=escape(unit.name(lang)) if unit else "—", number=number,

@@ -192,3 +192,25 @@ def test_a_handled_low_incident_raised_to_high_is_handled_again(stack):
     assert "30 分鐘未更新" in reminder.text
     stack.later(hours=24 * 3)
     assert not [m for m in room(stack).messages() if m.text.startswith("🔭 觀察提醒")]  # observation stopped
+
+
+def test_handled_raised_lowered_and_handled_again_reports_and_observes_anew(stack):
+    report(stack, HEAD, "low")
+    head = stack.person(HEAD)
+    head.click(room(stack).pins[0], ids.MARK_HANDLED)
+    stack.drain()
+    triage(stack, SECRETARY, room(stack).pins[0], "high")
+    triage(stack, SECRETARY, room(stack).pins[0], "low")
+
+    head.click(room(stack).pins[0].refresh(), ids.MARK_HANDLED)
+    stack.drain()
+
+    assert incident(stack).status == "observing"
+    reports = [m for m in stack.person(SECRETARY).dm().messages() if ids.HANDOFF_READ in str(m.blocks)
+               or "收悉" in m.all_text()]
+    assert len(reports) == 2  # a report for each round of handling
+    stack.person(SECRETARY).click(reports[-1], ids.HANDOFF_READ)
+    stack.drain()
+    assert ids.HANDOFF_READ not in str(reports[-1].refresh().blocks)  # the latest round's report was read
+    stack.later(hours=25)
+    assert [m for m in room(stack).messages() if m.text.startswith("🔭 觀察提醒")]  # observing again, reminded
