@@ -22,15 +22,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.delivery.kinds import WorkKind
 from bot.paging import service as paging
 from bot.paging import transitions
 from bot.paging.transitions import Event
-from bot.procedure.config import OrgConfig, Role
+from bot.procedure.config import REPORT_FLAGS, OrgConfig, Role
 from bot.procedure.status import ACTIVE, PageStatus
 from bot.warroom.service import invite, refresh_card
 from storage import audit, pages
 from storage import work as queue
-from storage.models import Incident, Page, Seat
+from storage.models import DueWork, Incident, Page, Seat
 
 HANDED_OVER = "page.handed_over"
 
@@ -98,9 +99,11 @@ def rooms_for(session: Session, config: OrgConfig, role: str, unit_id: str | Non
     """The open war rooms a seat belongs to (active incidents, oldest first):
 
     - a unit's head post (either seat): the unit's incidents (its head and deputy are invited at the report);
-    - a standing role's primary seat: incidents the role was paged for, or whose level or category route brings
-      the role in (``routing.levels[...].invite`` / ``.page``, ``routing.categories[...].invite``);
-    - a standing role's deputy seat: incidents where the role's page reached the former deputy."""
+    - a standing role's primary seat: incidents the role was paged for, or whose level, category or report-flag
+      route brings the role in (``routing.levels[...].invite`` / ``.page``, ``routing.categories[...].invite``,
+      ``routing.flags``);
+    - a standing role's deputy seat: incidents where the role's page reached the former deputy, or the former
+      deputy was invited to (a copy of a hand-off brings the deputy in)."""
     active = list(session.scalars(sa.select(Incident).where(Incident.status.in_([str(s) for s in ACTIVE]))
                                   .order_by(Incident.id)))
     if unit_id is not None:
@@ -112,8 +115,18 @@ def rooms_for(session: Session, config: OrgConfig, role: str, unit_id: str | Non
         for incident_id, target in rows:
             paged.setdefault(incident_id, set()).add(target)
     if seat == Seat.DEPUTY:
-        return [i for i in active if old is not None and old in paged.get(i.id, set())]
+        invited = _invited(session, [i.id for i in active], old)
+        return [i for i in active if old is not None and (old in paged.get(i.id, set()) or i.id in invited)]
     return [i for i in active if i.id in paged or _routed(config, i, role)]
+
+
+def _invited(session: Session, incident_ids: list[int], user: str | None) -> set[int]:
+    """The incidents whose war room `user` was invited to (a deputy brought in by a copy of a hand-off)."""
+    if not user or not incident_ids:
+        return set()
+    rows = session.execute(sa.select(DueWork.subject_id, DueWork.payload).where(
+        DueWork.kind == str(WorkKind.WARROOM_INVITE), DueWork.subject_id.in_([str(i) for i in incident_ids])))
+    return {int(subject) for subject, payload in rows if user in ((payload or {}).get("users") or [])}
 
 
 def _routed(config: OrgConfig, incident: Incident, role: str) -> bool:
@@ -123,6 +136,10 @@ def _routed(config: OrgConfig, incident: Incident, role: str) -> bool:
     category = config.routing.categories.get(incident.category)
     if category is not None:
         roles += category.invite
+    for flag in REPORT_FLAGS:  # a reporter's flag brings roles in too (media: PR; legislator: PR, the secretary)
+        if (incident.flags or {}).get(flag):
+            route_of = config.routing.flag_route(flag)
+            roles += [*route_of.invite, *route_of.notify, *route_of.page]
     return role in {str(r) for r in roles}
 
 

@@ -211,3 +211,15 @@ def test_a_stale_app_home_button_of_the_former_holder_is_refused_in_a_dm(stack):
     assert executive.click(home, ids.DRILL_RETURN_OPEN).ok
     refusal = executive.dm().wait_for_message(lambda m: "抱歉" in m.text)
     assert "執行秘書" in refusal.text
+
+
+def test_a_room_a_report_flag_brought_the_role_into_moves_with_the_seat(stack):
+    report(stack, "U0000INS1", "low", **{ids.F_FLAGS: ["media"]})  # media attention: PR is brought in
+    stack.drain()
+    inc = incident(stack)
+    pr = stack.person("U0000PRPR")
+    shown = preview(stack, "U0000PRPR", f"handover public_relations <@{NEW}>")
+    assert "處理中的戰情室（1）" in shown.all_text() and inc.channel_id in shown.all_text()
+    assert pr.click(shown, ids.HANDOVER_CONFIRM).ok
+    stack.drain()
+    assert NEW in stack.sandbox.channel(inc.channel_id).members
