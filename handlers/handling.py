@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit import ids
 from bot.blockkit.forms import inline_errors
-from bot.blockkit.names import role_name
+from bot.blockkit.names import role_name, room_link
 from bot.handling import forms as handling_forms
 from bot.handling import service, views
 from bot.handling import state as service_state
@@ -496,11 +496,12 @@ def on_update_command(services: Services, client: WebClient, respond: Respond, u
             answer = kit.refusal(NotAllowed("action.update", "allowed.update"), lang)
         elif not text:
             view = views.update_modal(incident.id, incident.number, incident.title, lang)
-        incident_id, room = (incident.id, incident.channel_id) if incident is not None else (0, None)
+        incident_id, room, name = ((incident.id, incident.channel_id, incident.channel_name) if incident is not None
+                                   else (0, None, None))
     if answer is None and view is None:
         answer = _post_typed(services, who, incident_id, text, trigger_id, now, lang)
         if answer is None and named:
-            answer = t("update.posted_to", lang, room=f"<#{room}>" if room else "—")
+            answer = t("update.posted_to", lang, room=room_link(room, name) if room else "—")
     if view is None:
         return ephemeral(respond, answer or "") if answer else None
     kit.open_modal(client, trigger_id, view)

@@ -205,7 +205,8 @@ def convene(session: Session, config: OrgConfig, who: Who, incident: Incident, a
     _record(session, who, incident, "team.convened", now, {"at": at.isoformat(), "place": place, "members": members})
     invite(session, incident, members, now)  # the call names the war room: everyone called can open it
     values = {"user": who.user, "when": at.isoformat(), "place": place, "number": incident.number,
-              "title": incident.title, "room": incident.channel_id}
+              "title": incident.title, "room": incident.channel_id,
+              "room_name": incident.channel_name}
     for member in members:
         _dm(session, incident, now, member, "convene.dm", values, "convene")
     _post(session, incident, now, "convene.room", {**values, "people": members}, "convene")
@@ -333,7 +334,8 @@ def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Inc
     queue.enqueue(session, WorkKind.HANDLING_DM, statement_handoff(incident.id, event.id), now,
                   {"incident": incident.id, "to": [Role.COMMANDER.value], "key": "media.approval_dm",
                    "statement": event.id, "facts": {"user": who.user, "number": incident.number,
-                                                    "title": incident.title, "room": incident.channel_id}},
+                                                    "title": incident.title, "room": incident.channel_id,
+                                                    "room_name": incident.channel_name}},
                   incident.id)
     _refresh(session, incident, now, f"media:{event.id}")
     return event.id

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import simple_message
-from bot.blockkit.names import role_name, short_time
+from bot.blockkit.names import role_name, room_link, short_time
 from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
@@ -44,7 +44,7 @@ def render_facts(services: Services, facts: dict[str, Any], lang: Lang) -> dict[
             step = next((s for s in config.steps if s.id == value), None)
             shown[name] = step.name(lang) if step else value
         elif name == "room":
-            shown[name] = f"<#{value}>" if value else "—"
+            shown[name] = room_link(value, facts.get("room_name")) if value else "—"
         elif name == "people":
             shown[name] = " ".join(f"<@{u}>" for u in value)
         elif name == "when":
@@ -189,13 +189,13 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
             return {"skipped": incident.status}
         posts = roster.unit_posts(session, incident.unit_id) if incident.unit_id else None
         lead = (posts.head or posts.deputy) if posts else roster.holders(session, Role.EXECUTIVE_SECRETARY).primary
-        number, title, room = incident.number, incident.title, incident.channel_id
+        number, title, room, name = incident.number, incident.title, incident.channel_id, incident.channel_name
         minutes = int(handling.update_interval(services.config, incident).total_seconds() // 60)
     if lead is None:
         return {"skipped": "no lead"}
     lang = services.lang_of(lead)
     text = t("update.reminder", lang, number=number, title=escape(title), minutes=minutes,
-             room=f"<#{room}>" if room else "—")
+             room=room_link(room, name) if room else "—")
     posted = services.chat.direct_message_once(job.key, lead, simple_message(text, [
         [ids.UPDATE_OPEN, "button.update", str(job.payload["incident"]), "primary"],
         [ids.UPDATE_SNOOZE, "button.snooze", str(job.payload["incident"])]], lang), retry=job.retried)

@@ -51,7 +51,7 @@ def may_view(who: Who) -> bool:
 def _line(incident: Incident) -> IncidentLine:
     return IncidentLine(incident.id, incident.number, incident.title, incident.level, incident.proposed_level,
                         incident.status, incident.step, incident.unit_id, incident.channel_id,
-                        as_utc(incident.created_at), account=Account.of(incident))
+                        as_utc(incident.created_at), account=Account.of(incident), channel_name=incident.channel_name)
 
 
 def open_incidents(session: Session, limit: int = MAX_INCIDENTS) -> tuple[list[IncidentLine], int]:

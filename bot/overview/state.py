@@ -23,6 +23,7 @@ class IncidentLine:
     channel_id: str | None
     created_at: datetime
     account: Account = Account()  # what the reporter wrote, shown in short under the line
+    channel_name: str | None = None  # the war room's name, for the link
 
 
 @dataclass(frozen=True)

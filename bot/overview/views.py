@@ -11,7 +11,7 @@ from typing import Any
 from bot.blockkit import ids
 from bot.blockkit.blocks import confirm_dialog
 from bot.blockkit.fit import fallback, quote, sections
-from bot.blockkit.names import category_name, level_name, role_name
+from bot.blockkit.names import category_name, level_name, role_name, room_link
 from bot.drills.views import drill_item, status_name, unit_name, when
 from bot.incidents.account import account_short, account_text
 from bot.incidents.state import untriaged_page
@@ -63,7 +63,7 @@ def _level(line: IncidentLine | CardState, config: OrgConfig, lang: Lang) -> str
 
 def incident_line(line: IncidentLine, config: OrgConfig, lang: Lang) -> str:
     """• *2026-0007* title｜level｜status｜#war-room, then the short account as a quote (what, where, when, flags)."""
-    room = f"<#{line.channel_id}>" if line.channel_id else t("page.room_pending", lang)
+    room = room_link(line.channel_id, line.channel_name) if line.channel_id else t("page.room_pending", lang)
     sep = "｜" if lang == "zh-TW" else " | "
     head = sep.join([f"• *{line.number}* {escape(clip(line.title, 80))}", _level(line, config, lang),
                      status_label(line.status, lang), room])
@@ -100,7 +100,7 @@ def _task(task: Task, config: OrgConfig, lang: Lang, drill_unit: str | None) -> 
         text = t("overview.task.triage", lang, number=task.incident.number,
                  title=escape(clip(task.incident.title, 80)), level=level_name(config, task.incident.proposed_level,
                                                                               lang), due=due,
-                 tier=tier, tier_lower=tier[0].lower() + tier[1:])
+                 role=tier, role_lower=tier[0].lower() + tier[1:])
         return text, [_button(ids.TRIAGE_OPEN, t("button.triage", lang), task.ref, "primary")]
     if task.incident is not None and task.kind in ("plan_confirm", "media_approve", "legal_answer"):
         facts = {"number": task.incident.number, "title": escape(clip(task.incident.title, 80)),
@@ -218,7 +218,8 @@ def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str,
         (t("overview.f.status", lang), status_label(state.status, lang)),
         (t("overview.f.unit", lang), escape(unit.name(lang)) if unit else "—"),
         (t("overview.f.reporter", lang), f"<@{state.reporter}>"),
-        (t("overview.f.room", lang), f"<#{state.channel_id}>" if state.channel_id else t("page.room_pending", lang)),
+        (t("overview.f.room", lang), room_link(state.channel_id, state.channel_name) if state.channel_id
+         else t("page.room_pending", lang)),
     ]
     pages = page_lines(state, config, lang)
     lines = [f"*{t('card.number', lang, number=state.number)}｜{escape(clip(state.title, 150))}*",

@@ -476,9 +476,9 @@ MESSAGES.update({
                             "{escalates} unless acknowledged"},
     "overview.tasks.title": {"zh-TW": "*📝 待辦事項（{n}）*", "en": "*📝 Tasks waiting on you ({n})*"},
     "overview.tasks.none": {"zh-TW": "目前沒有。", "en": "None right now."},
-    "overview.task.triage": {"zh-TW": "研判 *{number}*「{title}」的等級（建議：{level}）；{due} 前未研判將通知{tier}",
+    "overview.task.triage": {"zh-TW": "研判 *{number}*「{title}」的等級（建議：{level}）；{due} 前未研判將通知{role}",
                              "en": "Set the level of *{number}* \u201c{title}\u201d (proposed: {level}); the "
-                                   "{tier_lower} is paged at {due} if it is still untriaged"},
+                                   "{role_lower} is paged at {due} if it is still untriaged"},
     "overview.task.drill_plan": {"zh-TW": "擇定 {unit} 本期演練的類別與模擬案由",
                                  "en": "Plan this period's drill for {unit}"},
     "overview.task.drill_report": {"zh-TW": "填寫 {unit} 的危機管理演練報告表（附件二），期限 {due}",

@@ -184,7 +184,7 @@ def _seat_who(target: Target, holder: str | None) -> Who:
 
 
 def _room(incident: Incident) -> RoomLine:
-    return RoomLine(incident.id, incident.number, incident.title, incident.channel_id)
+    return RoomLine(incident.id, incident.number, incident.title, incident.channel_id, incident.channel_name)
 
 
 def open_work(session: Session, config: OrgConfig, target: Target, holder: str | None) -> OpenWork:

@@ -41,6 +41,7 @@ class RoomLine:
     number: str
     title: str
     channel_id: str | None
+    channel_name: str | None = None
 
 
 @dataclass(frozen=True)

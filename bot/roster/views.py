@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import plain
-from bot.blockkit.names import short_time
+from bot.blockkit.names import room_link, short_time
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip, escape
@@ -103,19 +103,21 @@ def seat_name(target: Target, config: OrgConfig, lang: Lang) -> str:
 ITEMS_SHOWN = 15  # per kind of open work in the preview; the rest is counted
 
 
-def _room_link(number: str, title: str, channel_id: str | None, lang: Lang) -> str:
-    room = f"<#{channel_id}>" if channel_id else t("page.room_pending", lang)
+def _room_link(number: str, title: str, channel_id: str | None, lang: Lang, name: str | None = None) -> str:
+    room = room_link(channel_id, name) if channel_id else t("page.room_pending", lang)
     return f"• *{escape(number)}* {escape(clip(title, 60))} {room}"
 
 
-def moved_lines(pages: int, rooms: list[tuple[str, str, str | None]], tasks: int, lang: Lang) -> list[str]:
+def moved_lines(pages: int, rooms: list[tuple[str, str, str | None, str | None]], tasks: int,
+                lang: Lang) -> list[str]:
     """The new holder's DM: what came with the seat (nothing: no lines)."""
     lines: list[str] = []
     if pages:
         lines.append(t("handover.dm.pages", lang, n=pages))
     if rooms:
         lines.append(t("handover.dm.rooms", lang, n=len(rooms)))
-        lines += [_room_link(number, title, channel, lang) for number, title, channel in rooms[:ITEMS_SHOWN]]
+        lines += [_room_link(number, title, channel, lang, name)
+                  for number, title, channel, name in rooms[:ITEMS_SHOWN]]
         if len(rooms) > ITEMS_SHOWN:
             lines.append(t("roster.more", lang, n=len(rooms) - ITEMS_SHOWN))
     if tasks:
@@ -143,7 +145,7 @@ def work_text(work: OpenWork, lang: Lang) -> str:
                         for p in work.pages], lang)
     if work.rooms:
         lines.append(t("handover.preview.rooms", lang, n=len(work.rooms)))
-        lines += _more([_room_link(r.number, r.title, r.channel_id, lang) for r in work.rooms], lang)
+        lines += _more([_room_link(r.number, r.title, r.channel_id, lang, r.channel_name) for r in work.rooms], lang)
     if work.tasks:
         lines.append(t("handover.preview.tasks", lang, n=len(work.tasks)))
         lines += _more(["• " + t(f"handover.task.{task.kind}", lang,

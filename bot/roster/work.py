@@ -34,7 +34,7 @@ def notify(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     if key == "handover.dm.new":
         with services.sessions() as session:  # the rooms as they are now: a room opened since has its channel
             rooms = [i for i in (session.get(Incident, int(n)) for n in p.get("rooms") or []) if i is not None]
-            rooms = [(i.number, i.title, i.channel_id) for i in rooms]
+            rooms = [(i.number, i.title, i.channel_id, i.channel_name) for i in rooms]
         lines = moved_lines(int(p.get("pages") or 0), rooms, len(p.get("tasks") or []), lang)
         text += "".join("\n" + line for line in lines)
     return services.chat.direct_message_once(job.key, user, text_message(text), retry=job.retried).record()

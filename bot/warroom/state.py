@@ -51,6 +51,7 @@ class CardState:
     pages: tuple[PageLine, ...]
     handling: Any = None  # bot.handling.HandlingState: the six steps and what has been done (§6)
     account: Account = Account()  # what the reporter wrote: what, when, where, impact, flags
+    channel_name: str | None = None  # the war room's name, for links that name it
 
 
 ROLE_ORDER = (Role.COMMANDER.value, Role.EXECUTIVE_SECRETARY.value, Role.PUBLIC_RELATIONS.value, Role.LEGAL.value)
@@ -73,7 +74,7 @@ def card_state(session: Session, incident: Incident, config: OrgConfig | None = 
         tuple(PageLine(p.role, p.target_user, p.attempt, p.status, p.paged_at, p.acked_at, p.acked_by,
                        p.escalated_at) for p in sent),
         handling.state(session, config, incident) if config is not None else None,
-        account=Account.of(incident),
+        account=Account.of(incident), channel_name=incident.channel_name,
     )
 
 

@@ -54,7 +54,7 @@ def test_a_commander_handed_over_before_acknowledging_hands_the_page_over(stack)
     text = shown.all_text()
     assert "確認移交" in text and f"<@{NEW}>" in text
     assert "待確認的通知（1）" in text and inc.number in text  # the page waiting on the commander
-    assert "處理中的戰情室（1）" in text and f"<#{inc.channel_id}>" in text  # the war room
+    assert "處理中的戰情室（1）" in text and f"<#{inc.channel_id}|inc-2026-0001-" in text  # the war room, by name
     commander = stack.person(COMMANDER)
     assert commander.click(shown, ids.HANDOVER_CANCEL).ok
     commander.wait_ephemeral(lambda m: "已取消" in m.text and ids.HANDOVER_CONFIRM not in str(m.blocks))
@@ -89,7 +89,7 @@ def test_a_commander_handed_over_before_acknowledging_hands_the_page_over(stack)
     dm_with(stack, NEW, ids.PAGE_ACK)
     assert NEW in room.members
     told = stack.person(NEW).dm().wait_for_message(lambda m: "職務移交" in m.text)
-    assert "已邀請您加入 1 個處理中的戰情室" in told.text and f"<#{inc.channel_id}>" in told.text
+    assert "已邀請您加入 1 個處理中的戰情室" in told.text and f"<#{inc.channel_id}|inc-2026-0001-" in told.text
     assert inc.number in told.text and "1 則待確認的通知已改送給您" in told.text
 
     # the new page has its own timer: the old one's (300 s after the first page) passes quietly

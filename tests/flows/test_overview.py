@@ -27,7 +27,7 @@ def test_home_of_the_commander_with_a_page_acknowledged_from_home(stack):
     text = home.all_text()
     assert "危機管理總覽" in text and "等待您確認的通知（1）" in text
     assert "2026-0001" in text and "高度危機" in text
-    assert f"<#{room}>" in str(home.blocks)  # the war-room link
+    assert f"<#{room}|inc-2026-0001-" in str(home.blocks)  # the war-room link, by name
     assert "總指揮兼發言人" in text  # who I am, and the help below
     assert len(home.blocks) <= 100
     button_block = f"{ids.HOME_PAGE_PREFIX}{page.id}"
@@ -92,7 +92,7 @@ def test_list_and_status(stack):
     listed = executive.wait_ephemeral(lambda m: "處理中的危機事件（2）" in m.text)
     assert "2026-0001" in listed.text and "2026-0002" in listed.text and "待研判" in listed.text
     assert "<!channel>" not in listed.text and "&lt;!channel&gt;" in listed.text
-    assert f"<#{incident(stack).channel_id}>" in listed.text
+    assert f"<#{incident(stack).channel_id}|inc-2026-0001-" in listed.text
     assert "等待您確認的通知（1）" in listed.text  # the medium incident pages the executive secretary
 
     assert executive.slash("/crisis", "狀態 2026-0001").ok
