@@ -337,6 +337,7 @@ def draft_statement(session: Session, config: OrgConfig, who: Who, incident: Inc
                                                     "title": incident.title, "room": incident.channel_id,
                                                     "room_name": incident.channel_name}},
                   incident.id)
+    invite(session, incident, copies.addressed(session, [Role.COMMANDER]), now)  # both may open the room it links
     _refresh(session, incident, now, f"media:{event.id}")
     return event.id
 

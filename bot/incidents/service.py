@@ -191,6 +191,8 @@ def mark_handled(session: Session, config: OrgConfig, who: Who, incident: Incide
     round_key = "" if n == 1 else f":r{n}"
     payload = {"incident": incident.id, "user": who.user, "round": n}
     queue.enqueue(session, WorkKind.LOWLEVEL_REPORT, handled_report(incident.id, n), now, payload, incident.id)
+    # The report links the room: the executive secretary and the deputy are let in to read it (§3 either seat).
+    invite(session, incident, copies.addressed(session, [Role.EXECUTIVE_SECRETARY]), now)
     queue.enqueue(session, WorkKind.WARROOM_NOTE, f"{key}:note:handled{round_key}", now,
                   {**payload, "key": "handled.note"}, incident.id)
     observation = config.routing.observation

@@ -59,6 +59,7 @@ def test_the_low_level_report_reaches_the_secretary_and_her_deputy_and_the_first
     deputy_copy = stack.person(EXEC_DEPUTY).dm().wait_for_message(lambda m: LOW_REPORT in m.text)
     for copy in (secretary, deputy_copy):
         assert "2026-0001" in copy.text and ids.HANDOFF_READ in str(copy.blocks)
+    assert {EXEC, EXEC_DEPUTY} <= set(stack.sandbox.channel(incident(stack).channel_id).members)  # the link opens
 
     # the deputy, standing in, reads it first
     deputy = stack.person(EXEC_DEPUTY)
@@ -194,6 +195,7 @@ def test_the_statement_approval_dms_say_who_released_it(stack):
     stack.drain()
     asked = stack.person(COMMANDER).dm().wait_for_message(lambda m: "對外說明" in m.text)
     copy = stack.person(COMMANDER_DEPUTY).dm().wait_for_message(lambda m: "drafted a statement" in m.text)
+    assert COMMANDER_DEPUTY in room.members  # the copy links the room, and the deputy may open it
     # the deputy releases it from the war room; both requests now say so
     [draft] = [m for m in room.messages() if ids.MEDIA_APPROVE in str(m.blocks)]
     stack.person(COMMANDER_DEPUTY).click(draft, ids.MEDIA_APPROVE)
