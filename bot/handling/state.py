@@ -111,6 +111,12 @@ def state(session: Session, config: OrgConfig, incident: Incident) -> HandlingSt
         audit.last_at(session, incident.id, "update.posted"), incident.status in FINISHED, version)
 
 
+def legal_answered(session: Session, incident_id: int) -> bool:
+    """The latest request for legal advice has its answer recorded (there is nothing left to answer)."""
+    kinds = [e.kind for e in timeline_of(session, incident_id) if e.kind in ("legal.requested", "legal.answered")]
+    return bool(kinds) and kinds[-1] == "legal.answered"
+
+
 def legal_question(session: Session, incident_id: int) -> str | None:
     """The context of the latest request for legal advice, for the page."""
     asked = [e for e in timeline_of(session, incident_id) if e.kind == "legal.requested"]

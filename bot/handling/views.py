@@ -244,11 +244,14 @@ def statement_message(statement: dict[str, Any], incident_id: int, config: OrgCo
     return {"text": text, "blocks": blocks}
 
 
-def legal_page_blocks(incident_id: int, question: str | None, lang: Lang) -> list[dict[str, Any]]:
-    """In the legal group's page: the question asked, and the button to record the answer."""
+def legal_page_blocks(incident_id: int, question: str | None, lang: Lang, *,
+                      answer: bool = True) -> list[dict[str, Any]]:
+    """In the legal group's page: the question asked, and the button to record the answer while there is one to
+    record (not once it is answered, the incident is over, or the page was stood down or handed over)."""
     blocks: list[dict[str, Any]] = []
     if question:
         blocks += sections(t("legal.question_was", lang, question=escape(question)))
-    blocks.append({"type": "actions", "elements": [
-        button(ids.LEGAL_ANSWER_OPEN, t("button.legal_answer", lang), str(incident_id))]})
+    if answer:
+        blocks.append({"type": "actions", "elements": [
+            button(ids.LEGAL_ANSWER_OPEN, t("button.legal_answer", lang), str(incident_id))]})
     return blocks

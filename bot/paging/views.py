@@ -22,7 +22,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
                  question: str | None = None, answered_by: str | None = None, answered_at: datetime | None = None,
                  closed: bool = False, room_name: str | None = None, triage: bool = False,
                  stood_down_by: str | None = None, stood_down_level: str | None = None,
-                 handed_to: str | None = None) -> dict[str, Any]:
+                 handed_to: str | None = None, legal_open: bool = True) -> dict[str, Any]:
     """The page DM, with an Acknowledge button until someone acknowledges: this person (`acked_by`), another on
     the chain (`answered_by`), or nobody needs to because the incident is over (`closed`) or was judged a level
     that does not need this tier (`stood_down_by`, `stood_down_level`), or the seat was handed over (`handed_to`,
@@ -41,7 +41,7 @@ def page_message(state: CardState, role: str, config: OrgConfig, lang: Lang, *, 
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}},
         account_short_block(state.account, config, lang, block_id=ids.ACCOUNT_SHORT),
         {"type": "section", "text": {"type": "mrkdwn", "text": details}},
-        *(legal_page_blocks(state.id, question, lang) if role == Role.LEGAL.value else []),
+        *(legal_page_blocks(state.id, question, lang, answer=legal_open) if role == Role.LEGAL.value else []),
     ]
     if state.level is None and not (closed or stood_down_by or handed_to):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(

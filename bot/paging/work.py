@@ -45,6 +45,7 @@ class _Drawing:
     state: CardState
     room_name: str | None
     question: str | None
+    legal_open: bool
     untriaged: bool  # untriaged and still being handled: the DM may offer the triage button
     answer: dict[str, Any]
 
@@ -66,8 +67,12 @@ def _drawing(session: Session, page: Page, incident: Incident) -> _Drawing:
     elif answer is not None:
         shown.update(answered_by=answer.by, answered_at=answer.at, closed=answer.closed)
     question = handling.legal_question(session, incident.id) if page.role == Role.LEGAL.value else None
+    # The legal group's answer button stays while there is a question to answer on a live incident and page.
+    legal_open = page.role == Role.LEGAL.value and incident.status in ACTIVE and handed_to is None \
+        and page.status not in (PageStatus.CLOSED, PageStatus.STOOD_DOWN) \
+        and not handling.legal_answered(session, incident.id)
     return _Drawing(page.id, page.role, page.target_user, card_state(session, incident), incident.channel_name,
-                    question, incident.level is None and incident.status in ACTIVE, shown)
+                    question, legal_open, incident.level is None and incident.status in ACTIVE, shown)
 
 
 def _drawn(services: Services, drawing: _Drawing) -> dict[str, Any]:
@@ -76,6 +81,7 @@ def _drawn(services: Services, drawing: _Drawing) -> dict[str, Any]:
     triage = drawing.untriaged and can_set_level(services.who(drawing.target), drawing.state.unit_id)
     return page_message(drawing.state, drawing.role, services.config, services.lang_of(drawing.target),
                         page_id=drawing.page_id, question=drawing.question, room_name=drawing.room_name,
+                        legal_open=drawing.legal_open,
                         triage=triage, **drawing.answer)
 
 

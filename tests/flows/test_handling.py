@@ -250,6 +250,8 @@ def test_legal_request_carries_the_question_and_the_answer_is_recorded(stack):
     [answer] = events(stack, "legal.answered")
     assert answer.actor == "U0000LGSH"
     assert events(stack, "legal.requested")[0].data["question"] == "可否暫停該倉通關？"
+    answered = page.refresh()  # answered: the question stays for reference, its answer button goes
+    assert "可否暫停該倉通關" in answered.all_text() and ids.LEGAL_ANSWER_OPEN not in str(answered.blocks)
 
 
 def test_coordination_is_for_the_executive_secretary(stack):
