@@ -18,6 +18,7 @@ class WorkKind(StrEnum):
     REPORTER_NOTIFY = "reporter.notify"
     TRIAGE_REQUEST = "triage.request"
     TRIAGE_REFRESH = "triage.refresh"  # the triage request's copies redrawn once the level is judged
+    FINISHED_DMS = "incident.finished_dms"  # an ended incident's reminders and requests lose their buttons
     TRIAGE_TIMEOUT = "triage.timeout"
     LOWLEVEL_REPORT = "lowlevel.report"
     LOWLEVEL_REFRESH = "lowlevel.refresh"  # the report's copies redrawn once it is acknowledged (收悉)

@@ -456,6 +456,10 @@ def resolve(session: Session, config: OrgConfig, who: Who, incident: Incident, n
     cancel_reminders(session, incident, now, (WorkKind.UPDATE_REMIND, WorkKind.OBSERVE_REMIND, WorkKind.TRIAGE_TIMEOUT,
                                             WorkKind.PAGE_ESCALATE))
     paging.close_pages(session, incident, who.user, now)
+    # Its reminders and requests sent so far lose their buttons (one still on its way keeps them; a click on it is
+    # told the incident is over).
+    queue.enqueue(session, WorkKind.FINISHED_DMS, f"incident:{incident.id}:finished-dms", now,
+                  {"incident": incident.id}, incident.id)
     _ask_for_case_file(session, incident, now, "casefile-request", "casefile.request")
     due = now + timedelta(hours=config.routing.case_file_reminder_hours)
     queue.enqueue(session, WorkKind.CASEFILE_REMIND, f"incident:{incident.id}:casefile-remind:1", due,

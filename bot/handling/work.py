@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.blockkit import ids
-from bot.blockkit.blocks import simple_message
+from bot.blockkit.blocks import simple_message, text_message
 from bot.blockkit.names import role_name, room_link, short_time
 from bot.delivery import copies
 from bot.delivery.job import GiveUp, Job, NotReady
@@ -212,7 +212,31 @@ def update_reminder(services: Services, job: Job, now: datetime) -> dict[str, An
             queue.enqueue(session, WorkKind.UPDATE_REMIND,
                           f"incident:{incident.id}:update-remind:{int(due.timestamp())}",
                           due, {"incident": incident.id}, incident.id)
-    return {"target": lead, "ts": posted.ts}
+    return {"target": lead, "ts": posted.ts, "channel": posted.room}
+
+
+# What an ended incident's DMs offered: status-update reminders (Update, Snooze) and triage requests (Set level).
+ENDED_WITH = (WorkKind.UPDATE_REMIND, WorkKind.TRIAGE_REQUEST)
+
+
+def finished_dms(services: Services, job: Job, now: datetime) -> dict[str, Any]:
+    """The incident is resolved: the reminders and requests sent about it so far say so, with no buttons (a click
+    on one would only be told the incident is over). The case-file requests keep theirs: that is what is left."""
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        number, title, status = incident.number, incident.title, incident.status
+        copies_at: list[tuple[str, str, str]] = []
+        for row in queue.finished(session, incident.id, ENDED_WITH):
+            result = dict(row.result or {})
+            if result.get("copies"):
+                copies_at += [(u, str(c["channel"]), str(c["ts"])) for u, c in result["copies"].items()]
+            elif result.get("target") and result.get("channel") and result.get("ts"):
+                copies_at.append((str(result["target"]), str(result["channel"]), str(result["ts"])))
+    for user, room, ts in copies_at:
+        lang = services.lang_of(user)
+        text = t("finished.dm", lang, number=number, title=escape(title), status=t(f"card.status.{status}", lang))
+        services.chat.update(room, ts, text_message(text))
+    return {"updated": len(copies_at)}
 
 
 def case_file_reminder(services: Services, job: Job, now: datetime) -> dict[str, Any]:
@@ -266,6 +290,7 @@ def archive(services: Services, job: Job, now: datetime) -> dict[str, Any]:
 
 
 EXECUTORS = {
+    WorkKind.FINISHED_DMS: finished_dms,
     WorkKind.HANDLING_POST: post,
     WorkKind.HANDLING_DM: direct,
     WorkKind.PLAN_POST: plan_post,

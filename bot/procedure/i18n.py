@@ -1039,3 +1039,12 @@ MESSAGES.update({
                          "en": "✅ <@{user}> judged it {level} at {at}; this request is done."},
     "work.triage.refresh": {"zh-TW": "研判請求的更新", "en": "the update of the triage request"},
 })
+
+
+# An ended incident's reminders and requests, redrawn without their buttons (issue 12 §7).
+MESSAGES.update({
+    "finished.dm": {"zh-TW": "危機事件 *{number}*「{title}」：{status}。此訊息已無待辦事項。",
+                    "en": "Incident *{number}* \u201c{title}\u201d: {status}. Nothing is left to do here."},
+    "work.incident.finished_dms": {"zh-TW": "事件結束後提醒訊息的更新",
+                                   "en": "the update of an ended incident's reminders"},
+})

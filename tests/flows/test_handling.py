@@ -184,7 +184,9 @@ def test_status_updates_reminders_snooze_and_stop_on_close(stack):
     stack.person("U0000EXEC").click(card(stack), ids.RESOLVE)
     settle(stack, lambda: incident(stack).status == "resolved")
     stack.later(minutes=interval * 5)
-    assert len(reminders()) == 2
+    ended = [m for m in stack.person("U0000INSH").dm().messages() if "此訊息已無待辦事項" in m.text]
+    assert reminders() == [] and len(ended) == 2  # none after; the two sent now say it is over, with no button
+    assert all(ids.UPDATE_SNOOZE not in str(m.blocks) for m in ended)
     with stack.bot.services.sessions() as s:
         assert not [w for w in queue.pending(s, subject_id=inc.id) if w.kind == "update.remind"]
 

@@ -355,3 +355,17 @@ def test_export_takes_every_number_form_status_takes(stack, tmp_path, monkeypatc
     assert "no incident 2026-0099" in capsys.readouterr().err
     assert cli.main(["export", "inc-one", "--out", str(tmp_path)]) == 2
     assert "not an incident number" in capsys.readouterr().err
+
+
+def test_a_resolved_incidents_update_reminder_and_triage_request_lose_their_buttons(stack):
+    report(stack, "U0000INS1", "medium")  # a member: the head and the deputy are asked to triage
+    stack.drain()
+    asked = dm_with(stack, "U0000INSD", ids.TRIAGE_OPEN)
+    triage_on_card(stack, "U0000EXEC", "high")
+    stack.later(minutes=31)  # no status update for the high level's interval: the head is reminded
+    reminder = dm_with(stack, "U0000INSH", ids.UPDATE_SNOOZE)
+
+    resolve(stack)
+
+    for message in (reminder.refresh(), asked.refresh()):
+        assert actions(message) == [] and "危機解除" in message.all_text()
