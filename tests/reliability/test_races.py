@@ -69,7 +69,9 @@ from tests.stack import Stack
 
 pytestmark = pytest.mark.reliability
 
-ROUNDS = rounds()
+# One round in `make test` (every row is still delivered twice at once, on both databases, beside its control);
+# `make reliability-full` sets 20.
+ROUNDS = rounds(default=1)
 
 COMMANDER, COMMANDER_DEPUTY = "U0000CMDR", "U0000CMDD"
 EXEC, EXEC_DEPUTY = "U0000EXEC", "U0000EXED"
