@@ -414,7 +414,8 @@ def answer_legal(session: Session, config: OrgConfig, who: Who, incident: Incide
         raise Closed("handling.closed")
     event = _record(session, who, incident, "legal.answered", now, {"text": text})
     _post(session, incident, now, "legal.answer_room", {"user": who.user, "text": text}, f"legal:{event.id}")
-    paging.redraw(session, incident, now, f"legal-answered:{event.id}")  # the legal page's answer button goes
+    # the legal group's pages lose their answer button
+    paging.redraw(session, incident, now, f"legal-answered:{event.id}", role=Role.LEGAL)
     _refresh(session, incident, now, f"legal:{event.id}")
 
 

@@ -176,10 +176,6 @@ def notify_flagged(services: Services, job: Job, now: datetime) -> dict[str, Any
                                                                               block_id=ids.ACCOUNT_SHORT),
                                          *sections(room)]}
 
-    if "user" in job.payload and copies.TO not in job.payload:  # queued before copies: its one DM, its own key
-        user = str(job.payload["user"])
-        return services.chat.direct_message_once(job.key, user, render(user, services.lang_of(user)),
-                                                 retry=job.retried).record()
     return copies.send(services, job, people, render)
 
 

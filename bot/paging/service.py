@@ -132,11 +132,13 @@ def stand_down(session: Session, incident: Incident, needed: Role | None, actor:
     return stood
 
 
-def redraw(session: Session, incident: Incident, now: datetime, why: str) -> None:
-    """The incident's level changed: every page DM is redrawn as it stands, so none still shows the old level or
-    "proposed", and a page about an incident now triaged loses its triage button (due work, one per page and
-    change; a page whose DM is not out yet is drawn as it stands when it goes)."""
+def redraw(session: Session, incident: Incident, now: datetime, why: str, *, role: Role | None = None) -> None:
+    """The incident's level changed: every page DM (or, with `role`, that role's) is redrawn as it stands, so none
+    still shows the old level or "proposed", and a page about an incident now triaged loses its triage button (due
+    work, one per page and change; a page whose DM is not out yet is drawn as it stands when it goes)."""
     for page in pages.of_incident(session, incident.id):
+        if role is not None and page.role != role.value:
+            continue
         queue.enqueue(session, WorkKind.PAGE_REDRAW, f"page:{page.id}:redraw:{why}:{now.timestamp()}", now,
                       {"incident": incident.id, "page": page.id}, incident.id)
 
