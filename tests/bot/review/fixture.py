@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage import audit
-from storage.models import CaseFile, Drill, DrillEvaluation, DrillReport, Incident, Page
+from storage.models import CaseFile, Drill, DrillEvaluation, DrillReport, Incident
 
 
 def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
