@@ -111,3 +111,14 @@ def test_the_message_fits_slack_in_both_languages(session, make):
         assert block_messages(message["blocks"]) == [] and all(w in text for w in words), (lang, text)
         for block in message["blocks"]:
             assert len(block.get("text", {}).get("text", "")) <= 3000
+
+
+def test_the_bot_starts_without_importing_matplotlib():
+    """matplotlib is imported only when a chart is drawn: building the bot and its scheduler does not load it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.runtime.compose, scheduler.executors, scheduler.jobs, handlers.app; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
