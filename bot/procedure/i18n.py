@@ -1098,8 +1098,9 @@ MESSAGES.update({
     "review.eval.circulated": {"zh-TW": "，已影送各單位", "en": ", circulated"},
     "review.files_coming": {"zh-TW": "📎 DOCX 與 CSV 檔將以私訊傳送給您。",
                             "en": "📎 The DOCX and CSV are on their way to you by DM."},
-    "review.files_sent": {"zh-TW": "📎 這些數據的 DOCX 與 CSV 檔已經私訊給您了。",
-                          "en": "📎 The DOCX and CSV of these figures were sent to you by DM already."},
+    "review.files_sent": {"zh-TW": "📎 這些數據的 DOCX 與 CSV 檔已經私訊給您了（或正在傳送中）。",
+                          "en": "📎 The DOCX and CSV of these figures were sent to you by DM already (or are on "
+                                "their way)."},
     "review.files_below": {"zh-TW": "📎 DOCX 與 CSV 檔附於此訊息的討論串。",
                            "en": "📎 The DOCX and CSV are in this message's thread."},
     "review.upload": {"zh-TW": "📎 危機管理定期檢討 {period}", "en": "📎 Crisis management review {period}"},

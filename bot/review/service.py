@@ -22,6 +22,7 @@ from bot.review.state import NO_UNIT, TIERS, UNTRIAGED, DrillFigure, Durations, 
 from storage import audit
 from storage import review as rows
 from storage import work as queue
+from storage.models import Page
 from storage.types import as_utc
 
 PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
@@ -65,14 +66,14 @@ def figures(session: Session, config: OrgConfig, period: Period, now: datetime) 
     incidents = rows.incidents_reported(session, period.start, period.end)
     ids = [i.id for i in incidents]
     chain = [p for p in rows.pages_of(session, ids) if root_of(Role(p.role), p.tier) is not None]
-    by_incident: dict[int, list] = defaultdict(list)
+    by_incident: dict[int, list[Page]] = defaultdict(list)
     for page in chain:
         by_incident[page.incident_id].append(page)
 
     # Per tier: from its first page to the first acknowledgement of any page that answered for it.
     waits: dict[str, list[float]] = {tier: [] for tier in TIERS}
     unanswered: Counter[str] = Counter()
-    groups: dict[tuple[int, str], list] = defaultdict(list)
+    groups: dict[tuple[int, str], list[Page]] = defaultdict(list)
     for page in chain:
         groups[(page.incident_id, str(root_of(Role(page.role), page.tier)))].append(page)
     for (_, tier), paged in groups.items():
