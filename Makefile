@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup pg chromium bench bench-load reliability reliability-full clean
+.PHONY: run test lint setup pg chromium fonts bench bench-load reliability reliability-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) fonts
 
 ## Set up and run the bot: with no Slack tokens it starts the local sandbox workspace and prints where to look.
 run: $(STAMP)
@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## Set up and run every check: ruff, then the tests on SQLite and on a PostgreSQL server the tests start,
 ## and the browser tests in headless Chromium (Debian's package).
-test: $(STAMP) pg chromium
+test: $(STAMP) pg chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -52,6 +52,10 @@ reliability-full: $(STAMP) pg
 ## Debian's chromium (and CJK / emoji fonts) for the browser tests, installed when missing.
 chromium:
 	bash scripts/ensure-chromium.sh
+
+## Noto Sans CJK (Debian's fonts-noto-cjk) for the review's chart, installed when missing.
+fonts:
+	bash scripts/ensure-fonts.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

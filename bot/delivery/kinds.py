@@ -71,6 +71,9 @@ class WorkKind(StrEnum):
     DRILL_THREAD = "drill.thread"
     DRILL_UPLOAD = "drill.upload"
 
+    # §2 the periodic review: the figures, DOCX and CSV by DM (on request, and monthly)
+    REVIEW_SEND = "review.send"
+
     # §3 handover
     ROSTER_HANDOVER_NOTIFY = "roster.handover.notify"
 

@@ -25,7 +25,7 @@ from bot.drills import views
 from bot.drills.state import DrillState
 from bot.platform.chat import NotInRoom
 from bot.procedure.config import Role
-from bot.procedure.cron import cron_trigger
+from bot.procedure.cron import fired_this_month
 from bot.procedure.errors import NotFound
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
@@ -406,13 +406,7 @@ EXECUTORS = {
 
 def schedule_fired(services: Services, now: datetime) -> bool:
     """Whether the draw's cron schedule has fired in the current period by ``now`` (for catching up at start)."""
-
-    tz = services.config.organisation.tz
-    local = now.astimezone(tz)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    trigger = cron_trigger(services.config.drills.schedule, tz)
-    fire = trigger.get_next_fire_time(None, start)
-    return fire is not None and fire <= now
+    return fired_this_month(services.config.drills.schedule, services.config.organisation.tz, now)
 
 
 def scheduled_draw(services: Services, now: datetime | None = None, *,

@@ -26,6 +26,10 @@ def _executive_secretary(who: Who) -> bool:
     return who.holds(Role.EXECUTIVE_SECRETARY)
 
 
+def _reviewer(who: Who) -> bool:
+    return who.holds(Role.COMMANDER) or who.holds(Role.EXECUTIVE_SECRETARY)
+
+
 def _handover(who: Who) -> bool:
     return bool(who.roles) or who.heads()
 
@@ -62,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("drill_report", (("drill", "report"), ("演練", "報告")), "", lambda who: who.member_of()),
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),
     Command("drill_verify", (("drill", "verify"), ("演練", "驗算")), "<id>", _team),
+    Command("review", (("review",), ("檢討",)), "[2026 | 2026-11]", _reviewer),
 )
 
 

@@ -291,6 +291,12 @@ class Drills(_Model):
     announcement_channel: str | None = None
 
 
+class Review(_Model):
+    """The periodic review (§2 定期檢討評估): when last month's figures go to the executive secretary by DM."""
+
+    schedule: Annotated[str, AfterValidator(_cron)] = "0 9 1 * *"
+
+
 class OrgConfig(_Model):
     """The whole organisation config (design.md §2)."""
 
@@ -303,6 +309,7 @@ class OrgConfig(_Model):
     routing: Routing
     paging: Paging = Paging()
     drills: Drills = Drills()
+    review: Review = Review()
 
     @model_validator(mode="after")
     def _consistent(self) -> OrgConfig:

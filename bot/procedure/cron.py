@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -20,3 +22,11 @@ def cron_trigger(expr: str, timezone: str | None = None) -> CronTrigger:
     if len(fields) == 5:
         fields[4] = _crontab_days(fields[4])
     return CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
+
+
+def fired_this_month(expr: str, tz: ZoneInfo, now: datetime) -> bool:
+    """Whether the schedule has fired in ``now``'s month (in ``tz``) by ``now``: a monthly job missed while no
+    replica ran is caught up at start only once its time has come."""
+    start = now.astimezone(tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    fire = cron_trigger(expr, tz).get_next_fire_time(None, start)
+    return fire is not None and fire <= now

@@ -1048,3 +1048,61 @@ MESSAGES.update({
     "work.incident.finished_dms": {"zh-TW": "事件結束後提醒訊息的更新",
                                    "en": "the update of an ended incident's reminders"},
 })
+
+
+# The periodic review (issue 13 §5; procedure §2 定期檢討評估, §6 step 6 將經驗記錄與傳承).
+MESSAGES.update({
+    "cmd.review": {"zh-TW": "危機管理定期檢討數據（預設為上個月，或指定 2026、2026-11），並私訊 DOCX 與 CSV",
+                   "en": "The periodic review's figures (last month, or 2026 or 2026-11), with the DOCX and CSV by DM"},
+    "action.review": {"zh-TW": "查看危機管理定期檢討", "en": "viewing the periodic review"},
+    "allowed.review": {"zh-TW": "總指揮及執行秘書（含職務代理人）",
+                       "en": "the commander and the executive secretary (or their deputies)"},
+    "review.error.period": {"zh-TW": "「{text}」不是有效的期間：請輸入年份（如 2026）或月份（如 2026-11）。",
+                            "en": "\u201c{text}\u201d is not a period: give a year (2026) or a month (2026-11)."},
+    "review.title": {"zh-TW": "危機管理定期檢討 {period}", "en": "Crisis management review {period}"},
+    "review.monthly": {"zh-TW": "📊 上個月（{period}）的危機管理定期檢討數據，供總指揮會議參考。",
+                       "en": "📊 Last month's ({period}) crisis management review, for the commander's meeting."},
+    "review.incidents": {"zh-TW": "期間內通報 *{n}* 件危機事件（{at} 製表，{tz}）",
+                         "en": "*{n}* incidents reported in the period (as of {at}, {tz})"},
+    "review.by_category": {"zh-TW": "*依類別*", "en": "*By category*"},
+    "review.by_level": {"zh-TW": "*依等級*", "en": "*By level*"},
+    "review.by_unit": {"zh-TW": "*依權責單位*", "en": "*By unit*"},
+    "review.line": {"zh-TW": "• {name}：{n}", "en": "• {name}: {n}"},
+    "review.none": {"zh-TW": "（無）", "en": "(none)"},
+    "review.untriaged": {"zh-TW": "未研判", "en": "not triaged"},
+    "review.no_unit": {"zh-TW": "未指定", "en": "none"},
+    "review.times": {"zh-TW": "*反應時間*（件數／中位數／最長）", "en": "*Response times* (count / median / longest)"},
+    "review.time.triage": {"zh-TW": "通報至研判", "en": "Report to triage"},
+    "review.time.first_page": {"zh-TW": "通報至首次通知", "en": "Report to the first page"},
+    "review.time.ack": {"zh-TW": "通知至確認（{tier}）", "en": "Page to acknowledgement ({tier})"},
+    "review.time_line": {"zh-TW": "• {name}：{count} 件／{median}／{max}",
+                         "en": "• {name}: {count} / {median} / {max}"},
+    "review.unanswered": {"zh-TW": "，{n} 件無人確認", "en": ", {n} unanswered"},
+    "review.escalations": {"zh-TW": "*職務代理人及上一層級*：通知 {pages} 次，逾時轉送 {escalated} 次；"
+                                    "確認 {acked} 次，其中由職務代理人 {deputy} 次、由上一層級 {next_tier} 次；"
+                                    "無人確認 {exhausted} 次。",
+                           "en": "*Deputies and the next tier*: {pages} pages, {escalated} timed out and escalated; "
+                                 "{acked} acknowledged, {deputy} by a deputy and {next_tier} by the next tier; "
+                                 "{exhausted} answered by nobody."},
+    "review.followups": {"zh-TW": "*待追蹤事項*（{n}）", "en": "*Open follow-ups* ({n})"},
+    "review.followup_line": {"zh-TW": "• *{number}* {title}（{unit}）：{text}",
+                             "en": "• *{number}* {title} ({unit}): {text}"},
+    "review.more": {"zh-TW": "…另有 {n} 項，詳見 DOCX", "en": "… and {n} more in the DOCX"},
+    "review.drills": {"zh-TW": "*模擬演練*：{total} 次，已提報 {done} 次，逾期 {late} 次",
+                      "en": "*Drills*: {total}, {done} reported, {late} late"},
+    "review.drill_line": {"zh-TW": "• {period} {unit}：{status}{late}；評估：{evaluation}",
+                          "en": "• {period} {unit}: {status}{late}; evaluation: {evaluation}"},
+    "review.late": {"zh-TW": "（逾期）", "en": " (late)"},
+    "review.eval.none": {"zh-TW": "尚無", "en": "none yet"},
+    "review.eval.superseded": {"zh-TW": "已由新版取代", "en": "superseded"},
+    "review.eval.circulated": {"zh-TW": "，已影送各單位", "en": ", circulated"},
+    "review.files_coming": {"zh-TW": "📎 DOCX 與 CSV 檔將以私訊傳送給您。",
+                            "en": "📎 The DOCX and CSV are on their way to you by DM."},
+    "review.files_sent": {"zh-TW": "📎 這些數據的 DOCX 與 CSV 檔已經私訊給您了（或正在傳送中）。",
+                          "en": "📎 The DOCX and CSV of these figures were sent to you by DM already (or are on "
+                                "their way)."},
+    "review.files_below": {"zh-TW": "📎 DOCX 與 CSV 檔附於此訊息的討論串。",
+                           "en": "📎 The DOCX and CSV are in this message's thread."},
+    "review.upload": {"zh-TW": "📎 危機管理定期檢討 {period}", "en": "📎 Crisis management review {period}"},
+    "work.review.send": {"zh-TW": "定期檢討數據與檔案的私訊", "en": "the periodic review's figures and files by DM"},
+})

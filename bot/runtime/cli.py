@@ -1,4 +1,5 @@
-"""The `crisisbot` command line (design.md §2): serve, socket, db upgrade, config check; no tokens → sandbox."""
+"""The `crisisbot` command line (design.md §2): serve, socket, db upgrade, config check, drill / case-file exports and
+the periodic review; no tokens → sandbox."""
 
 from __future__ import annotations
 
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     case.add_argument("number", help="the incident's number as /crisis status takes it: 2026-0007, or 7, 0007, #7 "
                                      "for this year (in the organisation's time zone)")
     case.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
+    rev = sub.add_parser("review", help="write the periodic review's figures as DOCX (with its chart) and CSV")
+    rev.add_argument("--period", required=True, help="a year (2026) or a month (2026-11), in the organisation's "
+                                                     "time zone")
+    rev.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     return parser
 
 
@@ -85,6 +90,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _run_drill(args, settings)
     if command == "export":
         return _run_export(args, settings)
+    if command == "review":
+        return _run_review(args, settings)
     if command == "sandbox" or (command in (None, "serve") and settings.sandbox_mode):
         host = getattr(args, "host", "127.0.0.1")
         port = getattr(args, "port", 3000)
@@ -212,6 +219,39 @@ def _run_export(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def _run_review(args: argparse.Namespace, settings: Settings) -> int:
+    """`crisisbot review --period 2026|2026-11`: the review's DOCX and CSV, straight from the database."""
+    from pathlib import Path
+
+    from bot.platform import services
+    from bot.procedure.errors import InvalidInput
+    from bot.review import docs
+    from bot.review import service as review
+    from storage import db
+
+    config = load_config(settings.crisisbot_config)
+    try:
+        period = review.parse_period(args.period, config.organisation.tz)
+    except InvalidInput:
+        print(f"crisisbot: {args.period!r} is not a review period: give a year (2026) or a month (2026-11)",
+              file=sys.stderr)
+        return 2
+    engine = db.create_engine(settings.resolved_database_url())
+    try:
+        db.upgrade(engine)
+        with db.session_factory(engine)() as session:
+            found = review.figures(session, config, period, services.utcnow())
+    finally:
+        engine.dispose()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in ((docs.filename(period.key, "docx"), docs.to_docx(found, config)),
+                          (docs.filename(period.key, "csv"), docs.to_csv(found))):
+        (out / name).write_bytes(content)
+        print(out / name)
+    return 0
 
 
 def _run_http(settings: Settings, host: str, port: int) -> int:

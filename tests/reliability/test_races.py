@@ -410,6 +410,14 @@ def slash(user: str, text: str, channel: str | None = None) -> Callable[[World],
 # ---- slash commands
 
 
+def the_executive_secretary_asks_for_this_months_review(world: World) -> Deliver:
+    # A new incident each round changes the figures: each round's request is a fresh one (the same figures twice
+    # are sent once, as the pair at once must be)
+    world.report(HEAD, "medium")
+    period = world.stack.clock.now.astimezone(world.config.organisation.tz).strftime("%Y-%m")
+    return lambda: world.person(EXEC).slash("/crisis", f"review {period}")
+
+
 def head_asks_for_the_status_of_an_incident(world: World) -> Deliver:
     number = world.incident(world.report(HEAD, "medium")).number
     return lambda: world.person(EXEC).slash("/crisis", f"status {number}")
@@ -750,6 +758,7 @@ RACES: tuple[Race, ...] = (
     Race("route drill_report", the_drilled_unit_asks_for_its_report_form),
     Race("route drill_status", slash(EXEC, "drill status")),
     Race("route drill_verify", a_member_verifies_the_draw),
+    Race("route review", the_executive_secretary_asks_for_this_months_review, once="review.requested"),
     # events
     Race("event app_home_opened", the_commander_opens_the_home_tab),
     # the report modal and the incident's buttons (handlers/report.py, handlers/incident.py)
