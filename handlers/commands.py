@@ -16,7 +16,7 @@ from bot.platform.services import Services
 from bot.procedure import commands
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
-from handlers import drills, handling, kit, overview, report, roster
+from handlers import cases, drills, handling, kit, overview, report, roster
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ def _overview(slash: Slash) -> None:
     overview.on_command(slash.services, slash.respond, slash.user, slash.key, slash.parsed.args)
 
 
+def _cases(slash: Slash) -> None:
+    slash.ack()  # the search reads the database after the ack
+    cases.on_command(slash.services, slash.respond, slash.user, slash.parsed.args)
+
+
 def _help(slash: Slash) -> None:
     # Answered in the ack itself: help needs only the person's posts and language.
     lang = slash.services.lang_of(slash.user)
@@ -93,6 +98,7 @@ ROUTES: dict[str, Callable[[Slash], None]] = {
     "drill_report": _drill,
     "drill_status": _drill,
     "drill_verify": _drill,
+    "cases": _cases,
 }
 
 

@@ -71,6 +71,9 @@ class WorkKind(StrEnum):
     DRILL_THREAD = "drill.thread"
     DRILL_UPLOAD = "drill.upload"
 
+    # the case-file library (/crisis cases): a case file's DOCX to the person who asked, by DM
+    CASES_DOCX = "cases.docx"
+
     # §3 handover
     ROSTER_HANDOVER_NOTIFY = "roster.handover.notify"
 

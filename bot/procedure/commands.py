@@ -62,6 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("drill_report", (("drill", "report"), ("演練", "報告")), "", lambda who: who.member_of()),
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),
     Command("drill_verify", (("drill", "verify"), ("演練", "驗算")), "<id>", _team),
+    Command("cases", (("cases",), ("案例",)), "[words]", _team),
 )
 
 
