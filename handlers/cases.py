@@ -77,17 +77,19 @@ def on_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
     view = _case(services, person, incident_id, respond)
     if view is None:
         return
-    shown = body.get("view") or {}
-    client.views_update(view_id=shown.get("id"), hash=shown.get("hash"),
+    # No hash: the page drawn depends only on the button's value, so a double tap's two updates agree
+    client.views_update(view_id=(body.get("view") or {}).get("id"),
                         view=case_modal(view, kit.as_id(page), services.config, person.lang))
 
 
 def on_docx(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
-    """DOCX: the case file's document comes by DM (durable due work, once per click however often delivered)."""
+    """DOCX: the case file's document comes by DM (durable due work)."""
     ack()
     person = kit.actor(services, body, body.get("view") if _in_modal(body) else None)
-    action = (body.get("actions") or [{}])[0]
-    click = str(action.get("action_ts") or body.get("trigger_id") or "")
+    # One DOCX per button shown (the message or the modal it is on): a double tap, or Slack's retry overtaking
+    # the first delivery, sends it once; asking again is another search or another opening of the case file.
+    container = body.get("container") or {}
+    click = str(container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id") or "")
     try:
         with services.sessions() as session, session.begin():
             added = cases.request_docx(session, services.config, person.who, kit.subject_id(body), click, person.now)

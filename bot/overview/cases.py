@@ -246,7 +246,8 @@ def case_view(session: Session, config: OrgConfig, who: Who, incident_id: int) -
 def request_docx(session: Session, config: OrgConfig, who: Who, incident_id: int, click: str,
                  now: datetime) -> bool:
     """Send the case file's DOCX to the person by DM (due work: the upload is a side effect after the click).
-    ``click`` identifies the click (its action_ts): Slack's retry of it enqueues nothing more. True when new."""
+    ``click`` names the button shown (its message or modal): a second click of it enqueues nothing more. True
+    when new."""
     incident, case_file = _readable(session, config, who, incident_id)
     version = case_file.version if case_file else 0
     added = queue.enqueue(session, WorkKind.CASES_DOCX, f"cases:docx:{incident.id}:{who.user}:{click}"[:300], now,
