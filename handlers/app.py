@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 
 from bot.platform.services import Services
 from bot.procedure.i18n import t
-from handlers import commands, drills, handling, handoffs, home, incident, kit, report, roster
+from handlers import cases, commands, drills, handling, handoffs, home, incident, kit, report, roster
 from handlers.listeners import ListenerPool
 
 log = logging.getLogger(__name__)
 
 
-HANDLER_MODULES = (commands, home, report, incident, drills, handling, roster, handoffs)
+HANDLER_MODULES = (commands, home, report, incident, drills, handling, roster, handoffs, cases)
 
 
 def create_app(services: Services, client: WebClient, signing_secret: str, *,

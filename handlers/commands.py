@@ -16,7 +16,7 @@ from bot.platform.services import Services
 from bot.procedure import commands
 from bot.procedure.i18n import t
 from bot.procedure.text import clip, escape
-from handlers import drills, handling, kit, overview, report, review, roster
+from handlers import cases, drills, handling, kit, overview, report, review, roster
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ def _overview(slash: Slash) -> None:
 def _review(slash: Slash) -> None:
     slash.ack()  # the figures are read after the ack
     review.on_command(slash.services, slash.respond, slash.user, slash.parsed.args)
+def _cases(slash: Slash) -> None:
+    slash.ack()  # the search reads the database after the ack
+    cases.on_command(slash.services, slash.respond, slash.user, slash.parsed.args)
 
 
 def _help(slash: Slash) -> None:
@@ -99,6 +102,7 @@ ROUTES: dict[str, Callable[[Slash], None]] = {
     "drill_status": _drill,
     "drill_verify": _drill,
     "review": _review,
+    "cases": _cases,
 }
 
 

@@ -15,12 +15,13 @@ from bot.delivery.kinds import WorkKind
 from bot.drills import work as drills
 from bot.handling import work as handling
 from bot.incidents import work as incidents
+from bot.overview import work as overview
 from bot.paging import work as paging
 from bot.review import work as review
 from bot.roster import work as roster
 from bot.warroom import work as warroom
 
-AREAS = (incidents, paging, warroom, handling, drills, roster, review, alerts)
+AREAS = (incidents, paging, warroom, handling, drills, roster, review, overview, alerts)
 
 
 def build(areas: tuple[object, ...] = AREAS) -> Mapping[str, Executor]:

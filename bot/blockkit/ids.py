@@ -368,3 +368,60 @@ HANDOFF_READ = "handoff_read"
 
 
 ACTION_IDS = ACTION_IDS | {HANDOFF_READ}
+
+# ---- the case-file library (/crisis cases, App Home's past cases, past cases on a new report's card)
+CASES_OPEN = "cases_open"  # value: the incident id; opens the case file modal
+
+
+CASES_DOCX = "cases_docx"  # value: the incident id; the DOCX by DM
+
+
+CASES_PAGE = "cases_page"  # value: "<incident id>:<page>"; the case file modal's Previous / Next
+
+
+CASES_SEARCH_OPEN = "cases_search_open"  # App Home's Search cases button
+
+
+CASE_VIEW = "case_file_read_view"  # the case file modal (read only)
+
+
+CASES_SEARCH_VIEW = "cases_search_view"  # the search modal; its submit shows the results in it
+
+
+CASES_HIT_PREFIX = "cases_hit_"  # + n: a hit's section (its actions: + "_actions")
+
+
+CASES_HEADER = "cases_header"
+
+
+HOME_CASES = "home_cases"
+
+
+CARD_PAST_CASES = "past_cases"  # the card's and the triage DM's past cases
+
+
+CS_WORDS = "cases_words"  # the search modal's inputs
+
+
+CS_CATEGORY = "cases_category"
+
+
+CS_UNIT = "cases_unit"
+
+
+CS_LEVEL = "cases_level"
+
+
+CS_YEAR = "cases_year"
+
+
+CASES_ACTION_IDS: frozenset[str] = frozenset({CASES_OPEN, CASES_DOCX, CASES_PAGE, CASES_SEARCH_OPEN})
+
+
+CASES_CALLBACK_IDS: frozenset[str] = frozenset({CASE_VIEW, CASES_SEARCH_VIEW})
+
+
+ACTION_IDS = ACTION_IDS | CASES_ACTION_IDS
+
+
+CALLBACK_IDS = CALLBACK_IDS | CASES_CALLBACK_IDS

@@ -73,6 +73,8 @@ class WorkKind(StrEnum):
 
     # §2 the periodic review: the figures, DOCX and CSV by DM (on request, and monthly)
     REVIEW_SEND = "review.send"
+    # the case-file library (/crisis cases): a case file's DOCX to the person who asked, by DM
+    CASES_DOCX = "cases.docx"
 
     # §3 handover
     ROSTER_HANDOVER_NOTIFY = "roster.handover.notify"

@@ -13,6 +13,7 @@ from bot.blockkit.fit import sections
 from bot.blockkit.names import level_name, short_time
 from bot.incidents.account import account_blocks
 from bot.incidents.state import DESCRIPTION_MAX, FLAGS, IMPACT_MAX, LOCATION_MAX, TITLE_MAX
+from bot.overview.casesview import past_cases_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import escape
@@ -89,6 +90,7 @@ def triage_request(state: CardState, config: OrgConfig, lang: Lang, *, triaged_b
     return {"text": text, "blocks": [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
         *account_blocks(state.account, config, lang, block_id=ids.ACCOUNT),
+        *past_cases_blocks(state.past_cases, config, lang),
         last,
     ]}
 

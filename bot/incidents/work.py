@@ -4,6 +4,7 @@ notices a report's flags send."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from bot.procedure.i18n import Lang, t
 from bot.procedure.status import IncidentStatus
 from bot.procedure.text import escape
 from bot.warroom.service import refresh_card
-from bot.warroom.state import card_state, incident_of, room_of
+from bot.warroom.state import card_state, incident_of, room_of, shared_past_cases
 from storage import audit, roster
 from storage.models import Incident
 from storage.types import as_utc
@@ -49,7 +50,8 @@ def _triage_copy(services: Services, incident_id: int) -> copies.Render:
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise GiveUp(f"incident {incident_id} does not exist")
-        state = card_state(session, incident)
+        state = replace(card_state(session, incident),
+                        past_cases=shared_past_cases(session, services.config, incident))
         by, at = incident.triaged_by, as_utc(incident.triaged_at) if incident.triaged_at else None
 
     def render(user: str, lang: Lang) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from bot.drills.state import DrillState
 from bot.handling import service as handling
 from bot.handling import state as handling_state
 from bot.incidents.state import Account
+from bot.overview import cases as library
 from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
@@ -142,7 +143,8 @@ def overview(session: Session, config: OrgConfig, who: Who, now: datetime) -> Ov
         if drill.status in OPEN_FOR_REPORT:
             deadlines.append(Deadline("drill_due", as_utc(drill.due_at), drill.period))
     upcoming = sorted((d for d in deadlines if d.at >= now), key=lambda d: d.at)[:MAX_ITEMS]
-    return Overview(who, tuple(lines), more, tuple(pages), tuple(tasks), drill, tuple(upcoming))
+    past = library.latest(session, config, who) if library.may_search(who) else None
+    return Overview(who, tuple(lines), more, tuple(pages), tuple(tasks), drill, tuple(upcoming), past)
 
 
 def parse_number(text: str, now: datetime, config: OrgConfig) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.drills.state import DrillState
 from bot.incidents.state import Account
@@ -69,3 +70,4 @@ class Overview:
     tasks: tuple[Task, ...]
     drill: DrillState | None
     deadlines: tuple[Deadline, ...]
+    cases: tuple[Any, ...] | None = None  # bot.overview.cases.CaseHit: the latest closed cases; None: not theirs

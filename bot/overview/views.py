@@ -15,6 +15,7 @@ from bot.blockkit.names import category_name, level_name, role_name, room_link
 from bot.drills.views import drill_item, status_name, unit_name, when
 from bot.incidents.account import account_short, account_text
 from bot.incidents.state import untriaged_page
+from bot.overview.casesview import home_cases_blocks
 from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import Level, OrgConfig
@@ -189,6 +190,7 @@ def home_view(who: Who, commands: list[Command], config: OrgConfig, lang: Lang, 
     blocks += [
         {"type": "divider"},
         *sections(_incidents_text(data, config, lang), block_id=ids.HOME_INCIDENTS),
+        *(home_cases_blocks(data.cases, config, lang) if data.cases is not None else []),
         *sections(_drill_text(data, config, lang), block_id=ids.HOME_DRILL),
         {"type": "divider"},
     ]

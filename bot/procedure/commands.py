@@ -67,6 +67,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("drill_status", (("drill", "status"), ("演練", "狀態"), ("drill",), ("演練",)), "", _team),
     Command("drill_verify", (("drill", "verify"), ("演練", "驗算")), "<id>", _team),
     Command("review", (("review",), ("檢討",)), "[2026 | 2026-11]", _reviewer),
+    Command("cases", (("cases",), ("案例",)), "[words]", _team),
 )
 
 

@@ -295,6 +295,22 @@ class Review(_Model):
     """The periodic review (§2 定期檢討評估): when last month's figures go to the executive secretary by DM."""
 
     schedule: Annotated[str, AfterValidator(_cron)] = "0 9 1 * *"
+class CaseRestriction(_Model):
+    """Closed cases shown only to the restricted readers and the unit that handled them (a category restricts
+    every sub-type of it)."""
+
+    categories: list[str] = []
+    subtypes: list[str] = []
+
+
+class Cases(_Model):
+    """The case-file library (`/crisis cases`): which cases are restricted and which roles may read them."""
+
+    restricted: CaseRestriction = CaseRestriction()
+    restricted_readers: list[Role] = [Role.COMMANDER, Role.EXECUTIVE_SECRETARY, Role.LEGAL]
+
+    def is_restricted(self, category: str | None, subtype: str | None) -> bool:
+        return category in self.restricted.categories or (subtype is not None and subtype in self.restricted.subtypes)
 
 
 class OrgConfig(_Model):
@@ -310,6 +326,7 @@ class OrgConfig(_Model):
     paging: Paging = Paging()
     drills: Drills = Drills()
     review: Review = Review()
+    cases: Cases = Cases()
 
     @model_validator(mode="after")
     def _consistent(self) -> OrgConfig:
@@ -325,6 +342,10 @@ class OrgConfig(_Model):
         unknown = sorted(set(self.routing.categories) - {c.id for c in self.categories})
         if unknown:
             raise ValueError(f"routing.categories names unknown categories {unknown}")
+        unknown = sorted(set(self.cases.restricted.categories) - {c.id for c in self.categories})
+        unknown += sorted(set(self.cases.restricted.subtypes) - {s.id for c in self.categories for s in c.subtypes})
+        if unknown:
+            raise ValueError(f"cases.restricted names unknown categories or sub-types {unknown}")
         return self
 
     def unit(self, unit_id: str) -> Unit | None:

@@ -12,6 +12,7 @@ from bot.blockkit.blocks import plain
 from bot.blockkit.names import category_name, level_name, role_name, short_time
 from bot.handling.views import handling_blocks
 from bot.incidents.account import account_blocks
+from bot.overview.casesview import past_cases_blocks
 from bot.procedure.config import OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
 from bot.procedure.status import ACTIVE, FINISHED, IncidentStatus, PageStatus
@@ -51,6 +52,7 @@ def incident_card(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, 
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{escape(v) if '<@' not in v else v}"}
                                        for k, v in fields]},
         *account_blocks(state.account, config, lang, block_id=ids.ACCOUNT),
+        *(past_cases_blocks(state.past_cases, config, lang) if state.status in ACTIVE else []),
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.roles", lang) + "\n" + "\n".join(roles)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": t("card.pages", lang) + "\n" + (
             "\n".join(pages[-15:]) or t("card.no_pages", lang))}},

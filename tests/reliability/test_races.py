@@ -53,6 +53,7 @@ from sandbox.interactions import Outcome, find_element
 from sandbox.transport import BotReply, Delivery
 from storage import roster as seats
 from storage import work as queue
+from storage.incidents import allocate_incident_number
 from storage.models import (
     AuditEvent,
     CaseFile,
@@ -737,6 +738,69 @@ CASE_FILE = {f"{ids.CF_PREFIX}summary": "3 號倉火警", f"{ids.CF_PREFIX}cause
 # ---- the table: one row per listener and per /crisis sub-command
 
 
+# ---- the case-file library (/crisis cases)
+
+
+def a_closed_case(world: World, long: bool = False) -> int:
+    """A closed incident with its case file, written as the aftermath leaves it; the newest closed case."""
+    now = world.stack.clock()
+    handled = "。".join(f"第{i}項措施為加強巡查與通報聯繫" for i in range(700)) if long else "疏散"
+    with world.services.sessions() as s, s.begin():
+        seq, number = allocate_incident_number(s, 2024)
+        incident = Incident(number=number, year=2024, seq=seq, category="sudden_event", subtype="force_majeure",
+                            level="medium", proposed_level="medium", status="closed", unit_id="inspection",
+                            reporter=MEMBER, title="颱風淹水", description="", flags={}, created_at=now,
+                            closed_at=now)
+        s.add(incident)
+        s.flush()
+        s.add(CaseFile(incident_id=incident.id, version=1, submitted_by=HEAD, submitted_at=now,
+                       data={"summary": "颱風", "cause": "豪雨", "handling": handled, "lessons": "沙包"}))
+        return incident.id
+
+
+def cases_answer(world: World, user: str) -> Message:
+    person = world.person(user)
+    seen = {m.ts for m in person.ephemerals()}
+    assert person.slash("/crisis", "cases 颱風").ok
+    return person.wait_ephemeral(lambda m: m.ts not in seen and ids.CASES_HEADER in str(m.blocks))
+
+
+def the_head_searches_the_cases(world: World) -> Deliver:
+    a_closed_case(world)
+    return lambda: world.person(HEAD).slash("/crisis", "cases 颱風")
+
+
+def click_on_a_case(action_id: str) -> Callable[[World], Deliver]:
+    def scene(world: World) -> Deliver:
+        a_closed_case(world)
+        shown = cases_answer(world, HEAD)
+        return lambda: world.person(HEAD).click(shown, action_id, block_id=f"{ids.CASES_HIT_PREFIX}0_actions")
+    return scene
+
+
+def the_head_turns_the_case_files_page(world: World) -> Deliver:
+    a_closed_case(world, long=True)
+    head = world.person(HEAD)
+    head.click(cases_answer(world, HEAD), ids.CASES_OPEN, block_id=f"{ids.CASES_HIT_PREFIX}0_actions")
+    modal = head.wait_modal(ids.CASE_VIEW)
+    return lambda: head.click(modal, ids.CASES_PAGE, block_id="case_nav")
+
+
+def the_head_opens_the_case_search(world: World) -> Deliver:
+    home = world.person(HEAD).open_home()
+    assert home is not None
+    return lambda: world.person(HEAD).click(home, ids.CASES_SEARCH_OPEN)
+
+
+def the_head_searches_from_app_home(world: World) -> Deliver:
+    a_closed_case(world)
+    head = world.person(HEAD)
+    home = head.open_home()
+    assert home is not None
+    head.click(home, ids.CASES_SEARCH_OPEN)
+    return head.wait_modal(ids.CASES_SEARCH_VIEW).fill({ids.CS_WORDS: "颱風"}).submit
+
+
 def opens(user: str, callback: str) -> tuple[str, str]:
     return (user, callback)
 
@@ -832,6 +896,13 @@ RACES: tuple[Race, ...] = (
     Race(f"view {ids.LEGAL_ANSWER_VIEW}", legal_answers, once="legal.answered"),
     Race(f"view {ids.COORD_VIEW}", submit(EXEC_DEPUTY, via_menu(EXEC_DEPUTY, "coordinate", ids.COORD_VIEW, more=True),
                                           {ids.H_ACTION: "與港務公司協調替代倉位"}), once="coordination.logged"),
+    Race("route cases", the_head_searches_the_cases),
+    Race(f"action {ids.CASES_OPEN}", click_on_a_case(ids.CASES_OPEN), opens=opens(HEAD, ids.CASE_VIEW)),
+    Race(f"action {ids.CASES_DOCX}", click_on_a_case(ids.CASES_DOCX), once="casefile.docx_requested"),
+    Race(f"action {ids.CASES_PAGE}", the_head_turns_the_case_files_page, opens=opens(HEAD, ids.CASE_VIEW)),
+    Race(f"action {ids.CASES_SEARCH_OPEN}", the_head_opens_the_case_search,
+         opens=opens(HEAD, ids.CASES_SEARCH_VIEW)),
+    Race(f"view {ids.CASES_SEARCH_VIEW}", the_head_searches_from_app_home, opens=opens(HEAD, ids.CASES_SEARCH_VIEW)),
     Race(f"view {ids.CASEFILE_VIEW}", submit(HEAD, via_card(HEAD, ids.CASEFILE_OPEN, ids.CASEFILE_VIEW), CASE_FILE,
                                              prepare=World.resolved), once="casefile.submitted"),
 )
