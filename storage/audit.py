@@ -178,8 +178,11 @@ def _stream(session: Session, *where: Any) -> Iterator[dict[str, Any]]:
 def verify(session: Session) -> Verification:
     """Recompute the whole chain from the database: every link, no gap, and the head at the last event (a
     deleted last event leaves no gap, but the head still remembers it)."""
-    walked = chain.walk(_stream(session))
+    # The head first, then the events up to it: on PostgreSQL each statement sees its own snapshot, and events
+    # sealed after the head was read must not look like a head left behind.
     stored = head(session)
+    upto = () if stored is None else (EVENTS.c.seq.is_(None) | (EVENTS.c.seq <= stored[0]),)
+    walked = chain.walk(_stream(session, *upto))
     head_seq, head_hash = stored if stored is not None else (None, None)
     broken = walked.broken
     if broken is None:
@@ -192,7 +195,23 @@ def verify(session: Session) -> Verification:
                                  f"the chain head records seq {head_seq} (hash {head_hash}), but the last event is "
                                  f"seq {last_seq} (hash {last_hash})"
                                  + (": the events after it were deleted" if head_seq > last_seq else ""))
+        else:
+            broken = _beyond_head(session, head_seq)
     return Verification(walked.checked, walked.last_seq, head_seq, head_hash, broken)
+
+
+def _beyond_head(session: Session, head_seq: int | None) -> chain.Break | None:
+    """An event with a seq past the head is either sealed since the walk began (the head has moved on to it) or
+    forged behind the bot's back (the head never reached it)."""
+    past = session.execute(select(EVENTS.c.id, EVENTS.c.seq).where(EVENTS.c.seq > (head_seq or 0))
+                           .order_by(EVENTS.c.seq.desc()).limit(1)).first()
+    if past is None:
+        return None
+    now_head = head(session)
+    if now_head is not None and now_head[0] >= past.seq:
+        return None
+    return chain.Break(past.seq, past.id, "head", f"event id {past.id} has seq {past.seq}, past the chain head "
+                                                  f"(seq {head_seq}): it was written behind the bot's back")
 
 
 @dataclass(frozen=True)
