@@ -51,7 +51,8 @@ def record(
 
     ``actor`` is who did it (a user id, or ``system``/``config``/``scheduler``), ``kind`` what happened
     (``incident.reported``, ``roster.deputy_changed``, …), the subject what it happened to. ``at`` is required
-    because services take their clock as an argument; it must be timezone-aware.
+    because services take their clock as an argument; it must be timezone-aware. The event is inserted now and
+    sealed into the hash chain when the caller's transaction commits (see the module docstring).
     """
     values = dict(data or {})
     chain.canonical_data(values)  # refuse NaN or infinity here, with the kind in the traceback, not at commit

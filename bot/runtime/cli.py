@@ -207,8 +207,9 @@ def _run_audit(args: argparse.Namespace, settings: Settings) -> int:
         for path in written.files:
             print(path)
         manifest = written.manifest
-        print(f"{manifest['count']} event(s), seq {manifest['first_seq']}–{manifest['last_seq']}; "
-              f"head seq {manifest['head']['seq'] if manifest['head'] else '-'}")
+        span = f"seq {manifest['first_seq']}–{manifest['last_seq']}" if manifest["count"] else "none in that range"
+        head = manifest["head"]
+        print(f"{manifest['count']} event(s), {span}; head seq {head['seq'] if head else '-'}")
         return 0
     finally:
         engine.dispose()

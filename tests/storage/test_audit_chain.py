@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -64,10 +64,13 @@ def test_rolled_back_events_and_savepoints_leave_no_gap(session, now):
     with pytest.raises(RuntimeError), session.begin_nested():
         audit.record(session, "config", "roster.changed", "roster", at=now)
         raise RuntimeError("the savepoint fails")
-    audit.record(session, "config", "roster.loaded", "roster", at=now + timedelta(seconds=1))
+    with session.begin_nested():
+        kept = audit.record(session, "config", "roster.changed", "roster", at=now + timedelta(seconds=1))
+    assert kept.seq is None  # a savepoint's release seals nothing: the head is taken at the outermost commit
+    audit.record(session, "config", "roster.loaded", "roster", at=now + timedelta(seconds=2))
     session.commit()
-    assert [r["kind"] for r in _rows(session)] == ["roster.loaded", "roster.loaded"]
-    _assert_unbroken(session, 2)
+    assert [r["kind"] for r in _rows(session)] == ["roster.loaded", "roster.changed", "roster.loaded"]
+    _assert_unbroken(session, 3)
 
 
 def test_data_hashes_the_same_after_the_round_trip_through_the_database(session, now):
@@ -209,9 +212,8 @@ def test_migration_backfills_events_written_before_it(database_url, now):
         engine.dispose()
 
 
-def test_every_event_is_an_audit_event_model(session, now):
-    """The ORM path (session.add) is sealed too, not only storage.audit.record."""
+def test_an_event_added_through_the_orm_is_sealed_too(session, now):
+    """session.add(AuditEvent(...)), not only storage.audit.record, is chained at commit."""
     session.add(AuditEvent(at=now, actor="U0000CMDR", kind="direct", subject_type="incident", data={}))
     session.commit()
     _assert_unbroken(session, 1)
-    assert datetime.now(UTC) > now

@@ -173,3 +173,13 @@ def test_export_refuses_bad_dates_by_name(trail, tmp_path, capsys, args, named):
     captured = capsys.readouterr()
     assert named in captured.err and "Traceback" not in captured.err
     assert not (tmp_path / "x").exists()
+
+
+def test_an_empty_range_writes_an_empty_excerpt(trail, tmp_path, capsys):
+    out = tmp_path / "audit"
+    assert main(["audit", "export", "--from", "2027-01-01", "--to", "2027-01-31", "--out", str(out)]) == 0
+    manifest = json.loads((out / "audit-2027-01-01-to-2027-01-31-manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["count"], manifest["first_seq"], manifest["prev_hash"]) == (0, None, None)
+    csv_rows = (out / "audit-2027-01-01-to-2027-01-31.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(csv_rows) == 1 and csv_rows[0].startswith("seq,id,")
+    assert "0 event(s), none in that range" in capsys.readouterr().out
