@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -199,7 +200,9 @@ class CaseFile(Base):
 class AuditEvent(Base):
     """One entry of the timeline / audit trail: who did what to which subject, and when. Append-only.
 
-    Every state change writes one, roster loads included. Database triggers refuse UPDATE and DELETE.
+    Every state change writes one, roster loads included. Database triggers refuse UPDATE and DELETE, except the
+    one update that seals a new event into the hash chain at commit (``seq``, ``prev_hash`` and ``hash`` from
+    NULL to their values, nothing else changed; ``storage.audit``, algorithm in ``storage.chain``).
     """
 
     __tablename__ = "audit_events"
@@ -207,6 +210,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_incident_id_at", "incident_id", "at"),
         Index("ix_audit_events_subject", "subject_type", "subject_id"),
         Index("ix_audit_events_at", "at"),
+        Index("uq_audit_events_seq", "seq", unique=True),  # one event per link: a fork is impossible
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -217,6 +221,22 @@ class AuditEvent(Base):
     subject_id: Mapped[str | None] = mapped_column(String(64))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # NULL only between the event's INSERT and its transaction's commit, which seals it (storage.audit).
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The audit chain's last link, one row: every committing transaction that wrote events locks it, so the
+    seals queue here, at commit, after every aggregate lock (never before one: no deadlock)."""
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 # ---------------------------------------------------------------------------------------------- paging

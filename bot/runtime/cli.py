@@ -45,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     export = drill_sub.add_parser("export", help="write the drill report form and evaluation as DOCX files")
     export.add_argument("id", type=int)
     export.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
+    trail = sub.add_parser("audit", help="the audit trail's hash chain: verify it, export a range for auditors")
+    trail_sub = trail.add_subparsers(dest="action", required=True)
+    trail_sub.add_parser("verify", help="recompute the whole chain from the database; exit 1 and name the first "
+                                        "broken link when it does not hold")
+    excerpt = trail_sub.add_parser("export", help="write a range of days' events as CSV and JSON, with a manifest "
+                                                  "of their sha256 and the chain's link into the range")
+    excerpt.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD",
+                         help="the first day, in the organisation's time zone (inclusive)")
+    excerpt.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD",
+                         help="the last day, in the organisation's time zone (inclusive)")
+    excerpt.add_argument("--out", default=".", help="the folder to write to (default: the current one)")
     case = sub.add_parser("export", help="write an incident's case file (Markdown + DOCX) and its whole timeline")
     case.add_argument("number", help="the incident's number as /crisis status takes it: 2026-0007, or 7, 0007, #7 "
                                      "for this year (in the organisation's time zone)")
@@ -92,6 +103,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _run_export(args, settings)
     if command == "review":
         return _run_review(args, settings)
+    if command == "audit":
+        return _run_audit(args, settings)
     if command == "sandbox" or (command in (None, "serve") and settings.sandbox_mode):
         host = getattr(args, "host", "127.0.0.1")
         port = getattr(args, "port", 3000)
@@ -168,6 +181,43 @@ def _run_drill(args: argparse.Namespace, settings: Settings) -> int:
                 (out / name).write_bytes(content)
                 print(out / name)
             return 0
+    finally:
+        engine.dispose()
+
+
+def _run_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """`crisisbot audit verify|export`: the hash chain straight from the database, for auditors."""
+    from pathlib import Path
+
+    from bot.platform import services
+    from bot.runtime import audit_cli
+    from storage import audit, db
+
+    config = load_config(settings.crisisbot_config)
+    if args.action == "export":
+        try:
+            first, last = audit_cli.parse_day(args.first, "--from"), audit_cli.parse_day(args.last, "--to")
+        except audit_cli.BadDate as exc:
+            print(f"crisisbot: {exc}", file=sys.stderr)
+            return 2
+        if first > last:
+            print(f"crisisbot: --from {first} is after --to {last}", file=sys.stderr)
+            return 2
+    engine = db.create_engine(settings.resolved_database_url())
+    try:
+        with db.read_session_factory(engine)() as session:
+            if args.action == "verify":
+                result = audit.verify(session)
+                print(audit_cli.verification_text(result))
+                return 0 if result.ok else 1
+            written = audit_cli.export(session, config, first, last, Path(args.out), services.utcnow())
+        for path in written.files:
+            print(path)
+        manifest = written.manifest
+        span = f"seq {manifest['first_seq']}–{manifest['last_seq']}" if manifest["count"] else "none in that range"
+        head = manifest["head"]
+        print(f"{manifest['count']} event(s), {span}; head seq {head['seq'] if head else '-'}")
+        return 0
     finally:
         engine.dispose()
 

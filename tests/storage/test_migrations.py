@@ -21,6 +21,7 @@ TABLES = {
     "incidents",
     "case_files",
     "audit_events",
+    "audit_chain_head",
     "claims",
     "pages",
     "drills",
