@@ -18,7 +18,7 @@ from bot.drills.state import DrillState
 from bot.handling import service as handling
 from bot.handling import state as handling_state
 from bot.incidents.state import Account
-from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
+from bot.overview.state import CaseRecord, Deadline, IncidentLine, Moment, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import NotAllowed, NotFound
@@ -32,7 +32,7 @@ from bot.procedure.status import (
 )
 from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
-from storage import audit, pages
+from storage import audit, pages, users
 from storage import drills as storage_drills
 from storage import incidents as numbers
 from storage.models import Incident
@@ -164,3 +164,27 @@ def incident_status(session: Session, who: Who, number: str) -> CardState:
     if incident is None:
         raise NotFound(f"incident {number}")
     return card_state(session, incident)
+
+
+# The timeline's key moments a closed incident's status shows; the rest (status updates, deliveries, work notes) is
+# in the full case file.
+MOMENT_KINDS = ("incident.reported", "incident.triaged", "incident.level_set", "page.sent", "page.acked",
+                "page.escalated", "page.stood_down", "step.completed", "incident.resolved", "casefile.submitted",
+                "incident.closed")
+
+
+MAX_MOMENTS = 40
+
+
+def case_record(session: Session, incident_id: int) -> CaseRecord:
+    """A closed incident's record: the latest case file, its versions, the first key moments and the stored names
+    of everyone in them (the caller may learn the names still missing: `bot.platform.people.learn_names`)."""
+    files = numbers.case_files(session, incident_id)
+    events = audit.of_kinds(session, incident_id, MOMENT_KINDS)
+    shown = list(events[:MAX_MOMENTS - 1]) + ([events[-1]] if len(events) >= MAX_MOMENTS else [])
+    moments = tuple(Moment(e.kind, as_utc(e.at), e.actor, dict(e.data or {})) for e in shown)
+    people = {m.actor for m in moments} | {str(m.data[k]) for m in moments for k in ("target", "from")
+                                              if m.data.get(k)} | {f.submitted_by for f in files}
+    return CaseRecord(dict(files[-1].data) if files else None,
+                      tuple((f.version, f.submitted_by, as_utc(f.submitted_at)) for f in files), moments,
+                      users.names(session, people), max(0, len(events) - len(shown)))

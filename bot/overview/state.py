@@ -1,9 +1,11 @@
-"""The overview's read models: an incident in a list, a page waiting on a person, a task, a deadline, the whole."""
+"""The overview's read models: an incident in a list, a page waiting on a person, a task, a deadline, the whole, and
+a closed incident's record (its case file and key moments)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.drills.state import DrillState
 from bot.incidents.state import Account
@@ -69,3 +71,25 @@ class Overview:
     tasks: tuple[Task, ...]
     drill: DrillState | None
     deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One key moment of a closed incident's timeline (reported, triaged, a page and its answer, a step, …)."""
+
+    kind: str
+    at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What `/crisis status` shows of a closed incident: the latest case file (None when it was closed some other
+    way), every version (version, who submitted, when), the key moments, and the names of the people in them."""
+
+    case_file: dict[str, Any] | None
+    versions: tuple[tuple[int, str, datetime], ...]
+    moments: tuple[Moment, ...]
+    names: dict[str, str] = field(default_factory=dict)
+    more_moments: int = 0  # key moments beyond those shown (a weeks-long incident): the case file has them all
