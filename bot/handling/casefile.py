@@ -130,8 +130,9 @@ def compile_case(session: Session, config: OrgConfig, incident: Incident,
     fields = [(REPORTED["description"], account.description), (REPORTED["impact"], account.impact),
               *((FIELD_NAMES[f], str(data.get(f, ""))) for f in CASE_FIELDS)]
     plans = plan_numbers((e.kind, e.id) for e in events)
+    drafts = plan_numbers(((e.kind, e.id) for e in events), "media.drafted")
     timeline = [(when(e.at, config), name_of(names, e.actor), KINDS.get(e.kind, e.kind),
-                 details(dict(e.data or {}), config, names, plans)) for e in events]
+                 details(dict(e.data or {}), config, names, plans, drafts)) for e in events]
     # stored rows may predate the forms' cleaning: what XML forbids (or UTF-8 cannot encode) is dropped here
     return Compiled(incident.number, safe(facts), safe(fields), safe(timeline),
                     case_file.version if case_file else None, tuple(e.actor for e in events))

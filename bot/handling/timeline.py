@@ -23,7 +23,8 @@ FLAG_NAMES = {"media": "媒體已關注 Media are involved", "legislator": "民�
 # What each detail is called (zh-TW, English), in the order the documents show them.
 LABELS: dict[str, tuple[str, str]] = {
     "flag": ("情形", "Flag"), "step": ("步驟", "Step"), "reason": ("理由", "Reason"), "level": ("等級", "Level"),
-    "previous": ("原等級", "Previous level"), "role": ("角色", "Role"), "attempt": ("通知對象", "Paged"),
+    "previous": ("原等級", "Previous level"), "proposed_level": ("通報等級", "Level reported"),
+    "role": ("角色", "Role"), "attempt": ("通知對象", "Paged"),
     "target": ("對象", "Person"), "from": ("原對象", "From"), "to": ("移交給", "Handed to"),
     "by": ("由", "By"), "text": ("內容", "Text"), "plan": ("方案", "Plan"), "proposed_by": ("提案人", "Proposed by"),
     "information": ("資訊", "Information"), "diagnosis": ("研判", "Diagnosis"), "action": ("行動", "Action"),
@@ -69,16 +70,17 @@ def _step(config: OrgConfig, step_id: str) -> str:
     return both(step.name("zh-TW"), step.name("en")) if step else step_id
 
 
-def plan_numbers(kinds_and_ids: Iterable[tuple[str, int]]) -> dict[int, int]:
-    """Each proposed plan's audit event id -> its ordinal in the incident (方案 #1, #2, …)."""
-    return {event_id: n for n, event_id in enumerate(
-        (i for k, i in kinds_and_ids if k == "plan.proposed"), start=1)}
+def plan_numbers(kinds_and_ids: Iterable[tuple[str, int]], kind: str = "plan.proposed") -> dict[int, int]:
+    """Each proposed plan's (or, with `kind` media.drafted, each draft's) audit event id -> its ordinal in the
+    incident: 方案 #1, #2, … rather than the event ids people never see."""
+    return {event_id: n for n, event_id in enumerate((i for k, i in kinds_and_ids if k == kind), start=1)}
 
 
-def _value(key: str, value: Any, config: OrgConfig, names: Mapping[str, str], plans: Mapping[int, int]) -> str:
+def _value(key: str, value: Any, config: OrgConfig, names: Mapping[str, str], plans: Mapping[int, int],
+           statements: Mapping[int, int]) -> str:
     if key in ("role",):
         return _role(str(value))
-    if key in ("level", "previous"):
+    if key in ("level", "previous", "proposed_level"):
         return _level(config, str(value))
     if key == "step":
         return _step(config, str(value))
@@ -93,7 +95,7 @@ def _value(key: str, value: Any, config: OrgConfig, names: Mapping[str, str], pl
     if key == "plan" and isinstance(value, int):
         return f"方案 #{plans[value]} Plan #{plans[value]}" if value in plans else f"#{value}"
     if key == "statement" and isinstance(value, int):
-        return f"#{value}"
+        return f"第 {statements[value]} 份 #{statements[value]}" if value in statements else f"#{value}"
     if key == "version":
         return f"第 {value} 版 version {value}"
     if key == "by" and value == BY_REPORTER:
@@ -108,7 +110,7 @@ def _value(key: str, value: Any, config: OrgConfig, names: Mapping[str, str], pl
 
 
 def details(data: Mapping[str, Any], config: OrgConfig, names: Mapping[str, str],
-            plans: Mapping[int, int] | None = None) -> str:
+            plans: Mapping[int, int] | None = None, statements: Mapping[int, int] | None = None) -> str:
     """An event's details in words: `角色 Role：總指揮兼發言人 Commander-in-chief and spokesperson；…`. Keys that
     are bookkeeping (ids of pages, channels, work) are left out, as before."""
     parts = []
@@ -116,7 +118,7 @@ def details(data: Mapping[str, Any], config: OrgConfig, names: Mapping[str, str]
         value = data.get(key)
         if value in (None, "", [], {}):
             continue
-        parts.append(f"{zh} {en}：{_value(key, value, config, names, plans or {})}")
+        parts.append(f"{zh} {en}：{_value(key, value, config, names, plans or {}, statements or {})}")
     return "；".join(parts)
 
 

@@ -35,6 +35,9 @@ def test_a_plan_by_its_number_in_the_incident_not_its_event_id():
     assert text == "方案 Plan：方案 #2 Plan #2；提案人 Proposed by：王建國"
     assert "91" not in text
     assert details({"plan": "先疏散再滅火"}, CONFIG, {}) == "方案 Plan：先疏散再滅火"  # a proposal carries its text
+    drafts = plan_numbers([("media.drafted", 30), ("media.drafted", 44)], "media.drafted")
+    assert details({"statement": 44, "reason": "措辭不妥"}, CONFIG, {}, statements=drafts) == (
+        "理由 Reason：措辭不妥；稿件 Statement：第 2 份 #2")
 
 
 def test_times_in_the_organisations_zone_and_people_unknown_by_id():
