@@ -51,8 +51,6 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     except NotAllowed as exc:
         return ephemeral(respond, kit.refusal(exc, lang))
     if record is not None:  # the people the bot has not looked up yet, by name (a failed look-up shows a mention)
-        people = {m.actor for m in record.moments} | {str(m.data.get("target") or m.data.get("from") or "")
-                                                      for m in record.moments} | {v[1] for v in record.versions}
-        names = learn_names(services.chat, services.sessions, people, now)
+        names = learn_names(services.chat, services.sessions, record.people(), now)
         record = replace(record, names={**record.names, **names})
     return respond(**status_message(state, config, lang, record), replace_original=False)

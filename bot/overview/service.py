@@ -9,6 +9,7 @@ their own pages and tasks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -183,8 +184,7 @@ def case_record(session: Session, incident_id: int) -> CaseRecord:
     events = audit.of_kinds(session, incident_id, MOMENT_KINDS)
     shown = list(events[:MAX_MOMENTS - 1]) + ([events[-1]] if len(events) >= MAX_MOMENTS else [])
     moments = tuple(Moment(e.kind, as_utc(e.at), e.actor, dict(e.data or {})) for e in shown)
-    people = {m.actor for m in moments} | {str(m.data[k]) for m in moments for k in ("target", "from")
-                                              if m.data.get(k)} | {f.submitted_by for f in files}
-    return CaseRecord(dict(files[-1].data) if files else None,
-                      tuple((f.version, f.submitted_by, as_utc(f.submitted_at)) for f in files), moments,
-                      users.names(session, people), max(0, len(events) - len(shown)))
+    record = CaseRecord(dict(files[-1].data) if files else None,
+                        tuple((f.version, f.submitted_by, as_utc(f.submitted_at)) for f in files), moments,
+                        more_moments=max(0, len(events) - len(shown)))
+    return replace(record, names=users.names(session, record.people()))

@@ -93,3 +93,9 @@ class CaseRecord:
     moments: tuple[Moment, ...]
     names: dict[str, str] = field(default_factory=dict)
     more_moments: int = 0  # key moments beyond those shown (a weeks-long incident): the case file has them all
+
+    def people(self) -> set[str]:
+        """Everyone the record names: who acted, who was paged (or escalated from), who submitted a version."""
+        named = {m.actor for m in self.moments} | {v[1] for v in self.versions}
+        named |= {str(m.data[k]) for m in self.moments for k in ("target", "from") if m.data.get(k)}
+        return named
