@@ -4,15 +4,19 @@ only after the database session is closed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.overview import service
 from bot.overview.views import home_view, list_message, status_message
+from bot.platform.people import learn_names
 from bot.platform.services import Services
 from bot.procedure import commands
 from bot.procedure.errors import NotAllowed, NotFound
 from bot.procedure.i18n import t
+from bot.procedure.status import IncidentStatus
 from bot.procedure.text import clip, escape
 from handlers import kit
 from handlers.kit import ephemeral
@@ -41,8 +45,12 @@ def on_command(services: Services, respond: Respond, user: str, key: str, args: 
     try:
         with services.sessions() as session:
             state = service.incident_status(session, who, number)
+            record = service.case_record(session, state.id) if state.status == IncidentStatus.CLOSED else None
     except NotFound:
         return ephemeral(respond, t("incident.not_found", lang) + f" ({escape(clip(number, 20))})")
     except NotAllowed as exc:
         return ephemeral(respond, kit.refusal(exc, lang))
-    return respond(**status_message(state, config, lang), replace_original=False)
+    if record is not None:  # the people the bot has not looked up yet, by name (a failed look-up shows a mention)
+        names = learn_names(services.chat, services.sessions, record.people(), now)
+        record = replace(record, names={**record.names, **names})
+    return respond(**status_message(state, config, lang, record), replace_original=False)

@@ -63,6 +63,12 @@ def latest_case_file(session: Session, incident_id: int) -> CaseFile | None:
                           .order_by(CaseFile.version.desc()).limit(1))
 
 
+def case_files(session: Session, incident_id: int) -> Sequence[CaseFile]:
+    """Every version of an incident's case file, oldest first."""
+    return session.scalars(sa.select(CaseFile).where(CaseFile.incident_id == incident_id)
+                           .order_by(CaseFile.version)).all()
+
+
 def by_channel(session: Session, channel_id: str | None) -> Incident | None:
     """The incident whose war room is ``channel_id``."""
     if not channel_id:

@@ -378,13 +378,15 @@ class DueWork(Base):
 
 
 class UserCache(Base):
-    """What Slack told us about a person, so messages need not ask each time (locale for the language)."""
+    """What Slack told us about a person, so messages need not ask each time (locale for the language) and the
+    documents can name people (`name`: the display name, else the real name) even where Slack is not at hand."""
 
     __tablename__ = "user_cache"
 
     user_id: Mapped[str] = mapped_column(String(USER), primary_key=True)
     locale: Mapped[str | None] = mapped_column(String(20))
     tz: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
     fetched_at: Mapped[datetime]
 
 

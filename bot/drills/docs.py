@@ -1,16 +1,19 @@
 """The drill documents as DOCX, laid out like annex 2 (危機管理演練報告表): bilingual headings, zh-TW first.
 
-Pure functions of the stored data: the same bytes go to Slack (upload v2) and to `crisisbot drill export`."""
+Pure functions of the stored data and the names known (user id -> name): the same bytes go to Slack (upload v2)
+and to `crisisbot drill export` when they know the same names. People are named with their Slack id beside the
+name (an auditor's key); every time is in the organisation's time zone, which the header names once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from docx import Document
 
 from bot.procedure.config import OrgConfig
-from bot.procedure.documents import heading, paragraph, safe, table, to_bytes
+from bot.procedure.documents import heading, paragraph, safe, table, to_bytes, when, zone_line
 
 ANNEX_TITLE = ("危機管理演練報告表", "Crisis Management Drill Report Form")
 
@@ -42,11 +45,16 @@ EVAL_ROWS = {
 }
 
 
-def _when(value: str | datetime | None, config: OrgConfig) -> str:
-    if not value:
+def _who(user: str | None, names: Mapping[str, str]) -> str:
+    """`林志明 (U0000CMDR)`: the name when known, and the id an auditor matches against Slack; the id alone else."""
+    if not user:
         return ""
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return at.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
+    name = names.get(user)
+    return f"{name} ({user})" if name and name != user else user
+
+
+def _zone(doc: Any, config: OrgConfig) -> None:
+    paragraph(doc, zone_line(config))
 
 
 def _items(config: OrgConfig, chosen: list[str]) -> str:
@@ -60,33 +68,35 @@ def _unit(config: OrgConfig, unit_id: str) -> str:
 
 
 def report_docx(config: OrgConfig, drill: dict[str, Any], report: dict[str, Any], version: int,
-                submitted_by: str, submitted_at: datetime) -> bytes:
+                submitted_by: str, submitted_at: datetime, names: Mapping[str, str] | None = None) -> bytes:
     """Annex 2, filled in: the five rows of the form, then findings and improvements."""
-    drill, report, submitted_by = safe(drill), safe(report), safe(submitted_by)
+    drill, report, submitted_by, names = safe(drill), safe(report), safe(submitted_by), safe(dict(names or {}))
     doc = Document()
     heading(doc, config, ANNEX_TITLE)
+    _zone(doc, config)
     paragraph(doc, f"演練期別 Drill period：{drill['period']}　版本 Version：{version}")
     table(doc, [
         (ROWS["unit"], _unit(config, report.get("unit", drill["unit_id"]))),
-        (ROWS["drill_time"], _when(report.get("drill_time"), config)),
+        (ROWS["drill_time"], when(report.get("drill_time"), config)),
         (ROWS["items"], _items(config, report.get("items") or [])),
         (ROWS["case"], report.get("case", "")),
         (ROWS["summary"], report.get("summary", "")),
         (ROWS["findings"], report.get("findings", "")),
         (ROWS["improvements"], report.get("improvements", "")),
     ])
-    paragraph(doc, f"填表 Submitted by：{submitted_by}　{_when(submitted_at, config)}")
+    paragraph(doc, f"填表 Submitted by：{_who(submitted_by, names)}　{when(submitted_at, config)}")
     paragraph(doc, "陳核 To：總指揮 Commander-in-chief、執行秘書 Executive secretary")
     return to_bytes(doc)
 
 
 def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[str, Any],
-                    report_version: int | None) -> bytes:
+                    report_version: int | None, names: Mapping[str, str] | None = None) -> bytes:
     """The planning group's evaluation report, approved by the executive secretary (§7.3)."""
-    drill, evaluation = safe(drill), safe(evaluation)
+    drill, evaluation, names = safe(drill), safe(evaluation), safe(dict(names or {}))
     data = evaluation["data"]
     doc = Document()
     heading(doc, config, EVALUATION_TITLE)
+    _zone(doc, config)
     paragraph(doc, f"版本 Version：{evaluation['version']}")
     approved = evaluation.get("approved_by")
     table(doc, [
@@ -97,8 +107,9 @@ def evaluation_docx(config: OrgConfig, drill: dict[str, Any], evaluation: dict[s
         (EVAL_ROWS["assessment"], data.get("assessment", "")),
         (EVAL_ROWS["strengths"], data.get("strengths", "")),
         (EVAL_ROWS["recommendations"], data.get("recommendations", "")),
-        (EVAL_ROWS["drafted"], f"{evaluation['drafted_by']} {_when(evaluation.get('drafted_at'), config)}"),
-        (EVAL_ROWS["approved"], f"{approved} {_when(evaluation.get('approved_at'), config)}" if approved else ""),
+        (EVAL_ROWS["drafted"], f"{_who(evaluation['drafted_by'], names)} {when(evaluation.get('drafted_at'), config)}"),
+        (EVAL_ROWS["approved"], f"{_who(approved, names)} {when(evaluation.get('approved_at'), config)}"
+         if approved else ""),
     ])
     paragraph(doc, "影送各單位參考 Circulated to every unit for reference.")
     return to_bytes(doc)

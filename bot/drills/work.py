@@ -8,7 +8,7 @@ replica) or a person changing the drill at that moment is served after it and fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -24,12 +24,13 @@ from bot.drills import state as drills_state
 from bot.drills import views
 from bot.drills.state import DrillState
 from bot.platform.chat import NotInRoom
+from bot.platform.people import learn_names
 from bot.procedure.config import Role
 from bot.procedure.cron import fired_this_month
 from bot.procedure.errors import NotFound
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import OPEN_FOR_REPORT, EvaluationStatus
-from storage import audit, claims, roster
+from storage import audit, claims, roster, users
 from storage import work as queue
 from storage.models import Drill, DrillEvaluation, DrillReport
 
@@ -272,15 +273,28 @@ def drill_dict(drill: Drill) -> dict[str, Any]:
     return {"id": drill.id, "period": drill.period, "unit_id": drill.unit_id, "category": drill.category}
 
 
-def render(session: Session, services_config: Any, doc: str, row_id: int) -> tuple[str, str, bytes]:
-    """(filename, title, bytes) of a stored drill report version or evaluation."""
+def people_of(session: Session, doc: str, row_id: int) -> set[str]:
+    """Who a drill document names: the report's author, or the evaluation's drafter and approver."""
+    if doc == "report":
+        report = session.get(DrillReport, row_id)
+        return {report.submitted_by} if report else set()
+    evaluation = session.get(DrillEvaluation, row_id)
+    return {u for u in (evaluation.drafted_by, evaluation.approved_by) if u} if evaluation else set()
+
+
+def render(session: Session, services_config: Any, doc: str, row_id: int,
+           names: Mapping[str, str] | None = None) -> tuple[str, str, bytes]:
+    """(filename, title, bytes) of a stored drill report version or evaluation. Without `names`, people are named
+    as the user cache has them (the CLI: no Slack), by id where it has none."""
+    if names is None:
+        names = users.names(session, people_of(session, doc, row_id))
     if doc == "report":
         report = session.get(DrillReport, row_id)
         if report is None:
             raise NotFound(f"drill report {row_id}")
         drill = drills.get(session, report.drill_id)
         content = drill_docs.report_docx(services_config, drill_dict(drill), dict(report.data), report.version,
-                                         report.submitted_by, report.submitted_at)
+                                         report.submitted_by, report.submitted_at, names)
         name = drill_docs.report_filename(drill.period, report.version)
         return name, f"{drill_docs.ANNEX_TITLE[0]} {drill.period} v{report.version}", content
     evaluation = session.get(DrillEvaluation, row_id)
@@ -291,7 +305,7 @@ def render(session: Session, services_config: Any, doc: str, row_id: int) -> tup
     content = drill_docs.evaluation_docx(services_config, drill_dict(drill), {
         "data": dict(evaluation.data), "version": evaluation.version, "drafted_by": evaluation.drafted_by,
         "drafted_at": evaluation.drafted_at, "approved_by": evaluation.approved_by,
-        "approved_at": evaluation.approved_at}, report.version if report else None)
+        "approved_at": evaluation.approved_at}, report.version if report else None, names)
     name = drill_docs.evaluation_filename(drill.period, evaluation.version)
     return name, f"{drill_docs.EVALUATION_TITLE[0]} {drill.period} v{evaluation.version}", content
 
@@ -304,7 +318,12 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
         if not drill.thread_ts:
             raise NotReady("the drill's thread is not posted yet")
         channel, ts = drill.thread_channel or "", drill.thread_ts
-        name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]))
+        people = people_of(session, str(job.payload["doc"]), int(job.payload["id"]))
+    # outside any session: the people not looked up yet are asked of the chat (a failure shows the id)
+    names = learn_names(services.chat, services.sessions, people, now)
+    with services.sessions() as session:
+        name, title, content = render(session, services.config, str(job.payload["doc"]), int(job.payload["id"]),
+                                      names)
     lang = services.config.organisation.language
     comment = t(f"drill.upload.{job.payload['doc']}", lang, version=job.payload.get("version", ""))
     return services.chat.upload_once(job.key, channel, name, title, content, thread=ts, comment=comment,

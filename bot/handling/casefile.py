@@ -1,12 +1,13 @@
 """The compiled case file (案例檔案): the incident's facts with the reporter's account (what happened, when, where,
 the impact, the flags), the unit's account (summary, cause, handling, lessons, follow-ups), and the whole timeline
-from the audit trail in the organisation's time zone — as Markdown and as DOCX (the drill documents' style). Pure
-functions of the stored rows: Slack and `crisisbot export` get the same bytes."""
+from the audit trail in the organisation's time zone — as Markdown and as DOCX (the drill documents' style). People
+are named (`bot.handling.timeline`), with their Slack ids in a column of their own for auditors. Pure functions of
+the stored rows and the names known: Slack and `crisisbot export` get the same bytes when they know the same names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from docx import Document
@@ -14,19 +15,19 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit.names import category_name, level_name
 from bot.handling.state import CASE_FIELDS
+from bot.handling.timeline import FLAG_NAMES, details, name_of, people_in, plan_numbers
 from bot.incidents.state import Account
 from bot.procedure.config import OrgConfig
-from bot.procedure.documents import heading, safe, table, to_bytes
-from storage import audit
+from bot.procedure.documents import heading, paragraph, safe, table, to_bytes, when, zone_line
+from storage import audit, users
 from storage.incidents import latest_case_file
 from storage.models import CaseFile, Incident
 
 
-def render(session: Any, config: Any, incident: Any, version: int, fmt: str) -> tuple[str, bytes]:
-    from storage.models import CaseFile
-
+def render(session: Any, config: Any, incident: Any, version: int, fmt: str,
+           names: Mapping[str, str] | None = None) -> tuple[str, bytes]:
     row = session.query(CaseFile).filter_by(incident_id=incident.id, version=version).one()
-    compiled = compile_case(session, config, incident, row)
+    compiled = compile_case(session, config, incident, row, names)
     content = (to_markdown(compiled, config).encode() if fmt == "md"
                else to_docx(compiled, config))
     return filename(incident.number, version, fmt), content
@@ -48,7 +49,8 @@ FACTS = {
     "number": ("案號", "Number"), "title": ("事件名稱", "Title"), "unit": ("權責單位", "Unit"),
     "category": ("類別", "Category"), "level": ("等級", "Level"), "occurred": ("發生時間", "Occurred"),
     "reported": ("通報時間", "Reported"), "closed": ("結案時間", "Closed"), "version": ("版本", "Version"),
-    "location": ("發生地點", "Where"), "flags": ("其他情形", "Flags"),
+    "location": ("發生地點", "Where"), "flags": ("其他情形", "Flags"), "reporter": ("通報人", "Reported by"),
+    "submitted": ("案例檔案繳交", "Case file submitted by"),
 }
 
 
@@ -57,11 +59,6 @@ REPORTED = {
     "description": ("事件經過（通報）", "What happened (as reported)"),
     "impact": ("目前影響（通報）", "Impact (as reported)"),
 }
-
-
-# A flag in both languages, as the report form names it.
-FLAG_NAMES = {"media": "媒體已關注 Media are involved", "legislator": "民意代表關切 A legislator is involved",
-              "casualties": "有人員傷亡 People are hurt"}
 
 
 # What the timeline calls each kind of event (both languages); anything else shows its kind.
@@ -84,86 +81,88 @@ KINDS = {
 }
 
 
-DETAIL_KEYS = ("flag", "step", "reason", "level", "text", "plan", "information", "diagnosis", "action", "outcome",
-               "question", "kind", "at", "place", "target", "role", "version", "until")
-
-
 @dataclass(frozen=True)
 class Compiled:
     number: str
     facts: list[tuple[tuple[str, str], str]]
     fields: list[tuple[tuple[str, str], str]]
-    timeline: list[tuple[str, str, str, str]]  # (time, actor, what, details)
+    timeline: list[tuple[str, str, str, str]]  # (time, actor's name, what, details), times in the org's zone
     version: int | None
+    actor_ids: tuple[str, ...] = ()  # the Slack id (or the bot's name) of each timeline row's actor, for auditors
 
 
-def _when(at: datetime | None, config: OrgConfig) -> str:
-    return at.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M") if at else ""
+TIMELINE_LABELS = ("時間 Time", "人員 Name", "帳號 ID", "事項 Event", "內容 Details")
 
 
-def _details(data: dict[str, Any]) -> str:
-    parts = []
-    for key in DETAIL_KEYS:
-        value = data.get(key)
-        if value not in (None, "", [], {}):
-            parts.append(f"{key}: {value}")
-    return "; ".join(parts)
+def timeline_rows(doc: Compiled) -> list[tuple[str, str, str, str, str]]:
+    """The timeline as the documents and the CSV show it: time, name, Slack id, event, details."""
+    ids = doc.actor_ids or tuple(actor for _, actor, _, _ in doc.timeline)
+    return [(at, actor, actor_id, what, details)
+            for (at, actor, what, details), actor_id in zip(doc.timeline, ids, strict=True)]
 
 
 def compile_case(session: Session, config: OrgConfig, incident: Incident,
-                 case_file: CaseFile | None = None) -> Compiled:
+                 case_file: CaseFile | None = None, names: Mapping[str, str] | None = None) -> Compiled:
+    """The case file as compiled now. `names` (user id -> name) are the names the caller could find; without them
+    the stored ones are used, and anyone still unknown shows by id."""
     case_file = case_file or latest_case_file(session, incident.id)
+    events = audit.timeline(session, incident.id)
+    if names is None:
+        names = users.names(session, people_in(events))
     unit = config.unit(incident.unit_id or "")
-    tz = config.organisation.timezone
     account = Account.of(incident)
     facts = [
         (FACTS["number"], incident.number), (FACTS["title"], incident.title),
         (FACTS["unit"], f"{unit.name('zh-TW')} {unit.name('en')}" if unit else "—"),
         (FACTS["category"], category_name(config, incident.category, incident.subtype, "zh-TW")),
         (FACTS["level"], level_name(config, incident.level or incident.proposed_level, "zh-TW")),
-        (FACTS["occurred"], _when(incident.occurred_at, config)),
+        (FACTS["occurred"], when(incident.occurred_at, config)),
         (FACTS["location"], incident.location or ""),
         (FACTS["flags"], "; ".join(FLAG_NAMES.get(f, f) for f in account.flags)),
-        (FACTS["reported"], f"{_when(incident.created_at, config)} ({tz})"),
-        (FACTS["closed"], f"{_when(incident.closed_at, config)} ({tz})" if incident.closed_at else ""),
+        (FACTS["reporter"], f"{name_of(names, incident.reporter)} ({incident.reporter})"),
+        (FACTS["reported"], when(incident.created_at, config)),
+        (FACTS["closed"], when(incident.closed_at, config)),
         (FACTS["version"], str(case_file.version) if case_file else ""),
+        (FACTS["submitted"], f"{name_of(names, case_file.submitted_by)} ({case_file.submitted_by}) "
+                             f"{when(case_file.submitted_at, config)}" if case_file else ""),
     ]
     data = dict(case_file.data) if case_file else {}
     fields = [(REPORTED["description"], account.description), (REPORTED["impact"], account.impact),
               *((FIELD_NAMES[f], str(data.get(f, ""))) for f in CASE_FIELDS)]
-    timeline = [(_when(e.at, config), e.actor, KINDS.get(e.kind, e.kind), _details(dict(e.data or {})))
-                for e in audit.timeline(session, incident.id)]
+    plans = plan_numbers((e.kind, e.id) for e in events)
+    drafts = plan_numbers(((e.kind, e.id) for e in events), "media.drafted")
+    timeline = [(when(e.at, config), name_of(names, e.actor), KINDS.get(e.kind, e.kind),
+                 details(dict(e.data or {}), config, names, plans, drafts)) for e in events]
     # stored rows may predate the forms' cleaning: what XML forbids (or UTF-8 cannot encode) is dropped here
     return Compiled(incident.number, safe(facts), safe(fields), safe(timeline),
-                    case_file.version if case_file else None)
+                    case_file.version if case_file else None, tuple(e.actor for e in events))
 
 
 def to_markdown(doc: Compiled, config: OrgConfig) -> str:
     out = [f"# {config.organisation.name('zh-TW')}{TITLE[0]} {doc.number}",
-           f"_{config.organisation.name('en')} — {TITLE[1]}_", ""]
+           f"_{config.organisation.name('en')} — {TITLE[1]}_", "", zone_line(config), ""]
     out += [f"- **{zh} {en}**: {value}" for (zh, en), value in doc.facts]
     for (zh, en), value in doc.fields:
         out += ["", f"## {zh} {en}", "", value or "—"]
-    out += ["", f"## 時間軸 Timeline ({config.organisation.timezone})", "",
-            "| 時間 Time | 人員 Actor | 事項 Event | 內容 Details |", "|---|---|---|---|"]
-    for at, actor, what, details in doc.timeline:
-        cell = details.replace("|", "\\|").replace("\n", " ")
-        out.append(f"| {at} | {actor} | {what} | {cell} |")
+    out += ["", "## 時間軸 Timeline", "", "| " + " | ".join(TIMELINE_LABELS) + " |", "|---|---|---|---|---|"]
+    for row in timeline_rows(doc):
+        cells = (cell.replace("|", "\\|").replace("\n", " ") for cell in row)
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
 def to_docx(doc: Compiled, config: OrgConfig) -> bytes:
     document = Document()
     heading(document, config, TITLE)
+    paragraph(document, zone_line(config))
     table(document, [*doc.facts, *doc.fields])
     document.add_paragraph()
-    document.add_paragraph(f"時間軸 Timeline（{config.organisation.timezone}）").runs[0].bold = True
-    timeline = document.add_table(rows=1, cols=4)
+    document.add_paragraph("時間軸 Timeline").runs[0].bold = True
+    timeline = document.add_table(rows=1, cols=len(TIMELINE_LABELS))
     timeline.style = "Table Grid"
-    labels = ("時間 Time", "人員 Actor", "事項 Event", "內容 Details")
-    for cell, label in zip(timeline.rows[0].cells, labels, strict=True):
+    for cell, label in zip(timeline.rows[0].cells, TIMELINE_LABELS, strict=True):
         cell.paragraphs[0].add_run(label).bold = True
-    for row in safe(doc.timeline):
+    for row in safe(timeline_rows(doc)):
         cells = timeline.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(value)

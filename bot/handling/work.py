@@ -15,8 +15,10 @@ from bot.delivery.job import GiveUp, Job, NotReady
 from bot.delivery.kinds import WorkKind
 from bot.handling import service as handling
 from bot.handling import state as handling_state
+from bot.handling import timeline
 from bot.handling.casefile import render
 from bot.handling.views import plan_message, statement_message
+from bot.platform.people import learn_names
 from bot.procedure.config import Role
 from bot.procedure.i18n import Lang, t
 from bot.procedure.status import IncidentStatus
@@ -269,7 +271,12 @@ def upload(services: Services, job: Job, now: datetime) -> dict[str, Any]:
     fmt, version = str(job.payload["format"]), int(job.payload["version"])
     with services.sessions() as session:
         incident = incident_of(session, job)
-        name, content = render(session, services.config, incident, version, fmt)
+        people = timeline.people_in(audit.timeline(session, incident.id)) | {incident.reporter}
+    # outside any session: the people the bot has not looked up yet are asked of the chat (a failure shows the id)
+    names = learn_names(services.chat, services.sessions, people, now)
+    with services.sessions() as session:
+        incident = incident_of(session, job)
+        name, content = render(session, services.config, incident, version, fmt, names)
         number = incident.number
     comment = None
     if fmt == "md":

@@ -9,6 +9,7 @@ their own pages and tasks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from bot.handling import service as handling
 from bot.handling import state as handling_state
 from bot.incidents.state import Account
 from bot.overview import cases as library
-from bot.overview.state import Deadline, IncidentLine, Overview, PageWaiting, Task
+from bot.overview.state import CaseRecord, Deadline, IncidentLine, Moment, Overview, PageWaiting, Task
 from bot.paging import service as paging
 from bot.procedure.config import OrgConfig, Role
 from bot.procedure.errors import NotAllowed, NotFound
@@ -33,7 +34,7 @@ from bot.procedure.status import (
 )
 from bot.procedure.who import Who
 from bot.warroom.state import CardState, card_state
-from storage import audit, pages
+from storage import audit, pages, users
 from storage import drills as storage_drills
 from storage import incidents as numbers
 from storage.models import Incident
@@ -166,3 +167,26 @@ def incident_status(session: Session, who: Who, number: str) -> CardState:
     if incident is None:
         raise NotFound(f"incident {number}")
     return card_state(session, incident)
+
+
+# The timeline's key moments a closed incident's status shows; the rest (status updates, deliveries, work notes) is
+# in the full case file.
+MOMENT_KINDS = ("incident.reported", "incident.triaged", "incident.level_set", "page.sent", "page.acked",
+                "page.escalated", "page.stood_down", "step.completed", "incident.resolved", "casefile.submitted",
+                "incident.closed")
+
+
+MAX_MOMENTS = 40
+
+
+def case_record(session: Session, incident_id: int) -> CaseRecord:
+    """A closed incident's record: the latest case file, its versions, the first key moments and the stored names
+    of everyone in them (the caller may learn the names still missing: `bot.platform.people.learn_names`)."""
+    files = numbers.case_files(session, incident_id)
+    events = audit.of_kinds(session, incident_id, MOMENT_KINDS)
+    shown = list(events[:MAX_MOMENTS - 1]) + ([events[-1]] if len(events) >= MAX_MOMENTS else [])
+    moments = tuple(Moment(e.kind, as_utc(e.at), e.actor, dict(e.data or {})) for e in shown)
+    record = CaseRecord(dict(files[-1].data) if files else None,
+                        tuple((f.version, f.submitted_by, as_utc(f.submitted_at)) for f in files), moments,
+                        more_moments=max(0, len(events) - len(shown)))
+    return replace(record, names=users.names(session, record.people()))

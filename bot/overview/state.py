@@ -1,8 +1,9 @@
-"""The overview's read models: an incident in a list, a page waiting on a person, a task, a deadline, the whole."""
+"""The overview's read models: an incident in a list, a page waiting on a person, a task, a deadline, the whole, and
+a closed incident's record (its case file and key moments)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -71,3 +72,31 @@ class Overview:
     drill: DrillState | None
     deadlines: tuple[Deadline, ...]
     cases: tuple[Any, ...] | None = None  # bot.overview.cases.CaseHit: the latest closed cases; None: not theirs
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One key moment of a closed incident's timeline (reported, triaged, a page and its answer, a step, …)."""
+
+    kind: str
+    at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What `/crisis status` shows of a closed incident: the latest case file (None when it was closed some other
+    way), every version (version, who submitted, when), the key moments, and the names of the people in them."""
+
+    case_file: dict[str, Any] | None
+    versions: tuple[tuple[int, str, datetime], ...]
+    moments: tuple[Moment, ...]
+    names: dict[str, str] = field(default_factory=dict)
+    more_moments: int = 0  # key moments beyond those shown (a weeks-long incident): the case file has them all
+
+    def people(self) -> set[str]:
+        """Everyone the record names: who acted, who was paged (or escalated from), who submitted a version."""
+        named = {m.actor for m in self.moments} | {v[1] for v in self.versions}
+        named |= {str(m.data[k]) for m in self.moments for k in ("target", "from") if m.data.get(k)}
+        return named

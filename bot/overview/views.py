@@ -16,11 +16,11 @@ from bot.drills.views import drill_item, status_name, unit_name, when
 from bot.incidents.account import account_short, account_text
 from bot.incidents.state import untriaged_page
 from bot.overview.casesview import home_cases_blocks
-from bot.overview.state import IncidentLine, Overview, PageWaiting, Task
+from bot.overview.state import CaseRecord, IncidentLine, Moment, Overview, PageWaiting, Task
 from bot.procedure.commands import Command
 from bot.procedure.config import Level, OrgConfig
 from bot.procedure.i18n import MESSAGES, Lang, t
-from bot.procedure.text import clip, escape
+from bot.procedure.text import clip, escape, fit, is_user_id
 from bot.procedure.who import Who
 from bot.warroom.state import CardState
 from bot.warroom.views import page_lines
@@ -208,8 +208,68 @@ def list_message(data: Overview, config: OrgConfig, lang: Lang) -> dict[str, Any
     return {"response_type": "ephemeral", "text": fallback(text), "blocks": sections(text, block_id=ids.HOME_INCIDENTS)}
 
 
-def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str, Any]:
-    """`/crisis status <number>`: the incident card's details in text, the reporter's whole account with them."""
+# A case-file field in a closed incident's status is an excerpt past this length (cut where a word ends), so five
+# fields, the versions and the key moments stay well within a message's 50 blocks; the case file has it whole.
+FIELD_MAX = 1200
+
+
+CASE_FIELDS = ("summary", "cause", "handling", "lessons", "followups")
+
+
+def _person(names: dict[str, str], user: str | None) -> str:
+    """A person by the name the bot knows, else as a mention (Slack shows the name)."""
+    if not user:
+        return "—"
+    name = names.get(user)
+    return escape(name) if name else (f"<@{user}>" if is_user_id(user) else escape(user))
+
+
+def _moment(moment: Moment, names: dict[str, str], config: OrgConfig, lang: Lang) -> str:
+    data = moment.data
+    role = role_name(str(data.get("role") or ""), lang)
+    step = next((s for s in config.steps if s.id == data.get("step")), None)
+    attempt = str(data.get("attempt") or "")
+    values = {
+        "at": when(moment.at, config, "%m/%d %H:%M"), "user": _person(names, moment.actor),
+        "role": role, "role_lower": role[:1].lower() + role[1:],
+        "target": _person(names, str(data.get("target") or data.get("from") or "") or None),
+        "attempt": t(f"attempt.{attempt}", lang) if f"attempt.{attempt}" in MESSAGES else escape(attempt),
+        "level": level_name(config, str(data["level"]), lang) if data.get("level") else "—",
+        "step": escape(step.name(lang)) if step else escape(str(data.get("step") or "")),
+        "version": data.get("version") or data.get("case_file_version") or "",
+    }
+    return "• " + t(f"record.m.{moment.kind}", lang, **values)
+
+
+def record_text(number: str, record: CaseRecord, config: OrgConfig, lang: Lang) -> str:
+    """A closed incident's case file (the latest version, each field whole or an excerpt cut where a word ends),
+    its versions, the timeline's key moments with who and when, and where the full case file is."""
+    sep = "：" if lang == "zh-TW" else ": "
+    lines: list[str] = []
+    if record.case_file is None:
+        lines.append(t("record.none", lang))
+    else:
+        lines.append(t("record.title", lang, version=record.versions[-1][0] if record.versions else ""))
+        for field in CASE_FIELDS:
+            value = escape(str(record.case_file.get(field) or "")).strip() or "—"
+            shown = fit(value, FIELD_MAX)
+            lines.append(f"*{t(f'casefile.{field}', lang)}*{sep}{shown}"
+                         + (f" {t('record.clipped', lang)}" if shown != value else ""))
+        lines += ["", t("record.versions", lang)]
+        lines += [t("record.version_line", lang, version=v, user=_person(record.names, by),
+                    at=when(at, config, "%Y-%m-%d %H:%M")) for v, by, at in record.versions[-10:]]
+    lines += ["", t("record.moments", lang, zone=config.organisation.timezone)]
+    lines += [_moment(m, record.names, config, lang) for m in record.moments]
+    if record.more_moments:
+        lines.append(t("record.more", lang, n=record.more_moments))
+    lines += ["", t("record.hint", lang, number=number)]
+    return "\n".join(lines)
+
+
+def status_message(state: CardState, config: OrgConfig, lang: Lang,
+                   record: CaseRecord | None = None) -> dict[str, Any]:
+    """`/crisis status <number>`: the incident card's details in text, the reporter's whole account with them; for
+    a closed incident (`record`), its case file and the timeline's key moments in place of the page list."""
     unit = config.unit(state.unit_id or "")
     step = next((s for s in config.steps if s.id == state.step), None)
     sep = "：" if lang == "zh-TW" else ": "
@@ -223,11 +283,13 @@ def status_message(state: CardState, config: OrgConfig, lang: Lang) -> dict[str,
         (t("overview.f.room", lang), room_link(state.channel_id, state.channel_name) if state.channel_id
          else t("page.room_pending", lang)),
     ]
-    pages = page_lines(state, config, lang)
     lines = [f"*{t('card.number', lang, number=state.number)}｜{escape(clip(state.title, 150))}*",
-             *(f"*{k}*{sep}{v}" for k, v in facts), "", account_text(state.account, config, lang), "",
-             t("card.pages", lang),
-             *(pages[-20:] or [t("card.no_pages", lang)])]
+             *(f"*{k}*{sep}{v}" for k, v in facts), "", account_text(state.account, config, lang), ""]
+    if record is not None:
+        lines.append(record_text(state.number, record, config, lang))
+    else:
+        pages = page_lines(state, config, lang)
+        lines += [t("card.pages", lang), *(pages[-20:] or [t("card.no_pages", lang)])]
     text = "\n".join(lines)
     return {"response_type": "ephemeral", "text": fallback(text), "blocks": sections(text)}
 

@@ -85,12 +85,13 @@ class Uploaded:
 
 @dataclass(frozen=True)
 class Person:
-    """A person as the platform knows them. `locale` and `tz` may be unknown (None)."""
+    """A person as the platform knows them. `locale`, `tz` and `name` may be unknown (None)."""
 
     id: str
     locale: str | None = None
     tz: str | None = None
     active: bool = True  # False for a deactivated account, a bot or an app user: nobody to hand a post to
+    name: str | None = None  # what people call them: the display name, else the real name (for the documents)
 
 
 @dataclass(frozen=True)

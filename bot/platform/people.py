@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.platform.chat import ChatError, ChatPort, Person
 from bot.procedure.i18n import Lang, language_of
+from bot.procedure.text import is_user_id
 from storage import users
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class People:
         assert self._sessions is not None
         try:
             with self._sessions() as session, session.begin():
-                users.save_locale(session, user, person.locale, person.tz, now)
+                users.save_locale(session, user, person.locale, person.tz, now, person.name)
         except SQLAlchemyError:  # a cache: losing one write costs a users.info call later, nothing more
             log.warning("could not store the locale of %s", user, exc_info=True)
 
@@ -146,3 +147,28 @@ class People:
                 self._cache.clear()
             else:
                 self._cache.pop(user, None)
+
+
+def learn_names(chat: ChatPort, sessions: sessionmaker[Session], user_ids: Iterable[str], now: datetime, *,
+                timeout: float = 3) -> dict[str, str]:
+    """The names of these people for a document: the stored ones, and those not stored yet asked of the platform
+    (and stored for next time). A failed look-up never stops the document: that person shows by id."""
+    wanted = {u for u in user_ids if is_user_id(u)}
+    with sessions() as session:
+        known = users.names(session, wanted)
+    for user in sorted(wanted - set(known)):
+        try:
+            person = chat.person(user, timeout=timeout)
+        except ChatError as exc:
+            log.info("no name for %s (%s); the document shows the id", user, exc.code)
+            continue
+        if not person.name:
+            continue
+        known[user] = person.name
+        try:
+            with sessions() as session, session.begin():
+                users.save_locale(session, user, person.locale, person.tz, now, person.name)
+        except SQLAlchemyError:  # a cache: the name is used now all the same
+            log.warning("could not store the name of %s", user, exc_info=True)
+    return known
+

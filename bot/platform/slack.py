@@ -333,8 +333,11 @@ def _room(channel: dict[str, Any]) -> Room:
 
 
 def _person(user: dict[str, Any]) -> Person:
+    # Slack's own order: the display name the person chose, else their full name (either may be empty).
+    profile = user.get("profile") or {}
+    name = (profile.get("display_name") or profile.get("real_name") or user.get("real_name") or "").strip()
     return Person(str(user["id"]), user.get("locale"), user.get("tz"),
-                  active=not (user.get("deleted") or user.get("is_bot") or user.get("is_app_user")))
+                  active=not (user.get("deleted") or user.get("is_bot") or user.get("is_app_user")), name=name or None)
 
 
 # The bot scopes each Web API method needs (comma-separated where it reads both channels and DMs). The

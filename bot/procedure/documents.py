@@ -7,6 +7,7 @@ cannot be built fails every retry alike. The forms drop them at input; this is t
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -63,3 +64,17 @@ def to_bytes(doc: Any) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def when(at: datetime | str | None, config: OrgConfig) -> str:
+    """A moment in the organisation's time zone (the zone itself is said once, in the document's header)."""
+    if not at:
+        return ""
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return moment.astimezone(config.organisation.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def zone_line(config: OrgConfig) -> str:
+    """The one place a document names the time zone every time in it is in."""
+    zone = config.organisation.timezone
+    return f"時間均為 {zone} 時間 All times are in {zone}"

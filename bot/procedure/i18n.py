@@ -1156,3 +1156,38 @@ MESSAGES.update({
     "cases.f.year": {"zh-TW": "年度", "en": "Year"},
     "cases.any": {"zh-TW": "不限", "en": "Any"},
 })
+
+
+# `/crisis status` of a closed incident: its case file and the timeline's key moments (issue 13, part 2).
+MESSAGES.update({
+    "record.title": {"zh-TW": "📁 *案例檔案*（第 {version} 版）", "en": "📁 *Case file* (version {version})"},
+    "record.none": {"zh-TW": "📁 此事件結案時沒有案例檔案。", "en": "📁 This incident was closed without a case file."},
+    "record.versions": {"zh-TW": "*案例檔案版本*", "en": "*Case file versions*"},
+    "record.version_line": {"zh-TW": "• 第 {version} 版：{user}，{at}", "en": "• Version {version}: {user}, {at}"},
+    "record.moments": {"zh-TW": "*時間軸重點*（時間均為 {zone}）", "en": "*Key moments* (times in {zone})"},
+    "record.more": {"zh-TW": "…另有 {n} 則紀錄，請見完整案例檔案。", "en": "…and {n} more; see the full case file."},
+    "record.clipped": {"zh-TW": "（節錄，全文見完整案例檔案）",
+                       "en": "(an excerpt: the full text is in the case file)"},
+    "record.hint": {"zh-TW": "完整案例檔案與時間軸：系統管理者可執行 `crisisbot export {number}` "
+                             "取得 Markdown、DOCX 與 CSV。",
+                    "en": "The full case file and timeline: the operator can run `crisisbot export {number}` for "
+                          "Markdown, DOCX and CSV."},
+    "record.m.incident.reported": {"zh-TW": "{at} 通報：{user}", "en": "{at} reported by {user}"},
+    "record.m.incident.triaged": {"zh-TW": "{at} 研判：{user}，{level}", "en": "{at} triaged by {user}: {level}"},
+    "record.m.incident.level_set": {"zh-TW": "{at} 調整等級：{user}，{level}",
+                                    "en": "{at} level set by {user}: {level}"},
+    "record.m.page.sent": {"zh-TW": "{at} 通知{role}：{target}（{attempt}）",
+                           "en": "{at} paged the {role_lower}: {target} ({attempt})"},
+    "record.m.page.acked": {"zh-TW": "{at} {role}確認收到：{user}",
+                            "en": "{at} acknowledged for the {role_lower} by {user}"},
+    "record.m.page.escalated": {"zh-TW": "{at} {role}未回應（{target}），轉{attempt}",
+                                "en": "{at} no answer from {target} for the {role_lower}; escalated to the {attempt}"},
+    "record.m.page.stood_down": {"zh-TW": "{at} 撤回給{role}的通知：{target}",
+                                 "en": "{at} page to the {role_lower} stood down: {target}"},
+    "record.m.step.completed": {"zh-TW": "{at} 完成步驟「{step}」：{user}",
+                                "en": "{at} step \u201c{step}\u201d completed by {user}"},
+    "record.m.incident.resolved": {"zh-TW": "{at} 危機解除：{user}", "en": "{at} resolved by {user}"},
+    "record.m.casefile.submitted": {"zh-TW": "{at} 繳交案例檔案第 {version} 版：{user}",
+                                    "en": "{at} case file version {version} submitted by {user}"},
+    "record.m.incident.closed": {"zh-TW": "{at} 結案", "en": "{at} closed"},
+})

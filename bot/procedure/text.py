@@ -56,3 +56,8 @@ def fit(text: str, limit: int) -> str:
         if start > limit // 2:
             cut = cut[:start]
     return cut.rstrip() + "…"
+
+
+def is_user_id(value: object) -> bool:
+    """A Slack user id (U… or W…), as opposed to the bot's own actors ("crisisbot", "config", "scheduler")."""
+    return isinstance(value, str) and len(value) >= 2 and value[0] in "UW" and value[1:].isalnum() and value.isupper()

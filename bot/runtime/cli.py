@@ -254,8 +254,9 @@ def _run_export(args: argparse.Namespace, settings: Settings) -> int:
         out.mkdir(parents=True, exist_ok=True)
         timeline = io.StringIO()
         writer = csv.writer(timeline)
-        writer.writerow([f"time ({config.organisation.timezone})", "actor", "event", "details"])
-        writer.writerows(compiled.timeline)
+        # the names are those the bot stored (no Slack here); a person never looked up shows by id in both columns
+        writer.writerow([f"time ({config.organisation.timezone})", "name", "id", "event", "details"])
+        writer.writerows(case_file.timeline_rows(compiled))
         files = {
             case_file.filename(args.number, compiled.version, "md"): case_file.to_markdown(compiled, config).encode(),
             case_file.filename(args.number, compiled.version, "docx"): case_file.to_docx(compiled, config),

@@ -160,8 +160,21 @@ def test_plan_report_evaluate_approve_circulate(stack):
     names = [f["name"] for m in card.replies() for f in m.files]
     assert names == ["drill-2026-11-report-v1.docx", "drill-2026-11-report-v2.docx",
                      "drill-2026-11-evaluation-v2.docx"]
+    # the documents name people, with the Slack id beside the name, and say their time zone once
+    shared = {f["name"]: stack.sandbox.workspace.files[f["id"]].content for m in card.replies() for f in m.files}
+    evaluation = docx_text(shared["drill-2026-11-evaluation-v2.docx"])
+    assert "吳佩珊 (U0000PLAN)" in evaluation and "王建國 (U0000EXEC)" in evaluation
+    assert evaluation.count("Asia/Taipei") == 2  # the one line: 時間均為 Asia/Taipei 時間 All times are in …
+    report_form = docx_text(shared["drill-2026-11-report-v1.docx"])
+    filer = next(p for p in stack.sandbox.workspace.users.values() if f"({p.id})" in report_form)
+    assert f"填表 Submitted by：{filer.display_name} ({filer.id})" in report_form
     # the approval DM lost its buttons; approving again is a polite no-op
     assert ids.DRILL_APPROVE not in str(approval.refresh().blocks)
+
+
+def docx_text(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
 def test_refusals_are_polite(stack):

@@ -308,7 +308,8 @@ def test_resolve_case_file_reminders_close_and_archive(stack):
     assert "電線走火" in text and "定期檢查電線" in text and "危機解除 Resolved" in text
     md_file = next(f for f in files if f["name"].endswith(".md"))
     markdown = stack.sandbox.workspace.files[md_file["id"]].content.decode()
-    assert "## 時間軸 Timeline (Asia/Taipei)" in markdown and "U0000CMDR" in markdown
+    assert "## 時間軸 Timeline" in markdown and "All times are in Asia/Taipei" in markdown
+    assert "| 林志明 | U0000CMDR |" in markdown  # the commander by name, and the id beside it
     # every reminder stopped: no more case-file reminders, no page escalations
     with stack.bot.services.sessions() as s:
         left = [w.kind for w in queue.pending(s, subject_id=inc.id)]

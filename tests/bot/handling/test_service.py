@@ -152,10 +152,12 @@ def test_case_file_markdown_and_docx_hold_the_case_and_the_timeline():
     compiled = case_file.Compiled(
         "2026-0001", [(case_file.FACTS["number"], "2026-0001")],
         [(case_file.FIELD_NAMES["summary"], "倉庫火警"), (case_file.FIELD_NAMES["lessons"], "a | b")],
-        [("2026-11-28 09:00", "U0000INSH", "通報 Reported", "level: high")], 1)
+        [("2026-11-28 09:00", "張淑芬", "通報 Reported", "等級 Level：高 High")], 1, ("U0000INSH",))
     markdown = case_file.to_markdown(compiled, CONFIG)
-    assert "## 事件摘要 Summary" in markdown and "| 2026-11-28 09:00 | U0000INSH | 通報 Reported |" in markdown
+    assert "## 事件摘要 Summary" in markdown
+    assert "| 2026-11-28 09:00 | 張淑芬 | U0000INSH | 通報 Reported |" in markdown
+    assert "All times are in Asia/Taipei" in markdown
     doc = Document(io.BytesIO(case_file.to_docx(compiled, CONFIG)))
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    assert "倉庫火警" in cells and "level: high" in cells
+    assert "倉庫火警" in cells and "張淑芬" in cells and "U0000INSH" in cells and "帳號 ID" in cells
     assert case_file.filename("2026-0001", 2, "docx") == "case-2026-0001-v2.docx"

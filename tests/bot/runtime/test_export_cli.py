@@ -13,6 +13,7 @@ from bot.overview.service import parse_number
 from bot.platform import services
 from bot.procedure.config import Level
 from bot.runtime.cli import main
+from storage import users
 from storage.db import create_engine, session_factory
 from tests.bot.procedure_kit import COMMANDER, CONFIG, INSPECTION_HEAD, START, file_report, load_roster, who
 
@@ -50,6 +51,9 @@ def closed(database_url, monkeypatch):
             load_roster(s)
             with s.begin():
                 incident = file_report(s, INSPECTION_HEAD, Level.HIGH, START)
+                plan = handling.propose_plan(s, CONFIG, who(INSPECTION_HEAD), incident, "先疏散再滅火",
+                                             START + timedelta(minutes=10))
+                handling.confirm_plan(s, CONFIG, who(COMMANDER), incident, plan, START + timedelta(minutes=20))
                 handling.resolve(s, CONFIG, who(COMMANDER), incident, START + timedelta(hours=1))
                 case = {"summary": "水退了", "cause": "颱風", "handling": "抽水", "lessons": "備沙包"}
                 handling.submit_case_file(s, CONFIG, who(INSPECTION_HEAD), incident, case, START + timedelta(hours=2))
@@ -76,3 +80,44 @@ def test_export_says_which_incident_is_missing_and_refuses_a_non_number(closed, 
     assert main(["export", "inc-2026-0001", "--out", str(out)]) == 2
     assert "not an incident number" in capsys.readouterr().err
     assert not out.exists()  # nothing written for either
+
+
+def timeline_csv(out) -> list[list[str]]:
+    import csv
+
+    with (out / "case-2026-0001-timeline.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_export_with_no_names_stored_shows_ids_and_readable_details(closed, tmp_path):
+    """The CLI has no Slack: nobody was ever looked up here, so each person shows by id, in both columns."""
+    assert main(["export", "1", "--out", str(tmp_path)]) == 0
+    header, *rows = timeline_csv(tmp_path)
+    assert header == ["time (Asia/Taipei)", "name", "id", "event", "details"]
+    reported = next(r for r in rows if r[3] == "通報 Reported")
+    assert reported[:3] == ["2026-11-03 09:30", INSPECTION_HEAD, INSPECTION_HEAD]  # 01:30 UTC, in Taipei
+    confirmed = next(r for r in rows if r[3] == "方案核定 Plan confirmed")
+    assert confirmed[1:3] == [COMMANDER, COMMANDER]
+    assert confirmed[4].startswith("方案 Plan：方案 #1 Plan #1；提案人 Proposed by：U0000INSH")
+    paged = next(r for r in rows if r[3] == "通知 Paged")
+    assert "角色 Role：總指揮兼發言人 Commander-in-chief and spokesperson" in paged[4]
+    text = (tmp_path / "case-2026-0001-timeline.csv").read_text(encoding="utf-8-sig")
+    assert "plan: " not in text and "role: commander" not in text and "level: high" not in text
+
+
+def test_export_names_the_people_the_bot_has_stored(closed, database_url, tmp_path):
+    engine = create_engine(database_url)
+    try:
+        with session_factory(engine)() as s, s.begin():
+            users.save_locale(s, COMMANDER, "zh-TW", "Asia/Taipei", START, "林志明")
+            users.save_locale(s, INSPECTION_HEAD, "zh-TW", "Asia/Taipei", START, "楊文彬")
+            users.save_locale(s, INSPECTION_HEAD, "en-US", None, START + timedelta(hours=1))  # a later look-up
+    finally:
+        engine.dispose()
+    assert main(["export", "1", "--out", str(tmp_path)]) == 0
+    _, *rows = timeline_csv(tmp_path)
+    confirmed = next(r for r in rows if r[3] == "方案核定 Plan confirmed")
+    assert confirmed[1:3] == ["林志明", COMMANDER] and "提案人 Proposed by：楊文彬" in confirmed[4]
+    markdown = (tmp_path / "case-2026-0001-v1.md").read_text()
+    assert "| 林志明 | U0000CMDR | 方案核定 Plan confirmed |" in markdown
+    assert "**通報人 Reported by**: 楊文彬 (U0000INSH)" in markdown  # a name outlives a look-up without one
