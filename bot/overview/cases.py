@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.kinds import WorkKind
 from bot.handling.casefile import Compiled, compile_case
 from bot.handling.state import CASE_FIELDS
+from bot.overview.state import CaseHit
 from bot.procedure.config import Level, OrgConfig
 from bot.procedure.errors import NotAllowed, NotFound
 from bot.procedure.who import Who
@@ -48,24 +49,6 @@ class Query:
     @property
     def text(self) -> str:
         return " ".join((*self.recognised, *self.words))
-
-
-@dataclass(frozen=True)
-class CaseHit:
-    """One closed case as a list shows it."""
-
-    incident_id: int
-    number: str
-    title: str
-    level: str | None
-    category: str
-    subtype: str | None
-    unit_id: str | None
-    reported_at: datetime
-    closed_at: datetime | None
-    summary: str = ""
-    lessons: str = ""
-    restricted: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from bot.blockkit import ids
 from bot.blockkit.fit import MESSAGE_BLOCKS_MAX, fallback, sections, split_text
 from bot.blockkit.names import category_name, level_name
 from bot.drills.views import when
-from bot.overview.cases import CaseHit, CaseSearch, CaseView
+from bot.overview.cases import CaseSearch, CaseView
+from bot.overview.state import CaseHit
 from bot.procedure.config import Level, OrgConfig
 from bot.procedure.i18n import Lang, t
 from bot.procedure.text import clip, escape
@@ -159,6 +160,13 @@ def case_modal(view: CaseView, page: int, config: OrgConfig, lang: Lang) -> dict
             "private_metadata": json.dumps({"incident": incident, "page": page, "lang": lang})}
 
 
+def _past_case(hit: CaseHit, prefix: str, config: OrgConfig, lang: Lang) -> dict[str, Any]:
+    """One past case as the card, the triage DM and App Home list it: its head line, its lessons, Open case file."""
+    text = hit_head(hit, config, lang) + "\n" + t("cases.lessons", lang, text=clip_words(hit.lessons, PAST_CLIP))
+    return {"type": "section", "block_id": f"{prefix}_{hit.incident_id}", "text": {"type": "mrkdwn", "text": text},
+            "accessory": _button(ids.CASES_OPEN, t("button.cases_open", lang), str(hit.incident_id))}
+
+
 def past_cases_blocks(hits: tuple[CaseHit, ...], config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
     """Past cases of the same sub-type on a new report's card or triage DM: each line with its lessons, and a
     button that opens its case file (the click is authorized for the person who clicks). Nothing if none."""
@@ -166,12 +174,7 @@ def past_cases_blocks(hits: tuple[CaseHit, ...], config: OrgConfig, lang: Lang) 
         return []
     blocks: list[dict[str, Any]] = [{"type": "section", "block_id": ids.CARD_PAST_CASES, "text": {
         "type": "mrkdwn", "text": t("cases.past_title", lang, n=len(hits))}}]
-    for hit in hits:
-        text = hit_head(hit, config, lang) + "\n" + t("cases.lessons", lang, text=clip_words(hit.lessons, PAST_CLIP))
-        blocks.append({"type": "section", "block_id": f"{ids.CARD_PAST_CASES}_{hit.incident_id}",
-                       "text": {"type": "mrkdwn", "text": text},
-                       "accessory": _button(ids.CASES_OPEN, t("button.cases_open", lang), str(hit.incident_id))})
-    return blocks
+    return blocks + [_past_case(hit, ids.CARD_PAST_CASES, config, lang) for hit in hits]
 
 
 def home_cases_blocks(hits: tuple[CaseHit, ...], config: OrgConfig, lang: Lang) -> list[dict[str, Any]]:
@@ -179,12 +182,7 @@ def home_cases_blocks(hits: tuple[CaseHit, ...], config: OrgConfig, lang: Lang) 
     blocks: list[dict[str, Any]] = [{"type": "section", "block_id": ids.HOME_CASES, "text": {
         "type": "mrkdwn", "text": t("cases.home_title", lang) + ("" if hits else "\n" + t("cases.home_none", lang))},
         "accessory": _button(ids.CASES_SEARCH_OPEN, t("button.cases_search", lang), "search")}]
-    for hit in hits:
-        text = hit_head(hit, config, lang) + "\n" + t("cases.lessons", lang, text=clip_words(hit.lessons, PAST_CLIP))
-        blocks.append({"type": "section", "block_id": f"{ids.HOME_CASES}_{hit.incident_id}",
-                       "text": {"type": "mrkdwn", "text": text},
-                       "accessory": _button(ids.CASES_OPEN, t("button.cases_open", lang), str(hit.incident_id))})
-    return blocks
+    return blocks + [_past_case(hit, ids.HOME_CASES, config, lang) for hit in hits]
 
 
 def _option(value: str, text: str) -> dict[str, Any]:

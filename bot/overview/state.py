@@ -71,7 +71,7 @@ class Overview:
     tasks: tuple[Task, ...]
     drill: DrillState | None
     deadlines: tuple[Deadline, ...]
-    cases: tuple[Any, ...] | None = None  # bot.overview.cases.CaseHit: the latest closed cases; None: not theirs
+    cases: tuple[CaseHit, ...] | None = None  # the latest closed cases; None: not theirs
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,21 @@ class CaseRecord:
         named = {m.actor for m in self.moments} | {v[1] for v in self.versions}
         named |= {str(m.data[k]) for m in self.moments for k in ("target", "from") if m.data.get(k)}
         return named
+
+
+@dataclass(frozen=True)
+class CaseHit:
+    """One closed case as a list shows it."""
+
+    incident_id: int
+    number: str
+    title: str
+    level: str | None
+    category: str
+    subtype: str | None
+    unit_id: str | None
+    reported_at: datetime
+    closed_at: datetime | None
+    summary: str = ""
+    lessons: str = ""
+    restricted: bool = False

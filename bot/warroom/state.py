@@ -12,6 +12,7 @@ from bot.delivery.job import Job, NotReady, subject
 from bot.handling import state as handling
 from bot.incidents.state import Account
 from bot.overview.cases import past_cases
+from bot.overview.state import CaseHit
 from bot.procedure.config import OrgConfig, Role
 from storage import pages, roster
 from storage.models import Incident
@@ -53,7 +54,7 @@ class CardState:
     handling: Any = None  # bot.handling.HandlingState: the six steps and what has been done (§6)
     account: Account = Account()  # what the reporter wrote: what, when, where, impact, flags
     channel_name: str | None = None  # the war room's name, for links that name it
-    past_cases: tuple[Any, ...] = ()  # bot.overview.cases.CaseHit: closed cases of the sub-type (not restricted)
+    past_cases: tuple[CaseHit, ...] = ()  # closed cases of the sub-type (not restricted)
 
 
 ROLE_ORDER = (Role.COMMANDER.value, Role.EXECUTIVE_SECRETARY.value, Role.PUBLIC_RELATIONS.value, Role.LEGAL.value)
@@ -81,7 +82,7 @@ def card_state(session: Session, incident: Incident, config: OrgConfig | None = 
     )
 
 
-def shared_past_cases(session: Session, config: OrgConfig, incident: Incident) -> tuple[Any, ...]:
+def shared_past_cases(session: Session, config: OrgConfig, incident: Incident) -> tuple[CaseHit, ...]:
     """The closed cases of the incident's sub-type a shared place may show (restricted ones left out: the room
     and the unit's copies are read by people the restriction may not admit)."""
     return past_cases(session, config, incident.subtype, exclude=incident.id)
